@@ -253,7 +253,7 @@ class Spec:
                                 file=self.file)
             nodes[node_id] = dataclasses.replace(node, weight=float(w))
         copy = dataclasses.replace(self, nodes=nodes)
-        _check_weights(copy)
+        _check_weights(copy, plausible_range=False)  # an analyst's setting may leave the range
         return copy
 
 
@@ -436,7 +436,7 @@ def load_spec_file(path: Path, *, index: str, era: str, valid_from: int, valid_t
     return spec
 
 
-def _check_weights(spec: Spec) -> None:
+def _check_weights(spec: Spec, plausible_range: bool = True) -> None:
     path = spec.file
     for parent in spec.nodes.values():
         if not parent.children:
@@ -451,7 +451,8 @@ def _check_weights(spec: Spec) -> None:
                     raise SpecError(f"weight of '{kid.id}' must be positive, got {kid.weight:g}",
                                     file=path, row=kid.row, column="weight")
                 lo, hi = kid.weight_low, kid.weight_high
-                if (lo is None) != (hi is None) or (lo is not None and not lo <= kid.weight <= hi):
+                outside = lo is not None and hi is not None and not lo <= kid.weight <= hi
+                if (lo is None) != (hi is None) or (plausible_range and outside):
                     raise SpecError(f"weight {kid.weight:g} of '{kid.id}' must lie within a "
                                     "complete weight_low..weight_high range",
                                     file=path, row=kid.row, column="weight_low")

@@ -1,0 +1,94 @@
+"""Unverified settings: the plausible range of weights an index's spec cannot pin down.
+
+SIPAS aggregation weights and PAR INDEX maximum points are not known here: their
+spec rows carry a default weight and a plausible range (``weight_low`` ..
+``weight_high``). This module enumerates what those settings allow, so that every
+figure resting on them is shown as a range.
+
+Within a box of weights each composite is monotone in every single weight (a
+weighted mean is a linear-fractional function of each weight), so its extremes lie
+at the box's corners: enumerating the corners gives the exact range.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Iterator, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .scoring import score_frame
+from .spec import Spec
+
+MAX_CORNERS = 4096
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def as_list(self, digits: int = 4) -> list[float]:
+        return [round(self.low, digits), round(self.high, digits)]
+
+
+def corner_weights(spec: Spec, *, seed: int = 0) -> Iterator[dict[str, float]]:
+    """Every corner of the unverified weights' box (a seeded sample when there are too many)."""
+    ids = spec.unverified_weights
+    if not ids:
+        yield {}
+        return
+    bounds = [(spec.node(i).weight_low, spec.node(i).weight_high) for i in ids]
+    if 2 ** len(ids) <= MAX_CORNERS:
+        for corner in itertools.product(*bounds):
+            yield dict(zip(ids, corner))
+    else:  # pragma: no cover - no shipped spec has this many unverified weights
+        rng = np.random.default_rng(seed)
+        for _ in range(MAX_CORNERS):
+            pick = rng.integers(0, 2, size=len(ids))
+            yield {i: b[p] for i, b, p in zip(ids, bounds, pick)}
+
+
+def composite_range(spec: Spec, values: Mapping[str, float] | pd.DataFrame, *,
+                    year: int | None = None, node: str | None = None) -> Range | None:
+    """The range a composite (or ``node``) takes over the plausible unverified settings.
+
+    ``values`` is one set of component values or a wide table (one row each); for a
+    table the range is the envelope over its rows. None when the value is unknown.
+    """
+    frame = values if isinstance(values, pd.DataFrame) else pd.DataFrame([dict(values)])
+    target = node or spec.composite
+    lows, highs = [], []
+    for weights in corner_weights(spec):
+        variant = spec.with_weights(weights) if weights else spec
+        table, _ = score_frame(variant, frame, year=year, warn=False)
+        column = table[target].to_numpy(dtype=float)
+        if not np.isfinite(column).all():
+            return None
+        lows.append(column.min())
+        highs.append(column.max())
+    return Range(float(min(lows)), float(max(highs)))
+
+
+def sweep_one_at_a_time(spec: Spec, values: Mapping[str, float], *, year: int | None = None,
+                        steps: int = 5) -> pd.DataFrame:
+    """Each unverified weight moved alone across its range, the others at default."""
+    rows = []
+    base_table, _ = score_frame(spec, pd.DataFrame([dict(values)]), year=year, warn=False)
+    base = float(base_table[spec.composite].iloc[0])
+    for node_id in spec.unverified_weights:
+        node = spec.node(node_id)
+        for w in np.linspace(node.weight_low, node.weight_high, steps):
+            variant = spec.with_weights({node_id: float(w)})
+            table, _ = score_frame(variant, pd.DataFrame([dict(values)]), year=year, warn=False)
+            value = float(table[spec.composite].iloc[0])
+            rows.append(dict(setting=node_id, weight=float(w), default_weight=node.weight,
+                             composite=value, change=value - base))
+    return pd.DataFrame(rows, columns=["setting", "weight", "default_weight", "composite",
+                                       "change"])

@@ -1,0 +1,185 @@
+"""The plan as data: read from the seed's own text, checked against the specs."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from indexmodel.errors import InputFileError
+from indexmodel.paths import plan_dir
+from indexmodel.plan import build_plan_tables, load_plan, write_plan_tables
+from indexmodel.plan_check import check_plan, render_text, to_json
+from indexmodel.spec import load_specs
+
+BOOK = load_specs()
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+def test_committed_tables_are_what_the_seed_gives(tmp_path):
+    written = write_plan_tables(tmp_path)
+    for path in written:
+        assert path.read_bytes() == (plan_dir() / path.name).read_bytes(), path.name
+
+
+def test_every_component_of_the_four_tables(plan):
+    counts = plan.values.groupby(["index", "status"]).size().to_dict()
+    assert counts == {("papi", "baseline"): 36, ("papi", "target"): 36,
+                      ("sipas", "baseline"): 11, ("sipas", "target"): 11,
+                      ("par_index", "baseline"): 8, ("par_index", "target"): 8,
+                      ("pci", "baseline"): 10, ("pci", "target"): 10}
+    assert set(plan.values.loc[plan.values.status == "baseline", "year"]) == {2023}
+    assert set(plan.values.loc[plan.values.status == "target", "year"]) == {2025}
+    assert plan.values["source"].str.contains("seed plan").all()
+
+
+def test_papi_dimensions_are_sums_of_sub_dimensions(plan):
+    spec = BOOK.spec_for("papi", 2023)
+    for status in ("baseline", "target"):
+        values = plan.component_values("papi", status)
+        for dim in spec.top_components:
+            subs = sum(values[s] for s in spec.children(dim))
+            assert subs == pytest.approx(values[dim], abs=0.005), (status, dim)
+
+
+def test_plan_totals(plan):
+    checks = check_plan(plan)
+    assert checks["papi"].baseline_composite == pytest.approx(43.45, abs=1e-9)
+    assert checks["papi"].target_composite == pytest.approx(46.55, abs=1e-9)
+    assert checks["pci"].baseline_composite == pytest.approx(66.26, abs=1e-9)
+    assert checks["pci"].target_composite == pytest.approx(70.685, abs=1e-9)
+
+
+def test_stated_ranks(plan):
+    assert plan.rank("papi", status="actual", year=2023) == 19
+    assert plan.rank("sipas", status="actual", year=2023) == 20
+    assert plan.rank("par_index", status="actual", year=2023) == 31
+    assert plan.rank("pci", status="actual", year=2023) == 25
+    assert plan.rank("pci", status="implied", year=2022) == 21  # 25th, "down 4"
+    assert plan.rank("papi", status="implied", year=2022) == 38
+    assert {i: plan.rank(i, status="goal") for i in ("papi", "sipas", "par_index", "pci")} == \
+        {"papi": 20, "sipas": 20, "par_index": 25, "pci": 20}
+    for index in ("papi", "sipas", "par_index"):
+        assert plan.rank(index, status="goal", scope="regional") == 5
+    assert plan.rank("pci", status="goal", scope="regional") is None
+    assert plan.group_goal("papi") == "trung bình cao trở lên"
+    r = plan.ranks
+    out_of = r[(r.status == "actual") & (r.component == r["index"])].set_index("index")["out_of"]
+    assert out_of.to_dict() == {"papi": 61, "sipas": 63, "par_index": 63, "pci": 63}
+    # component positions: PAPI dimensions, SIPAS areas, PAR INDEX fields
+    comp = r[r.component != r["index"]]
+    assert comp.groupby(["index", "status"]).size().to_dict() == {
+        ("papi", "actual"): 8, ("papi", "goal"): 8, ("sipas", "actual"): 2, ("sipas", "goal"): 2,
+        ("par_index", "actual"): 8, ("par_index", "goal"): 8}
+    assert plan.rank("par_index", status="actual", component="public_finance_reform") == 52
+    assert plan.rank("papi", status="goal", component="control_of_corruption") == 2
+
+
+def test_plan_check_finds_the_sipas_gap_and_nothing_in_papi_or_pci(plan):
+    checks = check_plan(plan)
+    sipas = checks["sipas"].findings
+    assert {(f.component, f.year) for f in sipas if f.kind == "parent_not_children"} == {
+        ("policy", 2023), ("public_services", 2023)}
+    gaps = [f.text_en for f in sipas]
+    assert any("+0.0825" in g for g in gaps) and any("+0.076" in g for g in gaps)
+    assert checks["papi"].findings == [] and checks["pci"].findings == []
+
+
+def test_contributions_add_up_to_the_composite_gain(plan):
+    for index, check in check_plan(plan).items():
+        top = check.components[check.components["level"] == 1]
+        assert top["contribution"].sum() == pytest.approx(check.gain, abs=1e-9), index
+    pci = check_plan(plan)["pci"].components.set_index("component")
+    assert pci.loc["policy_bias", "points_per_unit"] == pytest.approx(0.5)
+    assert pci.loc["policy_bias", "contribution"] == pytest.approx(0.5 * (7.40 - 5.69))
+
+
+def test_unverified_indices_give_ranges(plan):
+    checks = check_plan(plan)
+    for index in ("sipas", "par_index"):
+        check = checks[index]
+        assert check.unverified
+        assert check.baseline_range.low <= check.baseline_composite <= check.baseline_range.high
+        assert check.target_range.low < check.target_range.high
+    assert not checks["pci"].unverified and checks["pci"].baseline_range is None
+    # PAR INDEX: the range must reach the extremes of the equal-weight corners
+    par = checks["par_index"]
+    values = plan.component_values("par_index", "baseline")
+    assert par.baseline_range.low >= min(values.values()) and par.baseline_range.high <= max(values.values())
+
+
+def test_text_in_both_languages(plan):
+    checks = check_plan(plan)
+    vi = render_text(checks, plan, "vi")
+    en = render_text(checks, plan, "en")
+    assert "Tham gia của người dân ở cấp cơ sở" in vi and "Participation at local levels" in en
+    assert "upper-middle group or above" in en and "trung bình cao trở lên" in vi
+    assert "66.26" in vi and "70.69" in en
+
+
+# -- bad plan files ------------------------------------------------------------------
+@pytest.fixture()
+def plan_copy(tmp_path):
+    folder = tmp_path / "plan"
+    shutil.copytree(plan_dir(), folder)
+    return folder
+
+
+def replace_line(path, lineno, new_line):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[lineno - 1] = new_line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("file,row,line,message", [
+    ("plan_values.csv", 2, "Binh Dinh,papi,2023,baseline,participaton,4.54,,x",
+     "unknown component 'participaton' for papi 2023"),
+    ("plan_values.csv", 3, "Binh Dinh,papi,2023,baseline,participation,4.54,,x",
+     "duplicate row for papi 2023 baseline participation (first on row 2)"),
+    ("plan_values.csv", 2, "Binh Dinh,papi,2023,baseline,participation,14.54,,x",
+     "participation = 14.54 is outside its range 1..10"),
+    ("plan_values.csv", 2, "Binh Dinh,sipas,2019,baseline,policy,84,,x",
+     "no sipas methodology era covers 2019"),
+    ("plan_values.csv", 2, "Binh Dinh,pgi,2023,baseline,participation,4.54,,x", "unknown index 'pgi'"),
+    ("plan_values.csv", 2, "Binh Dinh,papi,2023,baseline,participation,four,,x", "'four' is not a number"),
+    ("plan_values.csv", 2, "Binh Dinh,papi,2023,baseline,participation,,,x", "missing value"),
+    ("plan_ranks.csv", 2, "Binh Dinh,papi,2023,actual,papi,national,62,61,,x", "rank 62 is outside 1..61"),
+    ("plan_ranks.csv", 2, "Binh Dinh,papi,2023,actual,papi,provincial,19,61,,x", "scope 'provincial'"),
+    ("plan_ranks.csv", 2, "Binh Dinh,papi,2023,actual,voice,national,19,61,,x", "unknown component 'voice'"),
+])
+def test_bad_plan_file_is_refused(plan_copy, file, row, line, message):
+    replace_line(plan_copy / file, row, line)
+    with pytest.raises(InputFileError) as err:
+        load_plan(plan_copy)
+    text = str(err.value)
+    assert message in text and file in text and f"row {row}" in text
+
+
+def test_bad_plan_through_the_cli_gives_no_traceback(plan_copy):
+    replace_line(plan_copy / "plan_values.csv", 2, "Binh Dinh,papi,2023,baseline,participaton,4.54,,x")
+    proc = subprocess.run([sys.executable, "-m", "indexmodel.cli", "plan", "--plan", str(plan_copy)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "plan_values.csv: row 2" in proc.stderr and "participaton" in proc.stderr
+
+
+def test_cli_json():
+    proc = subprocess.run([sys.executable, "-m", "indexmodel.cli", "plan", "--format", "json"],
+                          capture_output=True, text=True, check=True)
+    data = json.loads(proc.stdout)
+    assert {"papi", "sipas", "par_index", "pci"} <= set(data)
+    assert data["papi"]["baseline_composite"] == pytest.approx(43.45)
+    assert data["papi"]["target_composite"] == pytest.approx(46.55)
+    assert data["pci"]["target_composite"] == pytest.approx(70.685)
+    for index in ("sipas", "par_index"):
+        assert data[index]["unverified"] is True
+        low, high = data[index]["range"]["target_composite"]
+        assert low <= data[index]["target_composite"] <= high and low < high
+    assert data["pci"]["unverified"] is False and "range" not in data["pci"]
