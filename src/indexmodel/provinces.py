@@ -38,7 +38,7 @@ REGIONS: dict[str, str] = {
 PROVINCE_COLUMNS = ("id", "name_vi", "name_en", "region", "valid_from", "valid_to", "source")
 ALIAS_COLUMNS = ("alias", "province_id", "source")
 
-# Administrative prefixes dropped before comparing names (already folded by _fold).
+# Administrative prefixes dropped before comparing names (already folded by fold).
 _PREFIXES = ("tinh ", "thanh pho ", "tp ", "t p ", "province of ", "city of ")
 _SUFFIXES = (" province", " city")
 
@@ -66,7 +66,7 @@ class Province:
         return self.name_vi if lang == "vi" else self.name_en
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Casefold, drop diacritics (đ → d) and turn punctuation into single spaces."""
     text = unicodedata.normalize("NFKD", str(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -78,7 +78,7 @@ def _fold(text: str) -> str:
 
 def name_key(name: str) -> str:
     """The comparison key of a province name: folded, prefixes dropped, no spaces."""
-    text = _fold(name)
+    text = fold(name)
     changed = True
     while changed:
         changed = False
@@ -198,6 +198,16 @@ def region_name(region: str) -> str:
     close = difflib.get_close_matches(str(region), list(REGIONS), n=2, cutoff=0.5)
     raise UsageError(f"unknown region '{region}'",
                      hint="closest: " + "; ".join(close) if close else "one of " + "; ".join(REGIONS))
+
+
+#: The region name under which a national (all-province) figure is kept.
+NATIONAL = "national"
+_NATIONAL_KEYS = {"national", "all provinces", "ca nuoc", "toan quoc", "vietnam", "viet nam"}
+
+
+def region_or_national(name: str) -> str:
+    """:func:`region_name`, or :data:`NATIONAL` for "all provinces" / "cả nước"."""
+    return NATIONAL if fold(name) in _NATIONAL_KEYS else region_name(name)
 
 
 def region_of(province: str | Province, year: int | None = None) -> str:
