@@ -118,13 +118,21 @@ class RankCurve:
     n: int
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=(), compare=False)
+    own: tuple[int, float] | None = None
 
     @classmethod
     def from_anchors(cls, anchors: Iterable[tuple[int, float]], n: int,
-                     assumptions: Iterable[str] = (), sources: Iterable[str] = ()) -> "RankCurve":
+                     assumptions: Iterable[str] = (), sources: Iterable[str] = (),
+                     own: tuple[int, float] | None = None) -> "RankCurve":
+        """A curve through peers' (rank, score) anchors.
+
+        ``own`` is the province's own published (rank, score) that year: it says how
+        many peers stood above that score (rank − 1), which bounds where any other
+        score of the province would place.
+        """
         pairs = sorted({(int(r), float(s)) for r, s in anchors if r is not None and s is not None
                         and math.isfinite(float(s))})
-        if not pairs:
+        if not pairs and own is None:
             raise DataUnavailableError("no anchor with both a rank and a score")
         for (r1, s1), (r2, s2) in zip(pairs, pairs[1:]):
             if r1 == r2 and s1 != s2:
@@ -132,29 +140,61 @@ class RankCurve:
             if r2 > r1 and s2 > s1 + 1e-9:
                 raise DataUnavailableError(
                     f"anchors are not monotone: rank {r2} has {s2} above rank {r1}'s {s1}")
-        if pairs[-1][0] > n:
+        if pairs and pairs[-1][0] > n:
             raise DataUnavailableError(f"anchor rank {pairs[-1][0]} is beyond the {n} ranked provinces")
+        if own is not None:
+            own = (int(own[0]), float(own[1]))
+            for r, s in pairs:
+                if (r < own[0] and s < own[1] - 1e-9) or (r > own[0] and s > own[1] + 1e-9):
+                    raise DataUnavailableError(
+                        f"anchor rank {r} ({s}) contradicts the province's own rank {own[0]} ({own[1]})")
         return cls(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), int(n),
-                   tuple(assumptions), tuple(sources))
+                   tuple(assumptions), tuple(sources), own)
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The scores the curve speaks for: from its lowest point up (everything when
+        its points reach the last rank); below, it knows only bounds."""
+        ranks, scores = self._points()
+        low = -math.inf if ranks.max() >= self.n else float(scores.min())
+        return low, math.inf
 
     def place(self, score: float) -> RankInterval:
         """The rank interval of ``score`` (as a new entrant displacing the table)."""
-        ranks, scores = np.array(self.ranks), np.array(self.scores)
+        ranks = np.array(self.ranks, dtype=int)
+        scores = np.array(self.scores, dtype=float)
         above = scores > score + 1e-12      # anchors strictly better
         tied_or_below = ~above
         # best rank: one more than the worst-ranked anchor still above the score
         low = int(ranks[above].max()) + 1 if above.any() else 1
         # worst rank: the rank of the best anchor at or below the score (taking its place)
         high = int(ranks[tied_or_below].min()) if tied_or_below.any() else self.n
+        if self.own is not None:  # rank − 1 peers stood above the own published score
+            own_rank, own_score = self.own
+            if score > own_score + 1e-12:
+                high = min(high, own_rank)
+            elif score < own_score - 1e-12:
+                low = max(low, own_rank)
+            else:
+                low, high = max(low, own_rank), min(high, own_rank)
         low, high = max(1, min(low, self.n)), max(1, min(high, self.n))
+        high = max(high, low)
         central = self._interpolate(score, low, high)
         return RankInterval(low, high, central, "; ".join(self.assumptions))
+
+    def _points(self) -> tuple[np.ndarray, np.ndarray]:
+        pairs = list(zip(self.ranks, self.scores))
+        if self.own is not None:
+            pairs.append(self.own)
+        pairs.sort()
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
 
     def _interpolate(self, score: float, low: int, high: int) -> float:
         if low == high:
             return float(low)
-        s = np.array(self.scores[::-1])  # ascending score
-        r = np.array(self.ranks[::-1], dtype=float)
+        ranks, scores = self._points()
+        s = scores[::-1]  # ascending score
+        r = ranks[::-1].astype(float)
         keep = np.concatenate([[True], np.diff(s) > 1e-12])
         s, r = s[keep], r[keep]
         if s.size >= 2 and s[0] <= score <= s[-1]:
@@ -167,9 +207,9 @@ class RankCurve:
         """The interval of scores that rank ``k`` needs (best and worst case)."""
         if not 1 <= k <= self.n:
             raise UsageError(f"rank goal {k} is outside 1..{self.n}")
-        ranks, scores = np.array(self.ranks), np.array(self.scores)
-        if k in self.ranks:
-            s = float(scores[list(self.ranks).index(k)])
+        ranks, scores = self._points()
+        if k in ranks.tolist():
+            s = float(scores[ranks.tolist().index(k)])
             return s, s
         better = ranks < k
         worse = ranks > k
@@ -212,3 +252,40 @@ class ExactField:
 
     def best(self) -> float:
         return max(self.peers) if self.peers else -math.inf
+
+
+@dataclass(frozen=True)
+class EnvelopeField:
+    """Several plausible fields (one per assumption): ranks are their envelope.
+
+    The interval spans every member's interval; the central value is the median of
+    the members' central values.
+    """
+
+    members: tuple
+    assumptions: tuple[str, ...] = ()
+    guaranteed: object | None = None  # the anchors-only field, used where < 2 members speak
+
+    @property
+    def n(self) -> int:
+        return max(m.n for m in self.members)
+
+    def place(self, score: float) -> RankInterval:
+        # a member speaks only within the scores its reference table covers
+        speaking = [m for m in self.members
+                    if not hasattr(m, "support") or m.support[0] <= score <= m.support[1]]
+        placed = [m.place(score) for m in (speaking or self.members)]
+        central = float(np.median([p.central for p in placed]))
+        low, high = min(p.low for p in placed), max(p.high for p in placed)
+        if len(speaking) < 2 and self.guaranteed is not None:
+            # one borrowed spread alone would look falsely precise: keep what the anchors allow
+            sure = self.guaranteed.place(score)
+            low, high = sure.low, sure.high
+            central = min(max(central, low), high)
+        return RankInterval(low, high, central, "; ".join(self.assumptions))
+
+    def score_for_rank(self, k: int) -> tuple[float, float]:
+        bounds = [m.score_for_rank(k) for m in self.members]
+        finite = [b for b in bounds if math.isfinite(b[0]) and math.isfinite(b[1])]
+        bounds = finite or bounds
+        return min(b[0] for b in bounds), max(b[1] for b in bounds)
