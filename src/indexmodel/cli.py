@@ -46,7 +46,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sims", type=int, default=2000, help="Monte Carlo runs for rank odds")
     p.add_argument("--seed", type=int, default=20240701)
 
+    p = sub.add_parser("score", help="composites and ranks of every province in a peer file")
+    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"))
+    p.add_argument("--peers", required=True, metavar="FILE",
+                   help="tidy peer CSV/Excel: index,year,province,component,value[,source]")
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--out", required=True, metavar="FILE.csv")
+
+    p = sub.add_parser("etl", help="rebuild data/peers from the official workbooks and published tables")
+    p.add_argument("--source", required=True, metavar="DIR",
+                   help="folder with pci/ and papi/ official workbooks (e.g. ../shared/data/official)")
+    p.add_argument("--published", metavar="DIR",
+                   help="folder with the published result tables (default: SOURCE/../published)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers)")
+
     return parser
+
+
+@command("score")
+def _score(args: argparse.Namespace) -> int:
+    from .output import write_csv_atomic
+    from .peers import load_peers
+    from .ranking import score_and_rank
+
+    peers = load_peers(args.peers)
+    table = score_and_rank(peers, args.index, args.year)
+    write_csv_atomic(table, args.out)
+    print(f"{len(table)} provinces scored; written to {args.out}")
+    return 0
+
+
+@command("etl")
+def _etl(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .paths import peers_dir
+    from .sources.etl import run_etl
+
+    source = Path(args.source)
+    published = Path(args.published) if args.published else source.parent / "published"
+    written = run_etl(source, Path(args.out) if args.out else peers_dir(),
+                      published if published.is_dir() else None)
+    for path in written:
+        print(f"written {path}")
+    return 0
 
 
 @command("plan")

@@ -81,6 +81,37 @@ def score_for_rank(k: int, peer_scores: Sequence[float] | np.ndarray) -> float:
     return float(peers[k - 1])
 
 
+def score_and_rank(peers: pd.DataFrame, index: str, year: int, book=None) -> pd.DataFrame:
+    """Composite and competition rank of every province of a tidy peer table in ``year``.
+
+    Columns: province (canonical English name), score, rank. Provinces whose composite
+    cannot be computed (a component missing) are left out, unranked.
+    """
+    from .scoring import score_peers
+    from .spec import load_specs
+
+    book = book or load_specs()
+    spec = book.spec_for(index, year)
+    if spec.is_published_only(year):
+        raise DataUnavailableError(
+            f"{index} {year} is published-only: its composites are kept as published, never "
+            "recomputed", hint="see data/peers/results.csv")
+    rows = peers[(peers["index"] == index) & (peers["year"] == year)]
+    if rows.empty:
+        years = sorted(set(peers.loc[peers["index"] == index, "year"]))
+        raise DataUnavailableError(f"no {index} {year} rows in the peer data",
+                                   hint=f"{index} years present: {years or 'none'}")
+    table = score_peers(peers, spec, year)
+    scores = table[spec.composite].dropna()
+    if scores.empty:
+        raise DataUnavailableError(
+            f"no province's {index} {year} composite can be computed: every province misses "
+            "a component", hint="components of " + spec.era + ": " + ", ".join(spec.top_components))
+    out = pd.DataFrame({"province": scores.index, "score": scores.to_numpy()})
+    out["rank"] = competition_rank(out["score"]).astype(int)
+    return out.sort_values(["rank", "province"], kind="mergesort").reset_index(drop=True)
+
+
 def regional_scores(scores: pd.Series, region_of: dict[str, str], region: str) -> pd.Series:
     """The scores of the provinces of one region."""
     return scores[[region_of.get(p) == region for p in scores.index]]

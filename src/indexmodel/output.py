@@ -1,0 +1,38 @@
+"""Writing outputs: atomically (temporary file, then a rename) and deterministically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+FLOAT_FORMAT = "%.10g"
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    """Write ``text`` to ``path`` via a temporary file in the same folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def csv_text(frame: pd.DataFrame, float_format: str = FLOAT_FORMAT) -> str:
+    """A table as CSV text: UTF-8, ``\\n`` line ends, fixed float format, no index."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
+
+
+def write_csv_atomic(frame: pd.DataFrame, path: str | Path,
+                     float_format: str = FLOAT_FORMAT) -> Path:
+    """Write a table as CSV, atomically and byte-for-byte repeatably."""
+    return write_text_atomic(csv_text(frame, float_format), path)
