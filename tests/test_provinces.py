@@ -4,6 +4,8 @@ import csv
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexmodel import provinces as pv
 from indexmodel.errors import UnknownProvinceError, UsageError
@@ -113,3 +115,20 @@ def test_provinces_split_in_2004_do_not_exist_before():
 def test_unknown_region_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown region"):
         pv.provinces_in_region("Central Coast Highlands")
+
+
+def _variant(name: str, upper: bool, decompose: bool, spaces: int) -> str:
+    text = name.upper() if upper else name.lower()
+    if decompose:
+        text = unicodedata.normalize("NFD", text)
+    return " " * spaces + text.replace(" ", " " * (spaces + 1)) + " " * spaces
+
+
+ALIASES = [(r["alias"], r["province_id"]) for r in _rows("aliases.csv")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(ALIASES), st.booleans(), st.booleans(), st.integers(0, 2))
+def test_case_unicode_form_and_spacing_do_not_change_the_province(pair, upper, decompose, spaces):
+    alias, province_id = pair
+    assert pv.resolve(_variant(alias, upper, decompose, spaces)).id == province_id

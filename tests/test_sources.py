@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import filecmp
 import os
-import shutil
 from pathlib import Path
 
 import openpyxl

@@ -222,10 +222,6 @@ def _score(sheet: Sheet, row: int, col: int, lo: float, hi: float, what: str) ->
     return value
 
 
-def _is_blank_row(sheet: Sheet, row: int, cols: list[int]) -> bool:
-    return all(sheet.cell(row, c) is None for c in cols)
-
-
 # -- reading ------------------------------------------------------------------------
 def _column_values(sheet: Sheet, layout: Layout, pcol: int, vcol: int, lo: float, hi: float,
                    what: str, integer: bool = False) -> dict[str, tuple[float, str, int]]:
