@@ -57,7 +57,7 @@ SCENARIOS = ("step_1pct", "typical", "strong", "target", "frontier")
 def leverage_table(
     spec: Spec,
     own: Mapping[str, float],
-    field: Field,
+    field: Field | None,
     *,
     year: int | None = None,
     components: tuple[str, ...] | None = None,
@@ -67,6 +67,9 @@ def leverage_table(
     regional_field: Field | None = None,
 ) -> pd.DataFrame:
     """The leverage of each component (rows) for a province with values ``own``.
+
+    Without a ``field`` (no peer scores) the composite points are still given and the
+    rank columns are empty.
 
     ``improvements``: real one-year gains per component (index: component id; columns
     ``median`` and ``p90``), from :mod:`indexmodel.movement`; ``targets``: the plan's
@@ -111,10 +114,11 @@ def leverage_table(
                 row[f"{scope}{scenario}_rank_gain_high"] = best
         rows.append(row)
     table = pd.DataFrame(rows)
-    now = field.place(composite)
-    table.attrs.update(composite=composite, rank_low=now.low, rank_high=now.high,
-                       rank_central=now.central, n=field.n,
-                       assumptions=list(getattr(field, "assumptions", ())))
+    table.attrs.update(composite=composite)
+    if field is not None:
+        now = field.place(composite)
+        table.attrs.update(rank_low=now.low, rank_high=now.high, rank_central=now.central,
+                           n=field.n, assumptions=list(getattr(field, "assumptions", ())))
     if regional_field is not None:
         rnow = regional_field.place(composite)
         table.attrs.update(regional_rank_low=rnow.low, regional_rank_high=rnow.high,
