@@ -144,7 +144,7 @@ def test_pci_2019_2021_published_rows(comps, results):
     for year in (2019, 2021):
         mine = _weighted(comps, "pci", year)
         published = top[top["year"] == year].set_index("province")["composite"].dropna()
-        assert (mine.reindex(published.index) - published).abs().max() < 0.02
+        assert (mine.reindex(published.index) - published).abs().max() <= 0.02 + 1e-9
 
 
 # -- the committed PAPI tables ------------------------------------------------------
