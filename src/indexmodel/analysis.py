@@ -208,8 +208,9 @@ class IndexAnalysis:
             except DataUnavailableError as exc:
                 errors.append(exc.message)
         if not outlooks:
-            return Odds("none", composite, goal, None, missing=[Note(e, e) for e in errors]
-                        + list(self.field.missing))
+            return Odds("none", composite, goal, None, missing=[
+                Note(f"Không đủ mốc để ước lượng điểm cần cho hạng {goal} ({e})", e) for e in errors]
+                + list(self.field.missing))
         probs = [o.probability for o in outlooks]
         assumptions = []
         for o in outlooks:

@@ -98,9 +98,12 @@ def _plan(args: argparse.Namespace) -> int:
     from .plan import load_plan
     from .plan_check import check_plan, render_text, to_json
 
+    from .peers import with_analyst_file
+
     i18n.check_lang(args.lang)
     plan = load_plan(args.plan) if args.plan else load_plan()
-    checks = check_plan(plan)
+    peers = with_analyst_file(args.peers)
+    checks = check_plan(plan, peers=peers, sims=args.sims, seed=args.seed)
     if args.format == "json":
         print(json.dumps(to_json(checks, plan), ensure_ascii=False, indent=2, sort_keys=False))
     else:

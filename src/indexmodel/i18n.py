@@ -54,8 +54,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan.composite_not_stated": ("Kế hoạch không nêu điểm tổng hợp; giá trị trên được tính từ các thành phần",
                                   "The plan states no composite; the figure above is computed from its components"),
     "plan.given_parent": ("{year}: {text}", "{year}: {text}"),
-    "plan.implied_rank": ("Thứ hạng ngụ ý từ chỉ tiêu thành phần: {interval}; xác suất đạt mục tiêu: {prob}",
-                          "Rank implied by the component targets: {interval}; probability of meeting the goal: {prob}"),
+    "plan.implied_rank": ("Thứ hạng mà các chỉ tiêu thành phần ngụ ý (nếu các tỉnh khác giữ nguyên điểm năm gốc): {interval}. {prob}",
+                          "Rank implied by the component targets (peers as they stood in the baseline year): {interval}. {prob}"),
     # generic
     "unknown": ("chưa biết", "unknown"),
     "yes": ("có", "yes"),

@@ -256,3 +256,21 @@ def default_results() -> pd.DataFrame:
 def default_region_means() -> pd.DataFrame:
     """The shipped regional means (a copy)."""
     return _default(REGION_MEANS_FILE).copy()
+
+
+def with_analyst_file(path: str | Path | None, shipped: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shipped peer table with an analyst's own file laid over it.
+
+    Every (index, year) the analyst's file covers replaces the shipped rows of that
+    index and year — a complete table for a year supersedes the partial one — and the
+    other years stay as shipped. ``path`` None gives the shipped table.
+    """
+    base = default_peers() if shipped is None else shipped
+    if path is None:
+        return base
+    extra = load_peers(path)
+    covered = set(zip(extra["index"], extra["year"]))
+    keep = [(i, y) not in covered for i, y in zip(base["index"], base["year"])]
+    combined = pd.concat([base[keep], extra], ignore_index=True)
+    return combined.sort_values(["index", "year", "province", "component"],
+                                kind="mergesort").reset_index(drop=True)

@@ -187,12 +187,64 @@ def _from_inconsistency(issue: Inconsistency, spec: Spec, year: int) -> Finding:
                    t("plan.given_parent", "en", year=year, text=issue.describe(spec, "en")))
 
 
-def check_plan(plan: Plan | None = None, book: SpecBook | None = None) -> dict[str, IndexCheck]:
-    """The plan check for every index the plan covers (keys papi, sipas, par_index, pci)."""
+def check_plan(plan: Plan | None = None, book: SpecBook | None = None, *, outlook: bool = True,
+               peers=None, results=None, sims: int = 2000, seed: int = 20240701
+               ) -> dict[str, IndexCheck]:
+    """The plan check for every index the plan covers (keys papi, sipas, par_index, pci).
+
+    With ``outlook`` each index also gets the rank its component targets imply and the
+    probability of meeting its rank goal (see :mod:`indexmodel.analysis`).
+    """
     plan = plan or load_plan()
     book = book or load_specs()
     present = set(plan.values["index"])
-    return {index: check_index(plan, index, book) for index in INDICES if index in present}
+    checks = {index: check_index(plan, index, book) for index in INDICES if index in present}
+    if outlook:
+        for index, check in checks.items():
+            add_outlook(check, plan, book, peers=peers, results=results, sims=sims, seed=seed)
+    return checks
+
+
+def add_outlook(check: IndexCheck, plan: Plan, book: SpecBook, *, peers=None, results=None,
+                sims: int = 2000, seed: int = 20240701) -> None:
+    """The rank the targets imply (peers where they stood) and the odds of the goal."""
+    from .analysis import for_plan
+
+    analysis = for_plan(check.index, plan, peers=peers, results=results, book=book)
+    target = analysis.target_composite
+    implied = analysis.place(target) if target is not None else None
+    if implied is not None and check.unverified and check.target_range is not None:
+        # the composite rests on unverified settings: place the whole range it can take
+        from .ranking import RankInterval
+
+        best, worst = analysis.place(check.target_range.high), analysis.place(check.target_range.low)
+        implied = RankInterval(best.low, worst.high, implied.central,
+                               "over the plausible range of the unverified settings")
+    guaranteed = (analysis.field.guaranteed.place(target)
+                  if analysis.field.guaranteed is not None and target is not None else None)
+    odds = analysis.odds(sims=sims, seed=seed) if target is not None and check.goal_national else None
+    out = {
+        "field_coverage": analysis.field.coverage,
+        "implied_rank": None if implied is None else {
+            "low": implied.low, "high": implied.high, "central": round(implied.central, 1),
+            "peers": "as they stood in the baseline year"},
+        "implied_rank_anchors_only": None if guaranteed is None else {
+            "low": guaranteed.low, "high": guaranteed.high},
+        "p_goal": None if odds is None or odds.p_goal is None else round(odds.p_goal, 4),
+        "p_goal_range": (None if odds is None or odds.p_goal_low is None
+                         else [round(odds.p_goal_low, 4), round(odds.p_goal_high, 4)]),
+        "odds_method": None if odds is None else odds.method,
+        "assumptions": analysis.field.describe("en") + ([] if odds is None else odds.assumptions),
+    }
+    interval = {"vi": t("unknown", "vi"), "en": t("unknown", "en")}
+    if implied is not None:
+        interval = {lang: implied.text() for lang in ("vi", "en")}
+    prob = {lang: (odds.text(lang) if odds is not None else "—") for lang in ("vi", "en")}
+    out["implied_rank_text"] = {
+        lang: t("plan.implied_rank", lang, interval=interval[lang], prob=prob[lang])
+        for lang in ("vi", "en")}
+    out["field_notes"] = {lang: analysis.field.describe(lang) for lang in ("vi", "en")}
+    check.extra.update(out)
 
 
 def to_json(checks: dict[str, IndexCheck], plan: Plan) -> dict:
@@ -242,6 +294,8 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
                        target_year=check.target_year, goal="; ".join(goal) or "—"))
         if "implied_rank_text" in check.extra:
             lines.append(check.extra["implied_rank_text"][lang])
+            for note in check.extra["field_notes"][lang]:
+                lines.append("  · " + note)
         lines.append("")
         header = [t("col.component", lang), t("col.baseline", lang, year=check.baseline_year),
                   t("col.target", lang, year=check.target_year), t("col.gain", lang),
