@@ -1,0 +1,111 @@
+"""One index for one province: leverage, optimizer, odds and what-if copies on real data."""
+
+import math
+
+import numpy as np
+import pytest
+
+from indexmodel.analysis import for_plan, for_year
+from indexmodel.errors import DataUnavailableError, UsageError
+from indexmodel.peers import with_analyst_file
+from indexmodel.scoring import score
+
+from test_field import complete_file
+
+
+@pytest.fixture(scope="module")
+def pci():
+    return for_plan("pci")
+
+
+def test_pci_from_the_plan(pci):
+    assert pci.composite == pytest.approx(66.26)
+    assert pci.target_composite == pytest.approx(70.685)
+    assert pci.goal_rank == 20 and pci.years_ahead == 2
+    assert pci.rank.low == pci.rank.high == 25
+
+
+def test_leverage_uses_real_improvements_and_names_them(pci):
+    table = pci.leverage().set_index("component")
+    assert (table["typical_move"] > 0).all() and (table["strong_move"] > table["typical_move"]).all()
+    # a step of 1% of the range buys 10 × weight × 0.1 composite points
+    assert table.loc["transparency", "step_1pct_points"] == pytest.approx(0.2)
+    assert table.loc["entry_costs", "step_1pct_points"] == pytest.approx(0.05)
+    assert (table["typical_rank_gain_low"] <= table["typical_rank_gain"]).all()
+    assert (table["typical_rank_gain"] <= table["typical_rank_gain_high"]).all()
+    assert any("year pairs" in n for n in table.attrs["notes"])
+
+
+def test_cheapest_path_reaches_the_goal_in_the_baseline_field(pci):
+    path = pci.cheapest_path()
+    assert path.feasible and path.resulting_rank.high <= 20
+    caps = pci.yearly_caps()
+    plan = path.plan.set_index("component")
+    for component, move in plan["move"].items():
+        assert move <= caps[component] * 2 + 1e-9
+
+
+def test_odds_from_anchors_are_a_probability_with_a_range(pci):
+    odds = pci.odds()
+    assert odds.method == "threshold"
+    assert 0 <= odds.p_goal_low <= odds.p_goal <= odds.p_goal_high <= 1
+    assert any("rank-20 score" in a for a in odds.assumptions)
+    # a weaker scenario cannot have better odds
+    weaker = pci.odds(pci.composite)
+    assert weaker.p_goal <= odds.p_goal
+
+
+def test_with_changes_is_a_cheap_copy_that_keeps_published_offsets():
+    sipas = for_plan("sipas")
+    before = sipas.composite
+    after = sipas.with_changes({"feedback_handling": 2.0})
+    assert sipas.composite == before  # the original is untouched
+    # criterion weight 1/5 within its area, area weight 1/2: +2 → +0.2 area → +0.1 composite
+    assert after.composite == pytest.approx(before + 0.2)
+    assert after.scored["public_services"] == pytest.approx(81.56 + 0.4)
+    with pytest.raises(Exception, match="outside its range"):
+        sipas.with_changes({"feedback_handling": 30.0})
+
+
+def test_with_weights_changes_the_unverified_composite():
+    par = for_plan("par_index")
+    heavy = par.with_weights({"reform_impact": 25.0})
+    assert heavy.composite < par.composite  # reform impact is Bình Định's weakest field
+
+
+def test_sipas_has_arithmetic_but_no_rank():
+    sipas = for_plan("sipas")
+    table = sipas.leverage()
+    assert table["step_1pct_rank_gain"].isna().all()
+    assert table.set_index("component").loc["public_services", "points_per_unit"] == pytest.approx(0.5)
+    odds = sipas.odds()
+    assert odds.method == "none" and odds.p_goal is None
+    assert "SIPAS 2023 peer file" in odds.text("en")
+    with pytest.raises(DataUnavailableError, match="no peer scores"):
+        sipas.cheapest_path()
+
+
+def test_complete_peer_file_unlocks_exact_ranks_and_simulated_odds(tmp_path):
+    peers = with_analyst_file(complete_file(tmp_path))
+    pci = for_plan("pci", peers=peers)
+    assert pci.field.coverage == "full"
+    table = pci.leverage()
+    assert (table["typical_rank_gain_low"] == table["typical_rank_gain_high"]).all()
+    assert table["regional_typical_rank_gain"].notna().all()
+    odds = pci.odds(sims=400, seed=3)
+    assert odds.method == "simulation"
+    assert odds.distribution.probabilities.sum() == pytest.approx(1.0)
+    assert odds.rank_p05 <= odds.rank_p50 <= odds.rank_p95
+    again = pci.odds(sims=400, seed=3)
+    assert np.array_equal(again.distribution.probabilities, odds.distribution.probabilities)
+
+
+def test_for_year_on_a_real_panel_year():
+    a = for_year("pci", 2014, "Binh Dinh", goal_rank=10)
+    assert a.rank.low == 17
+    path = a.cheapest_path()
+    assert path.feasible and path.resulting_rank.low <= 10
+    with pytest.raises(UsageError, match="outside 1..63"):
+        a.cheapest_path(70)
+    with pytest.raises(DataUnavailableError, match="no pci 2015 component values"):
+        for_year("pci", 2015, "Binh Dinh")

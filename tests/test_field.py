@@ -1,0 +1,85 @@
+"""The field of peers: exact where every peer is known, intervals from anchors, nothing invented."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from indexmodel.field import build_field
+from indexmodel.peers import default_peers, default_results
+from indexmodel.ranking import EnvelopeField, ExactField
+
+RESULTS = default_results()
+
+
+def official_rank(index, year, province):
+    row = RESULTS[(RESULTS["index"] == index) & (RESULTS["year"] == year)
+                  & (RESULTS["province"] == province)]
+    return int(row["rank"].iloc[0])
+
+
+@pytest.mark.parametrize("year", [2010, 2012, 2013, 2014])
+def test_full_pci_years_give_the_official_rank(year):
+    field = build_field("pci", year, "Bình Định")
+    assert field.coverage == "full" and isinstance(field.national, ExactField)
+    assert field.national.place(field.own_composite).low == official_rank("pci", year, "Binh Dinh")
+    # the region: the 14 provinces of the North Central and Central Coast
+    assert field.region == "North Central and Central Coast"
+    assert field.regional.n == 14
+
+
+def test_papi_2014_unranked_provinces_take_no_place():
+    field = build_field("papi", 2014, "Binh Dinh")
+    assert field.n == 61 and field.coverage == "full"
+    assert "Bac Giang" not in field.composites.index and "Dong Thap" not in field.composites.index
+    assert field.national.n == 61
+
+
+def test_pci_2023_is_partial_with_named_assumptions():
+    field = build_field("pci", 2023, "Binh Dinh", own_composite=66.26, own_rank=25)
+    assert field.coverage == "partial"
+    assert isinstance(field.national, EnvelopeField)
+    assert field.references[:2] == [2021, 2019]
+    assert field.national.place(66.26).low == field.national.place(66.26).high == 25
+    target = field.national.place(70.685)
+    assert 1 <= target.low < target.high <= 25  # an interval, never a point
+    # the anchors alone only know that 24 provinces stood above 66.26
+    sure = field.guaranteed.place(70.685)
+    assert (sure.low, sure.high) == (1, 25)
+    text = " ".join(field.describe("en"))
+    assert "PCI 2021" in text and "stands for 2023" in text and "--peers FILE" in text
+    assert "giả định" in " ".join(field.describe("vi")).lower()
+
+
+def test_papi_2023_anchors_only():
+    field = build_field("papi", 2023, "Binh Dinh", own_composite=43.45, own_rank=19)
+    assert field.coverage == "anchors" and field.n == 61
+    between = field.national.place(44.5)
+    assert (between.low, between.high) == (7, 19)
+
+
+def test_sipas_2023_has_no_field_and_names_the_unlocking_file():
+    field = build_field("sipas", 2023, "Binh Dinh", own_rank=20, own_composite=83.4,
+                        own_verified=False)
+    assert field.coverage == "none" and field.national is None
+    assert any("SIPAS 2023 peer file" in m.en for m in field.missing)
+
+
+def complete_file(tmp_path, year=2023):
+    """A complete PCI table for ``year`` made by relabelling the real 2014 one (test only)."""
+    peers = default_peers()
+    rows = peers[(peers["index"] == "pci") & (peers["year"] == 2014)].copy()
+    rows["year"] = year
+    rows["source"] = "test: 2014 values relabelled"
+    path = tmp_path / "pci_complete.csv"
+    rows.to_csv(path, index=False)
+    return path
+
+
+def test_a_complete_analyst_file_makes_the_field_exact(tmp_path):
+    from indexmodel.peers import with_analyst_file
+
+    peers = with_analyst_file(complete_file(tmp_path))
+    field = build_field("pci", 2023, "Binh Dinh", peers=peers)
+    assert field.coverage == "full"
+    assert field.national.place(field.own_composite).low == official_rank("pci", 2014, "Binh Dinh")
