@@ -1,0 +1,107 @@
+"""Properties that must hold for any input (hypothesis)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexmodel.optimize import best_rank_for_budget, cheapest_path
+from indexmodel.ranking import ExactField, competition_rank, rank_among
+from indexmodel.scoring import score
+from indexmodel.spec import load_specs
+
+BOOK = load_specs()
+SPECS = [s for s in BOOK.specs if s.root.rule != "unknown"]
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def spec_and_leaves(draw):
+    spec = draw(st.sampled_from(SPECS))
+    values = {leaf: draw(st.floats(spec.node(leaf).min, spec.node(leaf).max, allow_nan=False))
+              for leaf in spec.leaves}
+    return spec, values
+
+
+@FAST
+@given(spec_and_leaves())
+def test_composite_stays_within_its_range(case):
+    spec, values = case
+    composite = score(spec, values).composite
+    assert spec.root.min - 1e-6 <= composite <= spec.root.max + 1e-6
+
+
+@FAST
+@given(spec_and_leaves(), st.data())
+def test_improving_a_component_never_lowers_the_composite_nor_the_rank(case, data):
+    spec, values = case
+    leaf = data.draw(st.sampled_from(spec.leaves))
+    node = spec.node(leaf)
+    better = dict(values)
+    better[leaf] = data.draw(st.floats(values[leaf], node.max, allow_nan=False))
+    before, after = score(spec, values).composite, score(spec, better).composite
+    assert after >= before - 1e-9
+    peers = data.draw(st.lists(st.floats(spec.root.min, spec.root.max, allow_nan=False),
+                               min_size=1, max_size=70))
+    assert rank_among(after, peers) <= rank_among(before, peers)
+
+
+@FAST
+@given(st.lists(st.one_of(st.floats(0, 100, allow_nan=False), st.just(math.nan)),
+                min_size=1, max_size=80))
+def test_ranks_form_a_competition_ranking(scores):
+    ranks = competition_rank(scores)
+    finite = [(s, r) for s, r in zip(scores, ranks) if not math.isnan(s)]
+    n = len(finite)
+    for s, r in finite:
+        assert 1 <= r <= n
+        assert r == 1 + sum(1 for t, _ in finite if t > s)  # 1, 2, 2, 4
+    assert all(math.isnan(r) for s, r in zip(scores, ranks) if math.isnan(s))
+
+
+PCI = BOOK.spec_for("pci", 2023)
+
+
+@st.composite
+def pci_case(draw):
+    own = {c: draw(st.floats(3.0, 9.0, allow_nan=False)) for c in PCI.top_components}
+    peers = draw(st.lists(st.floats(40.0, 80.0, allow_nan=False), min_size=5, max_size=62))
+    caps = {c: draw(st.floats(0.0, 2.0, allow_nan=False)) for c in PCI.top_components}
+    difficulty = {c: draw(st.floats(0.1, 5.0, allow_nan=False)) for c in PCI.top_components}
+    goal = draw(st.integers(1, len(peers) + 1))
+    return own, peers, caps, difficulty, goal
+
+
+@FAST
+@given(pci_case())
+def test_the_optimizer_reaches_its_goal_and_respects_every_cap(case):
+    own, peers, caps, difficulty, goal = case
+    field = ExactField(tuple(peers))
+    result = cheapest_path(PCI, own, field, goal, difficulty=difficulty, yearly_cap=caps, years=1)
+    plan = result.plan.set_index("component")
+    for c in PCI.top_components:
+        assert -1e-9 <= plan.loc[c, "move"] <= min(caps[c], 10 - own[c]) + 1e-7
+        assert plan.loc[c, "new_value"] <= 10 + 1e-7
+    if result.feasible:
+        assert rank_among(result.resulting_composite + 1e-7, peers) <= goal
+    else:
+        top = score(PCI, own).composite + sum(PCI.coefficient(c) * min(caps[c], 10 - own[c])
+                                              for c in PCI.top_components)
+        assert rank_among(top, peers) > goal
+        assert result.best_reachable.low == rank_among(top, peers)
+
+
+@FAST
+@given(pci_case(), st.floats(0, 10, allow_nan=False))
+def test_a_bigger_budget_never_buys_a_worse_rank(case, budget):
+    own, peers, caps, difficulty, _ = case
+    field = ExactField(tuple(peers))
+    small = best_rank_for_budget(PCI, own, field, budget, difficulty=difficulty, yearly_cap=caps)
+    large = best_rank_for_budget(PCI, own, field, budget * 2 + 0.5, difficulty=difficulty,
+                                 yearly_cap=caps)
+    assert small.total_cost <= budget + 1e-7
+    assert large.resulting_composite >= small.resulting_composite - 1e-7
+    assert large.resulting_rank.low <= small.resulting_rank.low
