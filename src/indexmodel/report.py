@@ -1,0 +1,1180 @@
+"""The yearly run: every notebook executed, exported to HTML, put in place only when complete.
+
+:func:`run` checks everything it can before it executes anything (the language, the
+province, that the plan or the peer data cover the year, the analyst's peer file), so
+a mistake stops it with an :class:`~indexmodel.errors.IndexModelError` and nothing on
+disk changes. It then executes the numbered notebooks of ``notebooks/`` in order with
+papermill, each given the same parameters::
+
+    province, baseline_year, target_year, lang, peers_file, sims, seed,
+    figures_dir, tables_dir
+
+into a staging folder (``reports/.staging/…`` under :func:`~indexmodel.paths.home_dir`),
+exports each executed notebook to HTML (code hidden: the reports are for analysts; the
+code is in ``notebooks/``), and — only when every notebook succeeded — moves the
+staging folders into place:
+
+    reports/<year>/<province>/   one HTML per notebook, the CSV tables, index.html, run.json
+    figures/<year>/<province>/   the PNG figures
+
+``<province>`` is the canonical English name as a slug (``binh_dinh``). The move
+renames the previous folder aside, renames the new one in, then deletes the old one;
+a run stopped at any point leaves either the previous outputs or the new ones (a run
+killed during the move is completed by the next run, which finds its journal).
+
+A notebook that fails stops the run with :class:`NotebookFailedError`, naming the
+notebook and the cell; its partial output is kept in ``reports/failed/<year>/<province>/``
+and the previous outputs are not touched.
+
+The module also holds the few functions the overview and about-the-data notebooks
+call (:class:`NotebookSetup`, :func:`overview_summary`, :func:`data_inventory` …), so
+the notebooks stay thin.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+import pandas as pd
+
+from . import __version__
+from .errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
+from .i18n import check_lang, group_label, index_label, t
+from .paths import REPO_ROOT, data_dir, home_dir
+from .provinces import Province, fold, resolve
+
+DEFAULT_SIMS = 2000
+DEFAULT_SEED = 20240701
+DEFAULT_PROVINCE = "Bình Định"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+KERNEL_NAME = "python3"
+STAGING = ".staging"
+FAILED = "failed"
+COMMIT_MARKER = "COMMIT"
+MANIFEST = "run.json"
+INDEX_PAGE = "index.html"
+PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
+                   "seed", "figures_dir", "tables_dir")
+
+Progress = Callable[[str], None]
+
+
+# -- errors and results --------------------------------------------------------------
+class NotebookFailedError(IndexModelError):
+    """A notebook of the yearly run raised an error; nothing was put in place."""
+
+    def __init__(self, notebook: str, *, cell_index: int | None = None,
+                 exec_count: int | None = None, ename: str | None = None,
+                 evalue: str | None = None, source: str | None = None,
+                 failed_dir: Path | None = None) -> None:
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.exec_count = exec_count
+        self.ename = ename
+        self.evalue = evalue
+        self.source = source
+        self.failed_dir = failed_dir
+        where = f"notebook {notebook}"
+        if cell_index is not None:
+            where += f", cell {cell_index}"
+            if exec_count is not None:
+                where += f" (In [{exec_count}])"
+        first_line = next((ln.strip() for ln in (source or "").splitlines()
+                           if ln.strip() and not ln.strip().startswith("#")), "")
+        reason = f"{where} failed: {ename or 'error'}: {evalue or ''}".rstrip(": ")
+        if first_line:
+            reason += f" — at `{first_line[:80]}`"
+        hint = "the previous reports and figures are untouched"
+        if failed_dir is not None:
+            hint = f"partial output kept in {failed_dir}; " + hint
+        super().__init__(reason, hint=hint)
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    notebook: str
+    seconds: float
+    html: Path
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a yearly run wrote, and where."""
+
+    province: str
+    slug: str
+    year: int
+    baseline_year: int
+    lang: str
+    reports_dir: Path
+    figures_dir: Path
+    index_html: Path
+    manifest: Path
+    notebooks: tuple[NotebookRun, ...]
+    seconds: float
+
+    @property
+    def files(self) -> list[Path]:
+        return sorted(p for d in (self.reports_dir, self.figures_dir) for p in d.rglob("*")
+                      if p.is_file())
+
+
+# -- what a run needs, checked before anything runs --------------------------------------
+@dataclass(frozen=True)
+class RunPlan:
+    """The checked inputs of a run (nothing executed, nothing written yet)."""
+
+    province: Province
+    slug: str
+    year: int
+    baseline_year: int
+    lang: str
+    peers_file: Path | None
+    sims: int
+    seed: int
+    home: Path
+    notebooks: tuple[Path, ...]
+    basis: str  # "plan" or "peer data"
+
+    def parameters(self, figures_dir: Path, tables_dir: Path) -> dict:
+        return dict(province=self.province.name_en, baseline_year=self.baseline_year,
+                    target_year=self.year, lang=self.lang,
+                    peers_file=str(self.peers_file) if self.peers_file else None,
+                    sims=self.sims, seed=self.seed, figures_dir=str(figures_dir),
+                    tables_dir=str(tables_dir))
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.home / "reports" / str(self.year) / self.slug
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.home / "figures" / str(self.year) / self.slug
+
+    @property
+    def failed_dir(self) -> Path:
+        return self.home / "reports" / FAILED / str(self.year) / self.slug
+
+
+def slug(name: str) -> str:
+    """A folder name from a province's canonical English name: 'Binh Dinh' → 'binh_dinh'."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")
+
+
+def staging_root(home: str | Path | None = None) -> Path:
+    """Where runs stage their outputs (a hidden folder under ``reports/``)."""
+    return Path(home or home_dir()) / "reports" / STAGING
+
+
+def list_notebooks(folder: str | Path | None = None) -> tuple[Path, ...]:
+    """The numbered notebooks of ``folder`` (default ``notebooks/``), in order."""
+    folder = Path(folder) if folder else NOTEBOOKS_DIR
+    if not folder.is_dir():
+        raise DataUnavailableError(f"no notebooks folder {folder}")
+    books = tuple(sorted(p for p in folder.glob("*.ipynb")
+                         if re.match(r"^\d+", p.name) and p.is_file()))
+    if not books:
+        raise DataUnavailableError(f"no numbered notebooks (00_….ipynb) in {folder}")
+    return books
+
+
+def _peer_years(province: Province, extra: pd.DataFrame | None) -> dict[str, list[int]]:
+    from .peers import default_peers, default_results
+
+    frames = [default_peers()[["index", "year", "province"]],
+              default_results()[["index", "year", "province"]]]
+    if extra is not None:
+        frames.append(extra[["index", "year", "province"]])
+    rows = pd.concat(frames, ignore_index=True)
+    rows = rows[rows["province"] == province.name_en]
+    return {index: sorted(int(y) for y in set(group["year"]))
+            for index, group in rows.groupby("index", sort=True)}
+
+
+def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "vi",
+            peers: str | Path | None = None, sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
+            home: str | Path | None = None, notebooks_dir: str | Path | None = None) -> RunPlan:
+    """Check a run's inputs without executing or writing anything."""
+    from .peers import load_peers
+    from .plan import load_plan
+
+    check_lang(lang)
+    if isinstance(sims, bool) or not isinstance(sims, int) or sims < 1:
+        raise UsageError(f"--sims must be a positive whole number, not {sims!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"--seed must be a whole number ≥ 0, not {seed!r}")
+    where = resolve(province)
+    plan = load_plan()
+    plan_province = resolve(plan.province)
+    if year is None:
+        year = plan.target_year
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise UsageError(f"--year must be a year such as {plan.target_year}, not {year!r}")
+    peers_path = None
+    extra = None
+    if peers is not None:
+        peers_path = Path(peers).expanduser().resolve()
+        if not peers_path.is_file():
+            raise InputFileError("peer file not found", file=peers)
+        extra = load_peers(peers_path)
+    has_plan = where.id == plan_province.id and year in (plan.baseline_year, plan.target_year)
+    peer_years = _peer_years(where, extra)
+    in_peers = any(year in years for years in peer_years.values())
+    if not has_plan and not in_peers:
+        known = "; ".join(f"{index_label(i, 'en')}: {', '.join(map(str, ys))}"
+                          for i, ys in peer_years.items()) or "none"
+        plan_note = (f"the plan covers {plan.baseline_year} and {plan.target_year}"
+                     if where.id == plan_province.id else f"the plan is {plan.province}'s")
+        raise DataUnavailableError(
+            f"no plan or peer data for {where.name_en} in {year}",
+            hint=f"{plan_note}; peer data for {where.name_en}: {known}")
+    baseline = plan.baseline_year if (has_plan and year == plan.target_year) else year
+    return RunPlan(province=where, slug=slug(where.name_en), year=int(year),
+                   baseline_year=int(baseline), lang=lang, peers_file=peers_path, sims=sims,
+                   seed=seed, home=Path(home).resolve() if home else home_dir().resolve(),
+                   notebooks=list_notebooks(notebooks_dir),
+                   basis="plan" if has_plan else "peer data")
+
+
+# -- the kernel: the interpreter running this code ----------------------------------------
+def kernel_manager_class():
+    """A jupyter kernel manager whose ``python3`` kernel is this interpreter (``sys.executable``).
+
+    The ``python3`` kernel spec that ipykernel installs runs ``python`` (which
+    jupyter_client maps to ``sys.executable``), but a user-level spec of the same name
+    may point elsewhere; this manager always starts the interpreter that runs the
+    package, so the kernel imports the same indexmodel.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class ThisPythonSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            if kernel_name == KERNEL_NAME:
+                spec = get_kernel_dict()
+                spec["argv"][0] = sys.executable
+                # the kernel's own log (a warning about TCP on every start) is not the
+                # analyst's business; errors in cells still reach the notebook
+                spec["argv"].insert(-2, "--IPKernelApp.log_level=ERROR")
+                return KernelSpec(resource_dir=RESOURCES, **spec)
+            return super().get_kernel_spec(kernel_name)
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return ThisPythonSpecs(data_dir=self.data_dir)
+
+    return ThisPythonKernelManager
+
+
+# -- the run ---------------------------------------------------------------------------
+def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "vi",
+        peers: str | Path | None = None, sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
+        home: str | Path | None = None, progress: Progress | None = print,
+        notebooks_dir: str | Path | None = None, cell_timeout: int | None = 900) -> RunResult:
+    """Execute every notebook for ``province`` and ``year`` and put the reports in place."""
+    say = progress or (lambda _text: None)
+    plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
+    started = time.perf_counter()
+    root = staging_root(plan.home)
+    root.mkdir(parents=True, exist_ok=True)
+    key = f"{plan.year}-{plan.slug}"
+    with _locked(root / f"{key}.lock", plan):
+        _recover(root, key, plan, say)
+        stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            runs = _execute_all(plan, stage, say, cell_timeout)
+            _write_index(plan, stage, runs)
+            _write_manifest(plan, stage, runs, time.perf_counter() - started)
+            _commit(plan, stage)
+        except BaseException:
+            if stage.exists() and not (stage / COMMIT_MARKER).exists():
+                shutil.rmtree(stage, ignore_errors=True)
+            raise
+    shutil.rmtree(plan.failed_dir, ignore_errors=True)  # an earlier failure is now obsolete
+    _prune_empty(plan.home / "reports" / FAILED)
+    seconds = time.perf_counter() - started
+    result = RunResult(
+        province=plan.province.name_en, slug=plan.slug, year=plan.year,
+        baseline_year=plan.baseline_year, lang=plan.lang, reports_dir=plan.reports_dir,
+        figures_dir=plan.figures_dir, index_html=plan.reports_dir / INDEX_PAGE,
+        manifest=plan.reports_dir / MANIFEST,
+        notebooks=tuple(NotebookRun(r.notebook, r.seconds, plan.reports_dir / r.html.name)
+                        for r in runs),
+        seconds=seconds)
+    say(f"Done in {seconds:.1f} s.")
+    say(f"Reports: {result.reports_dir} (open {result.index_html.name})")
+    say(f"Figures: {result.figures_dir}")
+    return result
+
+
+def main_run(province: str | None = None, year: int | None = None, lang: str = "vi",
+             peers: str | None = None, sims: int | None = None, seed: int | None = None) -> int:
+    """``indexmodel run``: the yearly run with the command line's defaults; an exit code."""
+    try:
+        run(province or DEFAULT_PROVINCE, year, lang, peers,
+            DEFAULT_SIMS if sims is None else sims, DEFAULT_SEED if seed is None else seed)
+    except IndexModelError as exc:
+        print(f"indexmodel: error: {exc.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+@contextlib.contextmanager
+def _locked(path: Path, plan: RunPlan) -> Iterator[None]:
+    """One run at a time per year and province (an advisory lock on a file)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another run for {plan.province.name_en} {plan.year} is in "
+                             "progress", hint=f"lock {path}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _targets(plan: RunPlan) -> list[tuple[str, Path]]:
+    return [("reports", plan.reports_dir), ("figures", plan.figures_dir)]
+
+
+def _aside(target: Path, stage: Path) -> Path:
+    return target.parent / f".{target.name}.old-{stage.name}"
+
+
+def _recover(root: Path, key: str, plan: RunPlan, say: Progress) -> None:
+    """Finish or discard what an earlier run of the same year and province left behind."""
+    for stage in sorted(root.glob(f"{key}-*")):
+        if not stage.is_dir():
+            continue
+        if (stage / COMMIT_MARKER).exists():
+            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
+            _move_into_place(plan, stage)
+        else:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _commit(plan: RunPlan, stage: Path) -> None:
+    marker = stage / COMMIT_MARKER
+    with open(marker, "w", encoding="utf-8") as fh:
+        fh.write("all notebooks succeeded; moving into place\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    _move_into_place(plan, stage)
+
+
+def _move_into_place(plan: RunPlan, stage: Path) -> None:
+    """Rename the previous folders aside, the staged ones in, then delete the previous."""
+    for kind, target in _targets(plan):
+        new = stage / kind
+        target.parent.mkdir(parents=True, exist_ok=True)
+        aside = _aside(target, stage)
+        if new.exists():
+            if target.exists() and not aside.exists():
+                os.rename(target, aside)
+            elif target.exists():  # the old one is already aside: this is a stray copy
+                shutil.rmtree(target)
+            os.rename(new, target)
+        elif not target.exists() and aside.exists():  # pragma: no cover - defensive
+            os.rename(aside, target)
+    for _kind, target in _targets(plan):
+        aside = _aside(target, stage)
+        if aside.exists():
+            shutil.rmtree(aside)
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _prune_empty(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for sub in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | None
+                 ) -> list[NotebookRun]:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    reports, figures, work = stage / "reports", stage / "figures", stage / "executed"
+    for folder in (reports, figures, work):
+        folder.mkdir(parents=True, exist_ok=True)
+    parameters = plan.parameters(figures, reports)
+    total = len(plan.notebooks)
+    say(f"Yearly run: {plan.province.name_en}, {plan.year} (baseline {plan.baseline_year}, "
+        f"from the {plan.basis}), language {plan.lang}: {total} notebooks")
+    manager = kernel_manager_class()
+    runs = []
+    for n, notebook in enumerate(plan.notebooks, start=1):
+        executed = work / notebook.name
+        began = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+                progress_bar=False, log_output=False, cwd=str(notebook.parent),
+                request_save_on_cell_execute=False, execution_timeout=cell_timeout,
+                kernel_manager_class=manager)
+        except PapermillExecutionError as exc:
+            seconds = time.perf_counter() - began
+            say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
+            failed = _keep_failed(plan, executed)
+            raise NotebookFailedError(notebook.name, cell_index=exc.cell_index,
+                                      exec_count=exc.exec_count, ename=exc.ename,
+                                      evalue=exc.evalue, source=exc.source,
+                                      failed_dir=failed) from None
+        except Exception as exc:  # the kernel died, a cell timed out, the notebook is broken
+            seconds = time.perf_counter() - began
+            say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
+            failed = _keep_failed(plan, executed)
+            raise NotebookFailedError(notebook.name, ename=type(exc).__name__,
+                                      evalue=str(exc).strip().splitlines()[0] if str(exc) else "",
+                                      failed_dir=failed) from exc
+        page = reports / (notebook.stem + ".html")
+        _export_html(executed, page)
+        seconds = time.perf_counter() - began
+        runs.append(NotebookRun(notebook.name, seconds, page))
+        say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
+    return runs
+
+
+def _keep_failed(plan: RunPlan, executed: Path) -> Path | None:
+    """Keep the failed notebook (and an HTML of it, code shown) for diagnosis."""
+    target = plan.failed_dir
+    fresh = target.parent / f".{target.name}.new-{os.getpid()}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    if executed.exists():
+        shutil.copy2(executed, fresh / executed.name)
+        with contextlib.suppress(Exception):
+            _export_html(executed, fresh / (executed.stem + ".html"), show_code=True)
+    shutil.rmtree(target, ignore_errors=True)
+    os.rename(fresh, target)
+    return target
+
+
+def _notebook_title(nb) -> str | None:
+    """The first heading a notebook shows: a Markdown output of its code, else a Markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    match = re.search(r"^#+\s+(.+)$", text, re.M)
+                    if match:
+                        return match.group(1).strip()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#+\s+(.+)$", cell.source, re.M)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(executed), as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    title = _notebook_title(nb) or executed.stem
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    page.write_text(body, encoding="utf-8")
+
+
+# -- the index page and the manifest -----------------------------------------------------
+_PAGE = {
+    "title": ("Báo cáo năm {year} — {province}", "Reports {year} — {province}"),
+    "intro": ("Phân tích các chỉ số PAPI, SIPAS, PAR INDEX và PCI: kết quả năm {baseline}, "
+              "chỉ tiêu năm {year}.",
+              "Analysis of PAPI, SIPAS, PAR INDEX and PCI: {baseline} results, {year} targets."),
+    "intro_year": ("Phân tích các chỉ số năm {year} từ số liệu các tỉnh.",
+                   "Analysis of the indices in {year} from the peer data."),
+    "reports": ("Báo cáo", "Reports"),
+    "figures": ("Biểu đồ", "Figures"),
+    "tables": ("Bảng số liệu (CSV)", "Tables (CSV)"),
+    "manifest": ("Thông tin lần chạy (run.json)", "Run details (run.json)"),
+    "made_by": ("Tạo bởi indexmodel {version}; tham số: số lần mô phỏng {sims}, hạt giống {seed}.",
+                "Made by indexmodel {version}; parameters: {sims} simulations, seed {seed}."),
+    "peers": ("Tệp số liệu các tỉnh của người dùng: {file}", "Analyst's peer file: {file}"),
+}
+
+
+def _page(key: str, lang: str, **values) -> str:
+    vi, en = _PAGE[key]
+    return (vi if lang == "vi" else en).format(**values)
+
+
+def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
+    import nbformat
+
+    lang, reports, figures = plan.lang, stage / "reports", stage / "figures"
+    name = plan.province.name(lang)
+    esc = html.escape
+    items = []
+    for r in runs:
+        nb = nbformat.read(str(stage / "executed" / r.notebook), as_version=4)
+        title = _notebook_title(nb) or Path(r.notebook).stem
+        items.append(f'<li><a href="{esc(r.html.name)}">{esc(title)}</a></li>')
+    pngs = sorted(p.relative_to(figures).as_posix() for p in figures.rglob("*.png"))
+    rel = f"../../../figures/{plan.year}/{plan.slug}/"
+    csvs = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.csv"))
+    intro = (_page("intro", lang, baseline=plan.baseline_year, year=plan.year)
+             if plan.baseline_year != plan.year else _page("intro_year", lang, year=plan.year))
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{esc(_page('title', lang, year=plan.year, province=name))}</title>",
+        "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;"
+        "padding:0 1em;line-height:1.5}h1{font-size:1.5em}li{margin:.2em 0}"
+        "img{max-width:18em;border:1px solid #ddd;margin:.3em}</style></head><body>",
+        f"<h1>{esc(_page('title', lang, year=plan.year, province=name))}</h1>",
+        f"<p>{esc(intro)}</p>",
+        f"<h2>{esc(_page('reports', lang))}</h2><ul>", *items, "</ul>",
+    ]
+    if pngs:
+        parts.append(f"<h2>{esc(_page('figures', lang))}</h2><div>")
+        parts += [f'<a href="{esc(rel + p)}"><img src="{esc(rel + p)}" alt="{esc(p)}"></a>'
+                  for p in pngs]
+        parts.append("</div>")
+    if csvs:
+        parts.append(f"<h2>{esc(_page('tables', lang))}</h2><ul>")
+        parts += [f'<li><a href="{esc(c)}">{esc(c)}</a></li>' for c in csvs]
+        parts.append("</ul>")
+    parts.append(f'<p><a href="{MANIFEST}">{esc(_page("manifest", lang))}</a></p>')
+    footer = _page("made_by", lang, version=__version__, sims=plan.sims, seed=plan.seed)
+    if plan.peers_file:
+        footer += " " + _page("peers", lang, file=plan.peers_file.name)
+    parts.append(f"<p><small>{esc(footer)}</small></p></body></html>")
+    (reports / INDEX_PAGE).write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_manifest(plan: RunPlan, stage: Path, runs: list[NotebookRun], seconds: float) -> None:
+    files = []
+    for kind, target in _targets(plan):
+        folder = stage / kind
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and p.name != MANIFEST:
+                files.append({"path": (target / p.relative_to(folder)).relative_to(plan.home)
+                              .as_posix(), "bytes": p.stat().st_size, "sha256": sha256(p)})
+    inputs = []
+    for folder in ("plan", "peers"):
+        for p in sorted((data_dir() / folder).glob("*.csv")):
+            inputs.append({"path": p.as_posix(), "sha256": sha256(p)})
+    if plan.peers_file:
+        inputs.append({"path": plan.peers_file.as_posix(), "sha256": sha256(plan.peers_file),
+                       "analyst_file": True})
+    manifest = {
+        "package": "indexmodel",
+        "version": __version__,
+        "python": sys.version.split()[0],
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(seconds, 1),
+        "province": {"name_en": plan.province.name_en, "name_vi": plan.province.name_vi,
+                     "slug": plan.slug},
+        "year": plan.year,
+        "basis": plan.basis,
+        "parameters": {k: v for k, v in plan.parameters(Path("."), Path(".")).items()
+                       if k not in ("figures_dir", "tables_dir")},
+        "outputs": {"reports": plan.reports_dir.relative_to(plan.home).as_posix(),
+                    "figures": plan.figures_dir.relative_to(plan.home).as_posix()},
+        "notebooks": [{"name": r.notebook, "seconds": round(r.seconds, 2),
+                       "sha256": sha256(next(p for p in plan.notebooks if p.name == r.notebook)),
+                       "html": r.html.name} for r in runs],
+        "inputs": inputs,
+        "files": files,
+    }
+    (stage / "reports" / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# ==========================================================================================
+# What the notebooks call: setup, the overview tables and the data inventory.
+# ==========================================================================================
+@dataclass
+class NotebookSetup:
+    """A notebook's parameters, checked, with the data it needs and where its outputs go.
+
+    ``figures_dir`` None (a notebook opened by hand, or run by nbval) writes figures to
+    a temporary folder; ``tables_dir`` None writes no CSV.
+    """
+
+    province: Province
+    baseline_year: int
+    target_year: int
+    lang: str
+    peers_file: Path | None
+    sims: int
+    seed: int
+    figures_dir: Path
+    tables_dir: Path | None
+    extra_peers: pd.DataFrame | None = field(default=None, repr=False)
+    _plan: object = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.province.name(self.lang)
+
+    @property
+    def plan(self):
+        if self._plan is None:
+            from .plan import load_plan
+
+            self._plan = load_plan()
+        return self._plan
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the plan is this province's and covers the two years asked."""
+        plan = self.plan
+        return (resolve(plan.province).id == self.province.id
+                and (self.baseline_year, self.target_year) == (plan.baseline_year, plan.target_year))
+
+    def peers(self) -> pd.DataFrame:
+        """The shipped component table with the analyst's rows added (theirs win)."""
+        from .peers import default_peers
+
+        shipped = default_peers()
+        if self.extra_peers is None:
+            return shipped
+        key = ["index", "year", "province", "component"]
+        both = pd.concat([shipped, self.extra_peers], ignore_index=True)
+        return both.drop_duplicates(key, keep="last").reset_index(drop=True)
+
+    def save(self, fig, name: str) -> Path:
+        """Save a figure as ``<figures_dir>/<name>.png`` (deterministic bytes)."""
+        from .plots import save_figure
+
+        return save_figure(fig, self.figures_dir / f"{name}.png")
+
+    def show(self, path: str | Path):
+        """The saved PNG, for display (what the reader sees is the file written)."""
+        from IPython.display import Image
+
+        return Image(data=Path(path).read_bytes(), format="png")
+
+    def write_table(self, frame: pd.DataFrame, name: str) -> Path | None:
+        """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable)."""
+        if self.tables_dir is None:
+            return None
+        from .output import write_csv_atomic
+
+        return write_csv_atomic(frame, self.tables_dir / f"{name}.csv")
+
+
+def setup_notebook(province: str, baseline_year: int, target_year: int, lang: str = "vi",
+                   peers_file: str | None = None, sims: int = DEFAULT_SIMS,
+                   seed: int = DEFAULT_SEED, figures_dir: str | None = None,
+                   tables_dir: str | None = None) -> NotebookSetup:
+    """Check a notebook's parameters (the ones :func:`run` passes) and load what it needs."""
+    from .peers import load_peers
+    from .plots import use_style
+
+    check_lang(lang)
+    where = resolve(province)
+    extra = load_peers(peers_file) if peers_file else None
+    figures = Path(figures_dir) if figures_dir else Path(tempfile.mkdtemp(prefix="indexmodel-fig-"))
+    figures.mkdir(parents=True, exist_ok=True)
+    tables = Path(tables_dir) if tables_dir else None
+    use_style()
+    pd.set_option("display.width", 120)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_colwidth", 200)
+    pd.set_option("display.max_rows", 500)
+    return NotebookSetup(province=where, baseline_year=int(baseline_year),
+                         target_year=int(target_year), lang=lang,
+                         peers_file=Path(peers_file) if peers_file else None, sims=int(sims),
+                         seed=int(seed), figures_dir=figures, tables_dir=tables,
+                         extra_peers=extra)
+
+
+_OVERVIEW = {
+    "index": ("Chỉ số", "Index"),
+    "baseline": ("Điểm {year}", "Score {year}"),
+    "target": ("Điểm theo chỉ tiêu {year}", "Score of the {year} targets"),
+    "gain": ("Mức tăng", "Gain"),
+    "range": ("Khoảng (thiết lập chưa kiểm chứng)", "Range (unverified settings)"),
+    "rank": ("Thứ hạng {year}", "Rank {year}"),
+    "goal": ("Mục tiêu {year}", "Goal {year}"),
+    "findings": ("Điểm không nhất quán", "Inconsistencies"),
+    "component": ("Thành phần", "Component"),
+    "finding": ("Nội dung", "Finding"),
+    "year": ("Năm", "Year"),
+    "best": ("Cao nhất đã biết", "Best known"),
+    "max": ("Tối đa", "Maximum"),
+    "composite": ("Điểm tổng hợp", "Composite"),
+    "ranked": ("Số tỉnh được xếp hạng", "Provinces ranked"),
+    "source": ("Nguồn", "Source"),
+}
+
+
+def col(key: str, lang: str, **values) -> str:
+    """A column label of the overview tables in ``lang``."""
+    check_lang(lang)
+    vi, en = _OVERVIEW[key]
+    return (vi if lang == "vi" else en).format(**values)
+
+
+def _r(value, digits: int = 2):
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) \
+        else round(float(value), digits)
+
+
+def _goal_text(check, lang: str) -> str:
+    goal = []
+    if check.goal_national:
+        goal.append(t("plan.top", lang, rank=check.goal_national))
+    if check.goal_regional:
+        goal.append(t("plan.regional_goal", lang, rank=check.goal_regional,
+                      out_of=check.regional_out_of or "?"))
+    if check.group_goal:
+        goal.append(t("plan.group_goal", lang, group=group_label(check.group_goal, lang)))
+    return "; ".join(goal) or "—"
+
+
+def overview_summary(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
+    """One row per index: composites of the baseline and the targets, ranks, goals, findings."""
+    rows = []
+    for index, check in checks.items():
+        rng = ""
+        if check.unverified and check.baseline_range and check.target_range:
+            rng = (f"{check.baseline_range.low:.2f}–{check.baseline_range.high:.2f} → "
+                   f"{check.target_range.low:.2f}–{check.target_range.high:.2f}")
+        rank = (f"{check.baseline_rank}/{check.baseline_out_of}" if check.baseline_rank
+                and check.baseline_out_of else (str(check.baseline_rank) if check.baseline_rank
+                                                else t("unknown", lang)))
+        rows.append({
+            col("index", lang): index_label(index, "en"),
+            col("baseline", lang, year=check.baseline_year): _r(check.baseline_composite),
+            col("target", lang, year=check.target_year): _r(check.target_composite),
+            col("gain", lang): _r(check.gain),
+            col("range", lang): rng or "—",
+            col("rank", lang, year=check.baseline_year): rank,
+            col("goal", lang, year=check.target_year): _goal_text(check, lang),
+            col("findings", lang): len(check.findings),
+        })
+    return pd.DataFrame(rows)
+
+
+def overview_csv(checks: Mapping) -> pd.DataFrame:
+    """The overview as a machine-readable table (English column ids, one row per index)."""
+    rows = []
+    for index, check in checks.items():
+        rows.append(dict(
+            index=index, baseline_year=check.baseline_year, target_year=check.target_year,
+            baseline_composite=_r(check.baseline_composite, 4),
+            target_composite=_r(check.target_composite, 4), gain=_r(check.gain, 4),
+            baseline_low=_r(check.baseline_range.low, 4) if check.baseline_range else None,
+            baseline_high=_r(check.baseline_range.high, 4) if check.baseline_range else None,
+            target_low=_r(check.target_range.low, 4) if check.target_range else None,
+            target_high=_r(check.target_range.high, 4) if check.target_range else None,
+            baseline_rank=check.baseline_rank, ranked_provinces=check.baseline_out_of,
+            goal_national=check.goal_national, goal_regional=check.goal_regional,
+            regional_provinces=check.regional_out_of, group_goal=check.group_goal or "",
+            unverified=check.unverified, inconsistencies=len(check.findings)))
+    frame = pd.DataFrame(rows)
+    for c in ("baseline_rank", "ranked_provinces", "goal_national", "goal_regional",
+              "regional_provinces"):
+        frame[c] = frame[c].astype("Int64")
+    return frame
+
+
+def findings_table(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
+    """Every inconsistency in the plan's own numbers, by index."""
+    rows = [{col("index", lang): index_label(index, "en"), col("year", lang): f.year,
+             col("component", lang): f.component, col("finding", lang): f.text(lang)}
+            for index, check in checks.items() for f in check.findings]
+    return pd.DataFrame(rows, columns=[col(k, lang) for k in ("index", "year", "component",
+                                                               "finding")])
+
+
+def best_known(peers: pd.DataFrame, spec, year: int) -> tuple[dict[str, float], int | None]:
+    """The best value of each component among the peers of the latest year (≤ ``year``)
+    of the same methodology era that has component data; ({}, None) when there is none."""
+    rows = peers[(peers["index"] == spec.index) & (peers["year"] <= year)]
+    rows = rows[rows["year"].map(spec.covers)]
+    if rows.empty:
+        return {}, None
+    latest = int(rows["year"].max())
+    rows = rows[rows["year"] == latest]
+    best = rows.groupby("component")["value"].max()
+    return {c: float(v) for c, v in best.items()}, latest
+
+
+def year_standing(setup: NotebookSetup, index: str) -> dict:
+    """A province's composite, rank and component values in ``setup.target_year`` from
+    the peer data (for a run without the province's plan)."""
+    from .peers import default_results
+    from .scoring import score
+    from .spec import load_specs
+
+    year, name = setup.target_year, setup.province.name_en
+    spec = load_specs().spec_for(index, year)
+    peers = setup.peers()
+    own_rows = peers[(peers["index"] == index) & (peers["year"] == year)
+                     & (peers["province"] == name)]
+    own = dict(zip(own_rows["component"], own_rows["value"].astype(float)))
+    results = default_results()
+    res = results[(results["index"] == index) & (results["year"] == year)
+                  & (results["province"] == name)]
+    first = res.iloc[0] if len(res) else None
+    composite = (float(first["composite"]) if first is not None and pd.notna(first["composite"])
+                 else None)
+    if composite is None and own:
+        value = score(spec, own, year=year, warn=False).composite
+        composite = value if math.isfinite(value) else None
+    rank = int(first["rank"]) if first is not None and pd.notna(first["rank"]) else None
+    ranked = (int(first["ranked_provinces"]) if first is not None
+              and pd.notna(first["ranked_provinces"]) else None)
+    return dict(index=index, spec=spec, own=own, composite=composite, rank=rank, ranked=ranked)
+
+
+def _figure_level(levels: pd.Series) -> int:
+    """Top components, or the level below when the top has fewer than three (SIPAS areas)."""
+    return 1 if (levels == 1).sum() >= 3 or (levels == 2).sum() == 0 else 2
+
+
+def component_frame(setup: NotebookSetup, checks: Mapping, index: str) -> pd.DataFrame:
+    """The input of :func:`indexmodel.plots.plot_components` for one index:
+    component, name_vi, name_en, baseline, target, best, max (one level of the tree)."""
+    from .spec import load_specs
+
+    year = setup.baseline_year
+    spec = load_specs().spec_for(index, year)
+    best, _ = best_known(setup.peers(), spec, year)
+    if index in checks:
+        comp = checks[index].components
+        comp = comp[comp["level"] == _figure_level(comp["level"])]
+        frame = comp[["component", "name_vi", "name_en", "baseline", "target", "max"]].copy()
+    else:
+        own = year_standing(setup, index)["own"]
+        ids = [c for c in spec.ids if c in own and c != spec.composite]
+        levels = pd.Series([spec.level(c) for c in ids], dtype=int)
+        level = _figure_level(levels)
+        ids = [c for c, lv in zip(ids, levels) if lv == level]
+        frame = pd.DataFrame({
+            "component": ids, "name_vi": [spec.name(c, "vi") for c in ids],
+            "name_en": [spec.name(c, "en") for c in ids], "baseline": [own[c] for c in ids],
+            "target": [math.nan] * len(ids), "max": [spec.node(c).max for c in ids]})
+    frame["best"] = [float(best.get(c, math.nan)) for c in frame["component"]]
+    return frame.reset_index(drop=True)[["component", "name_vi", "name_en", "baseline",
+                                          "target", "best", "max"]]
+
+
+def components_table(setup: NotebookSetup, checks: Mapping, index: str) -> pd.DataFrame:
+    """Every component value of one index an analyst reads (names, labels in ``lang``)."""
+    from .spec import load_specs
+
+    lang, year = setup.lang, setup.baseline_year
+    spec = load_specs().spec_for(index, year)
+    best, best_year = best_known(setup.peers(), spec, year)
+    if index in checks:
+        comp = checks[index].components
+        base, target = comp["baseline"], comp["target"]
+    else:
+        own = year_standing(setup, index)["own"]
+        ids = [c for c in spec.ids if c in own and c != spec.composite]
+        comp = pd.DataFrame({"component": ids, "level": [spec.level(c) for c in ids],
+                             "name_vi": [spec.name(c, "vi") for c in ids],
+                             "name_en": [spec.name(c, "en") for c in ids],
+                             "max": [spec.node(c).max for c in ids]})
+        base = pd.Series([own[c] for c in ids], dtype=float)
+        target = pd.Series([math.nan] * len(ids), dtype=float)
+    names = [("· " if level > 1 else "") + name
+             for level, name in zip(comp["level"], comp[f"name_{lang}"])]
+    best_label = col("best", lang) + (f" ({best_year})" if best_year else "")
+    out = pd.DataFrame({
+        col("component", lang): names,
+        col("baseline", lang, year=year): base.round(2).to_numpy(),
+    })
+    if index in checks:
+        out[col("target", lang, year=setup.target_year)] = target.round(2).to_numpy()
+        out[col("gain", lang)] = (target - base).round(2).to_numpy()
+    out[best_label] = [round(best[c], 2) if c in best else math.nan for c in comp["component"]]
+    out[col("max", lang)] = comp["max"].round(2).to_numpy()
+    return out
+
+
+def components_csv(setup: NotebookSetup, checks: Mapping) -> pd.DataFrame:
+    """Every index's component values in one machine-readable table (English ids)."""
+    from .spec import INDICES
+
+    frames = []
+    for index in INDICES:
+        if index in checks:
+            comp = checks[index].components
+            frames.append(pd.DataFrame({
+                "index": index, "component": comp["component"], "level": comp["level"],
+                "baseline": comp["baseline"].round(4), "target": comp["target"].round(4),
+                "gain": comp["gain"].round(4), "points_per_unit": comp["points_per_unit"].round(6),
+                "contribution": comp["contribution"].round(6), "max": comp["max"]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def components_figure(setup: NotebookSetup, checks: Mapping, index: str):
+    """Figure (a) for one index: result, target and best known value by component."""
+    from .plots import plot_components
+    from .spec import load_specs
+
+    spec = load_specs().spec_for(index, setup.baseline_year)
+    _, best_year = best_known(setup.peers(), spec, setup.baseline_year)
+    frame = component_frame(setup, checks, index)
+    title = f"{index_label(index, setup.lang)} — {setup.name}"
+    return plot_components(frame, lang=setup.lang, title=title,
+                           baseline_year=setup.baseline_year,
+                           target_year=setup.target_year if index in checks else None,
+                           best_year=best_year)
+
+
+def year_summary(setup: NotebookSetup) -> pd.DataFrame:
+    """Composite and rank of the province in ``target_year`` for each index the peer data holds."""
+    from .spec import INDICES
+
+    lang, rows = setup.lang, []
+    for index in INDICES:
+        try:
+            st = year_standing(setup, index)
+        except IndexModelError:
+            continue
+        if st["composite"] is None and st["rank"] is None and not st["own"]:
+            continue
+        rank = (f"{st['rank']}/{st['ranked']}" if st["rank"] and st["ranked"]
+                else (str(st["rank"]) if st["rank"] else t("unknown", lang)))
+        rows.append({col("index", lang): index_label(index, "en"),
+                     col("composite", lang): _r(st["composite"]),
+                     col("rank", lang, year=setup.target_year): rank,
+                     data_label("components", lang): len(st["own"])})
+    return pd.DataFrame(rows)
+
+
+def indices_with_data(setup: NotebookSetup, checks: Mapping) -> list[str]:
+    """The indices the overview shows: the plan's, else those with the province's values."""
+    from .spec import INDICES
+
+    if checks:
+        return [i for i in INDICES if i in checks]
+    out = []
+    for index in INDICES:
+        try:
+            if year_standing(setup, index)["own"]:
+                out.append(index)
+        except IndexModelError:
+            continue
+    return out
+
+
+# -- what data exists (the about-the-data notebook) ----------------------------------------
+KIND_LABELS = {
+    "components": ("Điểm thành phần", "Component values"),
+    "results": ("Kết quả công bố", "Published results"),
+    "region_means": ("Điểm trung bình vùng", "Regional means"),
+    "analyst": ("Tệp của người dùng", "Analyst's file"),
+}
+
+_DATA = {
+    "kind": ("Loại số liệu", "Kind"),
+    "rows": ("Số dòng", "Rows"),
+    "provinces": ("Số tỉnh", "Provinces"),
+    "components": ("Số thành phần", "Components"),
+    "composites": ("Có điểm tổng hợp", "With composite"),
+    "ranks": ("Có thứ hạng", "With rank"),
+    "status": ("Tình trạng", "Status"),
+    "sources": ("Nguồn", "Sources"),
+    "missing": ("Còn thiếu", "Missing"),
+    "era": ("Phương pháp", "Methodology era"),
+}
+
+_STATUS = {
+    "full": ("đủ điểm thành phần của mọi tỉnh", "component values of every province"),
+    "partial": ("điểm thành phần của một phần các tỉnh", "component values of some provinces"),
+    "published": ("chỉ có kết quả công bố (điểm tổng hợp/thứ hạng)",
+                  "published results only (composite/rank)"),
+    "published_only": ("điểm tổng hợp giữ nguyên như công bố, không tính lại",
+                       "composites kept as published, never recomputed"),
+    "none": ("không có số liệu", "no data"),
+}
+
+
+def data_label(key: str, lang: str) -> str:
+    check_lang(lang)
+    table = {**_DATA, **KIND_LABELS, **_OVERVIEW}
+    vi, en = table[key]
+    return vi if lang == "vi" else en
+
+
+def data_tables(extra: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The shipped peer tables (and the analyst's), by kind."""
+    from .peers import default_peers, default_region_means, default_results
+
+    tables = {"components": default_peers(), "results": default_results(),
+              "region_means": default_region_means()}
+    if extra is not None:
+        tables["analyst"] = extra
+    return tables
+
+
+def data_inventory(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
+    """Counts by index, year and kind: rows, provinces, components, composites, ranks."""
+    rows = []
+    for kind, frame in tables.items():
+        for (index, year), group in frame.groupby(["index", "year"], sort=True):
+            rows.append({
+                "index": index, "year": int(year), "kind": kind,
+                "rows": len(group),
+                "provinces": int(group["province"].nunique()) if "province" in group else
+                int(group["region"].nunique()),
+                "components": int(group["component"].nunique()) if "component" in group else 0,
+                "composites": int(group["composite"].notna().sum()) if "composite" in group else 0,
+                "ranks": int(group["rank"].notna().sum()) if "rank" in group else 0,
+                "sources": int(group["source"].nunique()) if "source" in group else 0,
+            })
+    frame = pd.DataFrame(rows).sort_values(["index", "year", "kind"], kind="stable")
+    return _localize_inventory(frame.reset_index(drop=True), lang)
+
+
+def _localize_inventory(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    out["index"] = [index_label(i, "en") for i in out["index"]]
+    out["kind"] = [KIND_LABELS[k][0 if lang == "vi" else 1] for k in out["kind"]]
+    names = {"index": col("index", lang), "year": col("year", lang), "kind": data_label("kind", lang),
+             "rows": data_label("rows", lang), "provinces": data_label("provinces", lang),
+             "components": data_label("components", lang),
+             "composites": data_label("composites", lang), "ranks": data_label("ranks", lang),
+             "sources": data_label("sources", lang)}
+    return out.rename(columns=names)
+
+
+def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "vi"
+                  ) -> pd.DataFrame:
+    """Per index and year (from its first methodology era to ``until``): what the data
+    holds, the era, whether its composites are published-only, and what is missing."""
+    from .provinces import all_provinces
+    from .spec import INDICES, load_specs
+
+    book = load_specs()
+    comps, results = tables["components"], tables["results"]
+    if "analyst" in tables:
+        comps = pd.concat([comps, tables["analyst"]], ignore_index=True)
+    rows = []
+    for index in INDICES:
+        first = min(s.valid_from for s in book.eras(index))
+        for year in range(first, until + 1):
+            try:
+                spec = book.spec_for(index, year)
+            except IndexModelError:
+                spec = None
+            n_all = len(all_provinces(year))
+            c = comps[(comps["index"] == index) & (comps["year"] == year)]
+            r = results[(results["index"] == index) & (results["year"] == year)]
+            n_comp = int(c["province"].nunique())
+            n_res = int(r["province"].nunique())
+            if spec is not None and spec.is_published_only(year) and n_res:
+                status = "published_only"
+            elif n_comp >= n_all - 2 and n_comp:
+                status = "full"
+            elif n_comp:
+                status = "partial"
+            elif n_res:
+                status = "published"
+            else:
+                status = "none"
+            missing = []
+            if status in ("partial", "published"):
+                missing.append(("điểm thành phần của {n} tỉnh", "component values of {n} provinces",
+                                n_all - n_comp))
+            if status == "none":
+                missing.append(("toàn bộ", "everything", None))
+            text = "; ".join((vi if lang == "vi" else en).format(n=n) for vi, en, n in missing)
+            rows.append({
+                col("index", lang): index_label(index, "en"),
+                col("year", lang): year,
+                data_label("era", lang): spec.era if spec else "—",
+                data_label("components", lang): n_comp,
+                data_label("composites", lang): n_res,
+                data_label("status", lang): _STATUS[status][0 if lang == "vi" else 1],
+                data_label("missing", lang): text or "—",
+            })
+    return pd.DataFrame(rows)
+
+
+def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
+    """Each distinct source, with the index, the years and the kind of table it feeds."""
+    rows = []
+    for kind, frame in tables.items():
+        if "source" not in frame:
+            continue
+        for (index, source), group in frame.groupby(["index", "source"], sort=True):
+            years = sorted({int(y) for y in group["year"]})
+            rows.append({col("index", lang): index_label(index, "en"),
+                         data_label("kind", lang): KIND_LABELS[kind][0 if lang == "vi" else 1],
+                         col("year", lang): ", ".join(map(str, years)),
+                         data_label("rows", lang): len(group),
+                         col("source", lang): source})
+    frame = pd.DataFrame(rows)
+    return frame.sort_values([col("index", lang), col("year", lang)], kind="stable") \
+        .reset_index(drop=True)
+
+
+def era_table(lang: str = "vi") -> pd.DataFrame:
+    """The methodology eras of every index: years, weights verified, published-only years."""
+    from .spec import INDICES, load_specs
+
+    check_lang(lang)
+    yes, no = t("yes", lang), t("no", lang)
+    labels = {"years": ("Các năm", "Years"), "verified": ("Trọng số đã kiểm chứng",
+                                                        "Weights verified"),
+              "published_only": ("Năm chỉ dùng điểm công bố", "Published-only years"),
+              "components": ("Số thành phần", "Components"), "note": ("Ghi chú", "Note")}
+    pick = (lambda key: labels[key][0 if lang == "vi" else 1])
+    rows = []
+    book = load_specs()
+    for index in INDICES:
+        for spec in sorted(book.eras(index), key=lambda s: s.valid_from):
+            published = sorted(spec.published_only_years)
+            if spec.root.rule == "unknown":
+                published = list(range(spec.valid_from, (spec.valid_to or spec.valid_from) + 1))
+            rows.append({col("index", lang): index_label(index, "en"),
+                         data_label("era", lang): spec.era,
+                         pick("years"): f"{spec.valid_from}–{spec.valid_to or ''}",
+                         pick("components"): len(spec.ids) - 1,
+                         pick("verified"): yes if spec.verified else no,
+                         pick("published_only"): ", ".join(map(str, published)) or "—",
+                         pick("note"): spec.note or ""})
+    return pd.DataFrame(rows)
