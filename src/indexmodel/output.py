@@ -8,18 +8,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import IndexModelError
+
 FLOAT_FORMAT = "%.10g"
 
 
 def write_text_atomic(text: str, path: str | Path) -> Path:
     """Write ``text`` to ``path`` via a temporary file in the same folder."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise IndexModelError(f"cannot write here: {exc.strerror or exc}", file=path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise IndexModelError(f"cannot write here: {exc.strerror or exc}", file=path) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
