@@ -1043,7 +1043,6 @@ def simulate(model: MovementModel, X, years_ahead: int, sims: int = 2000,
                 f"only {len(complete)} residual rows have every component: too few to bootstrap",
                 hint="use noise='normal'")
         residual_rows = complete
-    noise_factor = _psd_factor(model.residual_cov)
     lo, hi = model.lower, model.upper
     start = np.where(known[:, None], X, 0.0)
     x = np.broadcast_to(start, (sims, n, m)).copy()
@@ -1051,41 +1050,49 @@ def simulate(model: MovementModel, X, years_ahead: int, sims: int = 2000,
         return _finish(x, known, coef, return_components)
     iterate = model.dynamics == "iterate" or model.persistence is None
     steps = h if iterate else 1
-    shift_once = model.shift.process == "level"
+    kept = model.pull + np.eye(m)
+    noise_factor = _psd_factor(model.residual_cov)
+    grow = np.ones(m)
+    if not iterate:
+        kept = kept * model.persistence ** (h - 1)
+        grow = _noise_growth(model, h)
+        noise_factor = grow[:, None] * noise_factor
+    kept_diag = np.diag(kept).copy()
+    spread_units = model.units == "spread"
+    weights = np.full(n_known, 1.0 / n_known)
     for step in range(steps):
         inside = x if n_known == n else x[:, known, :]
-        mean = inside.mean(axis=1, keepdims=True)
-        if model.units == "spread":
-            unit = np.maximum(inside.std(axis=1, ddof=1, keepdims=True), 1e-9)
-        else:
-            unit = 1.0
-        dev = (x - mean) / unit
+        mean = weights @ inside                                  # sims × m
+        dev = x - mean[:, None, :]                               # points
+        if spread_units:
+            d_in = dev if n_known == n else dev[:, known, :]
+            unit = np.sqrt(np.einsum("snm,snm->sm", d_in, d_in) / (n_known - 1))
+            unit = np.maximum(unit, 1e-9)[:, None, :]
         if residual_rows is None:
             eps = (rng.standard_normal((sims * n, m)) @ noise_factor.T).reshape(sims, n, m)
         else:
             eps = residual_rows[rng.integers(0, len(residual_rows), size=sims * n)]
             eps = eps.reshape(sims, n, m)
-        if iterate:
-            kept = model.pull + np.eye(m)
-        else:
-            kept = (model.pull + np.eye(m)) * model.persistence ** (h - 1)
-            grow = _noise_growth(model, h)
-            eps *= grow
+            if not iterate:
+                eps *= grow
+        if spread_units:
+            eps *= unit                                          # to points
         if model.pull_kind == "diagonal":
-            z = dev * np.diag(kept) + eps
+            dev *= kept_diag                                     # the same in points and in spread units
+        elif spread_units:
+            dev = ((dev / unit).reshape(-1, m) @ kept.T).reshape(sims, n, m) * unit
         else:
-            z = (dev.reshape(-1, m) @ kept.T).reshape(sims, n, m) + eps
-        # the common shift: in composite spread units, converted with the current spread
-        if step == 0 or not shift_once:
-            s = _draw_shift(model, rng, sims)
-            if model.units == "spread":
-                comp = inside @ coef
-                s = s * comp.std(axis=1, ddof=1)
-            shift_points = s[:, None] * model.direction[None, :]     # sims × m
-        else:
-            shift_points = np.zeros((sims, m))
-        x = mean + z * unit + shift_points[:, None, :]
-        np.clip(x, lo, hi, out=x)
+            dev = (dev.reshape(-1, m) @ kept.T).reshape(sims, n, m)
+        dev += eps
+        # the common shift of the composite, converted to points with the current spread
+        if step == 0 or model.shift.process == "walk":
+            shift = _draw_shift(model, rng, sims)
+            if spread_units:
+                shift *= (inside @ model.coefficients).std(axis=1, ddof=1)
+            mean += shift[:, None] * model.direction[None, :]
+        dev += mean[:, None, :]
+        np.clip(dev, lo, hi, out=dev)
+        x = dev
     return _finish(x, known, coef, return_components)
 
 
