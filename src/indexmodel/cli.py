@@ -60,7 +60,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder with the published result tables (default: SOURCE/../published)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers)")
 
+    p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
+    p.add_argument("--province", default=None, help="default: Bình Định")
+    p.add_argument("--year", type=int, default=None, help="default: the plan's target year")
+    _lang(p)
+    p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
+    p.add_argument("--sims", type=int, default=None, help="Monte Carlo runs")
+    p.add_argument("--seed", type=int, default=None)
+
     return parser
+
+
+@command("run")
+def _run(args: argparse.Namespace) -> int:
+    from .report import run
+
+    run(args.province or "Bình Định", args.year, args.lang, args.peers,
+        **{k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None})
+    return 0
 
 
 @command("score")

@@ -55,6 +55,47 @@ def corner_weights(spec: Spec, *, seed: int = 0) -> Iterator[dict[str, float]]:
             yield {i: b[p] for i, b, p in zip(ids, bounds, pick)}
 
 
+def _corner_matrix(spec: Spec) -> tuple[tuple[str, ...], np.ndarray]:
+    """The unverified weight ids and a (corners × ids) matrix of their values."""
+    ids = spec.unverified_weights
+    rows = [[w[i] for i in ids] for w in corner_weights(spec)]
+    return ids, np.array(rows, dtype=float).reshape(len(rows), len(ids))
+
+
+def node_values_under_weights(spec: Spec, values: Mapping[str, float], ids: tuple[str, ...],
+                              weights: np.ndarray, *, year: int | None = None) -> dict[str, np.ndarray]:
+    """Every node's value (one per row of ``weights``) for one set of component values.
+
+    Vectorised over the weight rows: the scoring rules of :mod:`indexmodel.scoring`
+    (given values stand; a parent is computed where all its children are known).
+    """
+    k = weights.shape[0]
+    column = {i: j for j, i in enumerate(ids)}
+    out: dict[str, np.ndarray] = {}
+    published_only = year is not None and spec.is_published_only(year)
+    for node_id in spec.postorder():
+        node = spec.nodes[node_id]
+        given = values.get(node_id)
+        if given is not None and np.isfinite(given):
+            out[node_id] = np.full(k, float(given))
+            continue
+        if node.is_leaf or node.rule == "unknown" or (published_only and node_id == spec.composite):
+            out[node_id] = np.full(k, np.nan)
+            continue
+        kids = node.children
+        if node.rule == "sum":
+            out[node_id] = sum(out[c] for c in kids)
+            continue
+        w = np.column_stack([weights[:, column[c]] if c in column else
+                             np.full(k, spec.nodes[c].weight) for c in kids])
+        x = np.column_stack([out[c] for c in kids])
+        if node.rule == "weighted_sum":
+            out[node_id] = node.scale * (w * x).sum(axis=1)
+        else:  # weighted_mean, points_to_percent
+            out[node_id] = node.scale * (w * x).sum(axis=1) / w.sum(axis=1)
+    return out
+
+
 def composite_range(spec: Spec, values: Mapping[str, float] | pd.DataFrame, *,
                     year: int | None = None, node: str | None = None) -> Range | None:
     """The range a composite (or ``node``) takes over the plausible unverified settings.
@@ -62,13 +103,15 @@ def composite_range(spec: Spec, values: Mapping[str, float] | pd.DataFrame, *,
     ``values`` is one set of component values or a wide table (one row each); for a
     table the range is the envelope over its rows. None when the value is unknown.
     """
-    frame = values if isinstance(values, pd.DataFrame) else pd.DataFrame([dict(values)])
+    rows = ([dict(values)] if not isinstance(values, pd.DataFrame)
+            else [{k: v for k, v in r.items() if pd.notna(v)} for r in values.to_dict("records")])
     target = node or spec.composite
+    ids, weights = _corner_matrix(spec)
+    if not ids:
+        weights = np.zeros((1, 0))
     lows, highs = [], []
-    for weights in corner_weights(spec):
-        variant = spec.with_weights(weights) if weights else spec
-        table, _ = score_frame(variant, frame, year=year, warn=False)
-        column = table[target].to_numpy(dtype=float)
+    for row in rows:
+        column = node_values_under_weights(spec, row, ids, weights, year=year)[target]
         if not np.isfinite(column).all():
             return None
         lows.append(column.min())
