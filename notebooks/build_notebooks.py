@@ -97,8 +97,7 @@ if setup.has_plan:
     display(Markdown("## " + HEAD[lang]))
     findings = report.findings_table(checks, lang)
     display(findings if len(findings) else Markdown(NONE[lang]))
-shown = report.indices_with_data(setup, checks)
-shown'''),
+shown = report.indices_with_data(setup, checks)'''),
     ]
     for index in ("papi", "sipas", "par_index", "pci"):
         cells.append(_code(f'''# NBVAL_CHECK_OUTPUT

@@ -77,31 +77,49 @@ Progress = Callable[[str], None]
 class NotebookFailedError(IndexModelError):
     """A notebook of the yearly run raised an error; nothing was put in place."""
 
-    def __init__(self, notebook: str, *, cell_index: int | None = None,
+    def __init__(self, notebook: str, *, cell: int | None = None, cell_index: int | None = None,
                  exec_count: int | None = None, ename: str | None = None,
                  evalue: str | None = None, source: str | None = None,
-                 failed_dir: Path | None = None) -> None:
+                 traceback: list[str] | None = None, failed_dir: Path | None = None) -> None:
         self.notebook = notebook
-        self.cell_index = cell_index
+        self.cell = cell  # 1-based position in the notebook as written (markdown counted)
+        self.cell_index = cell_index  # papermill's index in the executed notebook
         self.exec_count = exec_count
         self.ename = ename
         self.evalue = evalue
         self.source = source
         self.failed_dir = failed_dir
         where = f"notebook {notebook}"
-        if cell_index is not None:
-            where += f", cell {cell_index}"
+        if cell is not None:
+            where += f", cell {cell}"
             if exec_count is not None:
                 where += f" (In [{exec_count}])"
-        first_line = next((ln.strip() for ln in (source or "").splitlines()
-                           if ln.strip() and not ln.strip().startswith("#")), "")
         reason = f"{where} failed: {ename or 'error'}: {evalue or ''}".rstrip(": ")
-        if first_line:
-            reason += f" — at `{first_line[:80]}`"
+        line = _failing_line(traceback) or _first_line(source)
+        if line:
+            reason += f" — at `{line[:100]}`"
         hint = "the previous reports and figures are untouched"
         if failed_dir is not None:
             hint = f"partial output kept in {failed_dir}; " + hint
         super().__init__(reason, hint=hint)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _failing_line(traceback: list[str] | None) -> str | None:
+    """'line 2: raise ValueError(…)' from an IPython traceback of a notebook cell."""
+    text = _ANSI.sub("", "\n".join(traceback or []))
+    start = text.find("Cell In[")
+    if start < 0:
+        return None
+    match = re.search(r"^-+>\s*(\d+)\s(.*)$", text[start:], re.M)
+    return f"line {match.group(1)}: {match.group(2).strip()}" if match else None
+
+
+def _first_line(source: str | None) -> str | None:
+    return next((ln.strip() for ln in (source or "").splitlines()
+                 if ln.strip() and not ln.strip().startswith("#")), None)
 
 
 @dataclass(frozen=True)
@@ -443,9 +461,11 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
             seconds = time.perf_counter() - began
             say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
             failed = _keep_failed(plan, executed)
-            raise NotebookFailedError(notebook.name, cell_index=exc.cell_index,
+            raise NotebookFailedError(notebook.name, cell=_source_cell(notebook, exc.cell_index),
+                                      cell_index=exc.cell_index,
                                       exec_count=exc.exec_count, ename=exc.ename,
                                       evalue=exc.evalue, source=exc.source,
+                                      traceback=exc.traceback,
                                       failed_dir=failed) from None
         except Exception as exc:  # the kernel died, a cell timed out, the notebook is broken
             seconds = time.perf_counter() - began
@@ -460,6 +480,22 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
         runs.append(NotebookRun(notebook.name, seconds, page))
         say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
     return runs
+
+
+def _source_cell(notebook: Path, executed_index: int | None) -> int | None:
+    """The 1-based position, in the notebook as written, of a cell of the executed one
+    (papermill inserts its injected-parameters cell after the ``parameters`` cell)."""
+    import nbformat
+
+    if executed_index is None:
+        return None
+    try:
+        nb = nbformat.read(str(notebook), as_version=4)
+    except Exception:  # pragma: no cover - it was just executed
+        return executed_index + 1
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    injected = tagged[0] + 1 if tagged else 0
+    return executed_index + (0 if executed_index < injected else -1) + 1
 
 
 def _keep_failed(plan: RunPlan, executed: Path) -> Path | None:
@@ -927,7 +963,9 @@ def components_table(setup: NotebookSetup, checks: Mapping, index: str) -> pd.Da
     if index in checks:
         out[col("target", lang, year=setup.target_year)] = target.round(2).to_numpy()
         out[col("gain", lang)] = (target - base).round(2).to_numpy()
-    out[best_label] = [round(best[c], 2) if c in best else math.nan for c in comp["component"]]
+    if best:
+        out[best_label] = [round(best[c], 2) if c in best else math.nan
+                           for c in comp["component"]]
     out[col("max", lang)] = comp["max"].round(2).to_numpy()
     return out
 

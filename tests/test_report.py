@@ -1,0 +1,340 @@
+"""The yearly run: checks before anything runs, atomic outputs, failures and kills.
+
+Most tests execute one or two tiny notebooks from a temporary folder into a temporary
+home, so they take seconds; one test runs the real notebooks end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from indexmodel import report
+from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
+                               UnknownProvinceError, UsageError)
+
+PARAMETERS = textwrap.dedent('''\
+    province = "Bình Định"
+    baseline_year = 2023
+    target_year = 2025
+    lang = "vi"
+    peers_file = None
+    sims = 2000
+    seed = 20240701
+    figures_dir = None
+    tables_dir = None''')
+
+WRITER = textwrap.dedent('''\
+    import json
+    from pathlib import Path
+    import numpy as np
+    import pandas as pd
+    from IPython.display import Markdown, display
+    from indexmodel import plots, report
+    from indexmodel.output import write_csv_atomic
+
+    display(Markdown("# Tiny notebook — Tiếp cận đất đai"))
+    Path(tables_dir, "params.json").write_text(json.dumps(dict(
+        province=province, baseline_year=baseline_year, target_year=target_year, lang=lang,
+        peers_file=peers_file, sims=sims, seed=seed), sort_keys=True))
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame({"component": ["land_access", "e_governance"],
+                          "value": rng.normal(size=2)})
+    write_csv_atomic(table, Path(tables_dir) / "table.csv")
+    frame = pd.DataFrame({"component": ["a", "b"], "name_vi": ["Tiếp cận đất đai", "Đắk Lắk"],
+                          "name_en": ["Land access", "Dak Lak"], "baseline": [5.0, 6.0],
+                          "target": [6.0, 7.0], "best": [8.0, float("nan")], "max": [10.0, 10.0]})
+    path = plots.save_figure(plots.plot_components(frame, lang=lang), Path(figures_dir) / "fig.png")
+    assert path.is_file()''')
+
+
+def notebook(path: Path, *cells: str, markdown: str | None = None) -> Path:
+    nb = new_notebook()
+    if markdown:
+        nb.cells.append(new_markdown_cell(markdown))
+    param = new_code_cell(PARAMETERS)
+    param.metadata["tags"] = ["parameters"]
+    nb.cells.append(param)
+    nb.cells.extend(new_code_cell(c) for c in cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+    return path
+
+
+@pytest.fixture
+def books(tmp_path):
+    folder = tmp_path / "notebooks"
+    notebook(folder / "01_writer.ipynb", WRITER, markdown="# Writer")
+    notebook(folder / "02_second.ipynb", "x = 1 + 1\nx", markdown="# Second")
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file and folder under ``folder`` (folders as None), with its bytes."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def previous_outputs(home: Path) -> dict[str, bytes]:
+    """Outputs of an earlier run (stand-ins), to check they survive."""
+    for kind, name in (("reports", "old.html"), ("figures", "old.png")):
+        folder = home / kind / "2025" / "binh_dinh"
+        folder.mkdir(parents=True)
+        (folder / name).write_bytes(b"previous run " + name.encode())
+    return snapshot(home)
+
+
+def quiet(_text: str) -> None:
+    pass
+
+
+# -- checks before anything runs ----------------------------------------------------------
+def _never_execute(*_args, **_kwargs):  # pragma: no cover - failing is the point
+    raise AssertionError("a notebook was executed")
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(province="Atlantis"), UnknownProvinceError, "Atlantis"),
+    (dict(lang="fr"), UsageError, "language"),
+    (dict(year=2024), DataUnavailableError, "2024"),
+    (dict(province="Da Nang"), DataUnavailableError, "Da Nang"),
+    (dict(sims=0), UsageError, "sims"),
+])
+def test_bad_inputs_stop_before_anything_runs(tmp_path, books, monkeypatch, kwargs, error, words):
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", _never_execute)
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    with pytest.raises(error) as info:
+        report.run(home=home, notebooks_dir=books, progress=quiet, **kwargs)
+    assert words in info.value.message
+    assert snapshot(home) == before
+
+
+def test_bad_peer_file_stops_before_anything_runs(tmp_path, books, monkeypatch):
+    import papermill
+
+    monkeypatch.setattr(papermill, "execute_notebook", _never_execute)
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    bad = tmp_path / "peers.csv"
+    bad.write_text("index,year,province,component,value\npci,2023,Atlantis,entry_costs,7\n",
+                   encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        report.run(home=home, peers=bad, notebooks_dir=books, progress=quiet)
+    assert "peers.csv" in info.value.message and "row 2" in info.value.message
+    with pytest.raises(InputFileError, match="not found"):
+        report.run(home=home, peers=tmp_path / "missing.csv", notebooks_dir=books,
+                   progress=quiet)
+    assert snapshot(home) == before
+
+
+def test_main_run_reports_a_mistake_with_exit_status_2(capsys):
+    assert report.main_run(province="Atlantis") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("indexmodel: error: ") and "Atlantis" in err
+
+
+def test_slug_is_the_canonical_english_name():
+    assert report.slug("Binh Dinh") == "binh_dinh"
+    assert report.slug("Ba Ria - Vung Tau") == "ba_ria_vung_tau"
+    assert report.prepare("Bình Định", notebooks_dir=None).slug == "binh_dinh"
+
+
+def test_prepare_defaults_to_the_plan_years():
+    plan = report.prepare()
+    assert (plan.year, plan.baseline_year, plan.lang, plan.basis) == (2025, 2023, "vi", "plan")
+    assert plan.province.name_en == "Binh Dinh"
+    # a year of the peer data, for a province without a plan
+    other = report.prepare("Đà Nẵng", year=2014)
+    assert (other.year, other.baseline_year, other.basis) == (2014, 2014, "peer data")
+
+
+# -- a successful run ------------------------------------------------------------------------
+def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
+    home = tmp_path / "home"
+    lines: list[str] = []
+    result = report.run(home=home, notebooks_dir=books, progress=lines.append, sims=50, seed=7)
+    reports = home / "reports" / "2025" / "binh_dinh"
+    figures = home / "figures" / "2025" / "binh_dinh"
+    assert result.reports_dir == reports and result.figures_dir == figures
+    assert {p.name for p in reports.iterdir()} == {
+        "01_writer.html", "02_second.html", "index.html", "run.json", "table.csv",
+        "params.json"}
+    assert [p.name for p in figures.iterdir()] == ["fig.png"]
+    assert re.fullmatch(r"\[1/2\] 01_writer\.ipynb … \d+\.\d s", lines[1])
+    assert re.fullmatch(r"\[2/2\] 02_second\.ipynb … \d+\.\d s", lines[2])
+    assert any(str(reports) in line for line in lines[-3:])
+    # the parameters each notebook received
+    params = json.loads((reports / "params.json").read_text())
+    assert params == dict(province="Binh Dinh", baseline_year=2023, target_year=2025, lang="vi",
+                          peers_file=None, sims=50, seed=7)
+    # HTML: code hidden, outputs shown
+    page = (reports / "01_writer.html").read_text(encoding="utf-8")
+    assert "Tiếp cận đất đai" in page and "write_csv_atomic" not in page
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_writer.html"' in index and "Tiny notebook" in index
+    assert "../../../figures/2025/binh_dinh/fig.png" in index
+    # the manifest lists every file with its checksum
+    manifest = json.loads((reports / "run.json").read_text(encoding="utf-8"))
+    assert manifest["province"]["slug"] == "binh_dinh" and manifest["year"] == 2025
+    assert manifest["parameters"]["seed"] == 7
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert "figures/2025/binh_dinh/fig.png" in listed
+    for path, digest in listed.items():
+        assert report.sha256(home / path) == digest
+    assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
+    # nothing left behind
+    assert not [p for p in report.staging_root(home).iterdir() if p.is_dir()]
+    assert not (home / "reports" / "failed").exists()
+
+
+def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books):
+    home = tmp_path / "home"
+    report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
+    first = {k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))}
+    report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
+    second = {k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))}
+    assert len(first) == 2 and first == second
+    other = tmp_path / "other"
+    report.run(home=other, notebooks_dir=books, progress=quiet, seed=11)
+    assert {k: v for k, v in snapshot(other).items() if k.endswith((".csv", ".png"))} == first
+
+
+def test_a_new_run_replaces_the_previous_outputs(tmp_path, books):
+    home = tmp_path / "home"
+    previous_outputs(home)
+    report.run(home=home, notebooks_dir=books, progress=quiet)
+    assert not (home / "reports" / "2025" / "binh_dinh" / "old.html").exists()
+    assert not (home / "figures" / "2025" / "binh_dinh" / "old.png").exists()
+    assert (home / "figures" / "2025" / "binh_dinh" / "fig.png").is_file()
+    leftovers = [p.name for p in (home / "reports" / "2025").iterdir()]
+    assert leftovers == ["binh_dinh"]
+
+
+# -- failures ---------------------------------------------------------------------------------
+def test_a_failing_notebook_names_itself_and_the_cell_and_keeps_the_old_outputs(tmp_path, books):
+    notebook(books / "03_broken.ipynb", "a = 1", "b = 2\nraise ValueError('boom in the middle')",
+             "never = True")
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    with pytest.raises(report.NotebookFailedError) as info:
+        report.run(home=home, notebooks_dir=books, progress=quiet)
+    err = info.value
+    assert isinstance(err, IndexModelError)
+    assert err.notebook == "03_broken.ipynb" and err.ename == "ValueError"
+    assert "03_broken.ipynb" in err.message and "boom in the middle" in err.message
+    assert "cell 3" in err.message  # parameters, a = 1, then the failing cell
+    assert "raise ValueError" in err.message
+    # previous outputs untouched, partial output kept for diagnosis, no staging left
+    after = snapshot(home)
+    assert {k: v for k, v in after.items() if not k.startswith("reports/failed")
+            and not k.startswith("reports/.staging")} == before
+    failed = home / "reports" / "failed" / "2025" / "binh_dinh"
+    assert err.failed_dir == failed
+    kept = nbformat.read(str(failed / "03_broken.ipynb"), as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code"
+               for o in c.get("outputs", []))
+    assert not [p for p in report.staging_root(home).iterdir() if p.is_dir()]
+    # a later successful run clears the failure
+    (books / "03_broken.ipynb").unlink()
+    report.run(home=home, notebooks_dir=books, progress=quiet)
+    assert not (home / "reports" / "failed").exists()
+
+
+def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books):
+    notebook(books / "03_slow.ipynb", "import time\ntime.sleep(60)")
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    code = (f"from indexmodel import report; report.run(home={str(home)!r}, "
+            f"notebooks_dir={str(books)!r})")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    staging = report.staging_root(home)
+    try:
+        deadline = time.monotonic() + 120
+        # wait until the slow notebook runs: the first two have written into staging
+        while time.monotonic() < deadline:
+            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")):
+                break
+            assert proc.poll() is None, proc.stdout.read().decode()
+            time.sleep(0.1)
+        else:  # pragma: no cover
+            pytest.fail("the run never reached its staging folder")
+        time.sleep(1.0)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernels: its own session
+        proc.wait(timeout=30)
+    after = snapshot(home)
+    assert {k: v for k, v in after.items() if not k.startswith("reports/.staging")} == before
+    # the next run discards the dead run's staging and completes
+    (books / "03_slow.ipynb").unlink()
+    report.run(home=home, notebooks_dir=books, progress=quiet)
+    assert not [p for p in staging.iterdir() if p.is_dir()]
+    assert (home / "figures" / "2025" / "binh_dinh" / "fig.png").is_file()
+
+
+def test_a_move_interrupted_after_the_commit_is_completed_by_the_next_run(tmp_path, books):
+    home = tmp_path / "home"
+    previous_outputs(home)
+    plan = report.prepare(home=home, notebooks_dir=books)
+    stage = report.staging_root(home) / "2025-binh_dinh-1-deadbeef"
+    for kind in ("reports", "figures"):
+        (stage / kind).mkdir(parents=True)
+        (stage / kind / "new.txt").write_text(kind)
+    (stage / report.COMMIT_MARKER).write_text("")
+    # killed after the reports moved aside and in, before the figures moved
+    reports = plan.reports_dir
+    os.rename(reports, report._aside(reports, stage))
+    os.rename(stage / "reports", reports)
+    report._recover(report.staging_root(home), "2025-binh_dinh", plan, quiet)
+    assert [p.name for p in reports.iterdir()] == ["new.txt"]
+    assert [p.name for p in plan.figures_dir.iterdir()] == ["new.txt"]
+    assert not stage.exists()
+    assert [p.name for p in reports.parent.iterdir()] == ["binh_dinh"]
+    assert [p.name for p in plan.figures_dir.parent.iterdir()] == ["binh_dinh"]
+
+
+def test_one_run_at_a_time_per_year_and_province(tmp_path, books):
+    import fcntl
+
+    home = tmp_path / "home"
+    root = report.staging_root(home)
+    root.mkdir(parents=True)
+    with open(root / "2025-binh_dinh.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        with pytest.raises(UsageError, match="in progress"):
+            report.run(home=home, notebooks_dir=books, progress=quiet)
+
+
+# -- the real notebooks, end to end -------------------------------------------------------------
+def test_the_default_run_of_the_real_notebooks(tmp_path):
+    home = tmp_path / "home"
+    result = report.run(home=home, progress=quiet)
+    reports, figures = result.reports_dir, result.figures_dir
+    names = {p.name for p in reports.iterdir()}
+    books = [p.stem for p in report.list_notebooks()]
+    assert {f"{b}.html" for b in books} <= names
+    assert {"index.html", "run.json", "00_overview.csv", "00_components.csv"} <= names
+    assert {p.name for p in figures.iterdir()} >= {f"00_components_{i}.png"
+                                                   for i in ("papi", "sipas", "par_index", "pci")}
+    overview = (reports / "00_overview.csv").read_text(encoding="utf-8").splitlines()
+    assert overview[0].startswith("index,baseline_year,target_year,baseline_composite")
+    assert overview[4].startswith("pci,2023,2025,66.26,70.685")
+    page = (reports / "00_overview.html").read_text(encoding="utf-8")
+    assert "Tổng quan các chỉ số — Bình Định" in page
+    assert "Điểm không nhất quán" in page
