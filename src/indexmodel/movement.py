@@ -932,9 +932,9 @@ def _fill_pooled(keep, miss, b, cov):
 
 
 def _fit_full(X: np.ndarray, D: np.ndarray) -> np.ndarray:
-    """Bᵀ by least squares (rows: province-pairs, demeaned within pair)."""
-    coef, *_ = np.linalg.lstsq(X, D, rcond=None)
-    return coef.T
+    """B by least squares (rows: province-pairs, demeaned within pair), by the normal
+    equations (m is small and the deviations are well conditioned)."""
+    return np.linalg.solve(X.T @ X, X.T @ D).T
 
 
 def _test_full_pull(X, D, pair_of, coefficients) -> dict:
