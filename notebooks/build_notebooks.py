@@ -39,6 +39,13 @@ setup = report.setup_notebook(province, baseline_year, target_year, lang, peers_
                               seed, figures_dir, tables_dir)'''
 
 
+def _dev(text: str):
+    """A Markdown cell for developers: left out of the HTML reports."""
+    cell = new_markdown_cell(text)
+    cell.metadata["tags"] = ["developer-notes"]
+    return cell
+
+
 def _code(source: str, tags: list[str] | None = None):
     cell = new_code_cell(source)
     if tags:
@@ -48,7 +55,7 @@ def _code(source: str, tags: list[str] | None = None):
 
 def overview() -> nbformat.NotebookNode:
     cells = [
-        new_markdown_cell(
+        _dev(
             "# 00 — Overview of the four indices (developer notes)\n\n"
             "Run by `indexmodel run` with papermill (parameters below), or by hand. For each "
             "index: the composite of the plan's 2023 results and of its 2025 targets, the "
@@ -58,7 +65,8 @@ def overview() -> nbformat.NotebookNode:
             "Without the province's plan for these years (another province, a year of the "
             "peer data) it shows the province's standing in the peer data instead.\n\n"
             "nbval compares the outputs of the cells marked `# NBVAL_CHECK_OUTPUT`; the "
-            "figure cells only assert that a figure was written."),
+            "figure cells only assert that a figure was written. Cells tagged "
+            "`developer-notes` (like this one) are left out of the HTML reports."),
         _code(PARAMETERS, ["parameters"]),
         _code("# NBVAL_CHECK_OUTPUT\n" + SETUP + '''
 
@@ -117,7 +125,7 @@ if index in shown:
 
 def about_the_data() -> nbformat.NotebookNode:
     cells = [
-        new_markdown_cell(
+        _dev(
             "# 90 — About the data (developer notes)\n\n"
             "What data the package holds per index and year: counts from the tidy tables "
             "under `data/peers` (component values, published results, regional means, and "

@@ -33,6 +33,7 @@ the notebooks stay thin.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import html
@@ -67,6 +68,7 @@ FAILED = "failed"
 COMMIT_MARKER = "COMMIT"
 MANIFEST = "run.json"
 INDEX_PAGE = "index.html"
+DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
@@ -540,8 +542,13 @@ def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+    exporter = HTMLExporter(config=config, exclude_input=not show_code,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
     title = _notebook_title(nb) or executed.stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     page.write_text(body, encoding="utf-8")
@@ -746,7 +753,11 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
     check_lang(lang)
     where = resolve(province)
     extra = load_peers(peers_file) if peers_file else None
-    figures = Path(figures_dir) if figures_dir else Path(tempfile.mkdtemp(prefix="indexmodel-fig-"))
+    if figures_dir:
+        figures = Path(figures_dir)
+    else:  # opened by hand or run by nbval: a temporary folder, removed when the kernel exits
+        figures = Path(tempfile.mkdtemp(prefix="indexmodel-fig-"))
+        atexit.register(shutil.rmtree, figures, True)
     figures.mkdir(parents=True, exist_ok=True)
     tables = Path(tables_dir) if tables_dir else None
     use_style()
@@ -826,7 +837,7 @@ def overview_summary(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
             col("goal", lang, year=check.target_year): _goal_text(check, lang),
             col("findings", lang): len(check.findings),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index(col("index", lang))
 
 
 def overview_csv(checks: Mapping) -> pd.DataFrame:
@@ -967,7 +978,7 @@ def components_table(setup: NotebookSetup, checks: Mapping, index: str) -> pd.Da
         out[best_label] = [round(best[c], 2) if c in best else math.nan
                            for c in comp["component"]]
     out[col("max", lang)] = comp["max"].round(2).to_numpy()
-    return out
+    return out.set_index(col("component", lang))
 
 
 def components_csv(setup: NotebookSetup, checks: Mapping) -> pd.DataFrame:

@@ -1,0 +1,162 @@
+"""Figures: the right bars and labels, in either language, saved as repeatable bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from indexmodel import plots
+from indexmodel.errors import UsageError
+
+VI_NAMES = ["Tiếp cận đất đai", "Quản trị điện tử", "Đắk Lắk"]
+
+
+def components(best=(8.0, np.nan, 9.0)) -> pd.DataFrame:
+    return pd.DataFrame({
+        "component": ["land_access", "e_governance", "dak_lak"],
+        "name_vi": VI_NAMES,
+        "name_en": ["Land access", "E-governance", "Dak Lak"],
+        "baseline": [6.84, 3.27, 5.0],
+        "target": [7.30, 4.0, np.nan],
+        "best": list(best),
+        "max": [10.0, 10.0, 10.0],
+    })
+
+
+def ticklabels(ax) -> list[str]:
+    return [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+
+
+def test_components_bars_labels_and_language():
+    fig = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 3 + 2 + 2  # NaN values draw no bar
+    assert ticklabels(ax) == VI_NAMES
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Năm 2023", "Chỉ tiêu 2025", "Cao nhất đã biết"]
+    assert ax.get_xlim() == (0.0, 10.0)
+    en = plots.plot_components(components(), lang="en", baseline_year=2023, target_year=2025)
+    assert ticklabels(en.axes[0]) == ["Land access", "E-governance", "Dak Lak"]
+    assert [t.get_text() for t in en.axes[0].get_legend().get_texts()] == [
+        "2023", "Target 2025", "Best known"]
+
+
+def test_components_without_any_best_has_two_series_and_mixed_maxima_use_percent():
+    frame = components(best=(np.nan, np.nan, np.nan))
+    frame.loc[2, "max"] = 100.0
+    ax = plots.plot_components(frame, lang="en").axes[0]
+    assert len(ax.get_legend().get_texts()) == 2
+    assert ax.get_xlim() == (0.0, 100.0) and "%" in ax.get_xlabel()
+    widths = sorted(round(p.get_width(), 2) for p in ax.patches)
+    assert 68.4 in widths and 5.0 in widths  # 6.84/10 and 5/100 as percentages
+
+
+def test_leverage_bars_and_intervals():
+    frame = pd.DataFrame({"name_vi": VI_NAMES, "name_en": ["a", "b", "c"],
+                          "gain": [3.0, 1.0, np.nan], "low": [1.0, 1.0, np.nan],
+                          "high": [5.0, 2.0, np.nan]})
+    ax = plots.plot_leverage(frame, lang="vi").axes[0]
+    assert len(ax.patches) == 2
+    assert ticklabels(ax) == VI_NAMES
+    assert ax.get_ylim() == (2.5, -0.5)  # the row without data stays in view
+    errorbars = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+    assert len(errorbars) == 1
+    # other column names
+    renamed = frame.rename(columns={"gain": "target_rank_gain", "low": "target_rank_gain_low",
+                                    "high": "target_rank_gain_high"})
+    ax = plots.plot_leverage(renamed, lang="en", gain="target_rank_gain",
+                             low="target_rank_gain_low", high="target_rank_gain_high").axes[0]
+    assert len(ax.patches) == 2 and ax.get_title() == "Ranks gained per component"
+
+
+def test_rank_probabilities_goal_line_and_title():
+    probs = pd.Series([0.1, 0.2, 0.3, 0.4], index=[18, 19, 20, 21])
+    fig = plots.plot_rank_probabilities(probs, goal=20, lang="en")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4
+    assert "60%" in ax.get_title() and "rank 20 or better" in ax.get_title()
+    assert len(ax.get_lines()) == 1
+    vi = plots.plot_rank_probabilities(probs, goal=20, lang="vi").axes[0]
+    assert "P(đạt hạng 20 trở lên) = 60%" in vi.get_title()
+    assert plots.plot_rank_probabilities(probs, lang="en").axes[0].get_title() == \
+        "Rank distribution"
+
+
+def test_peer_distribution_marks_the_province_and_its_target():
+    peers = pd.Series(np.linspace(55, 75, 63))
+    ax = plots.plot_peer_distribution(peers, 66.26, target=70.7, province="Bình Định",
+                                      lang="vi").axes[0]
+    assert sum(p.get_height() for p in ax.patches) == 63
+    assert len(ax.get_lines()) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Bình Định: 66.26", "Chỉ tiêu: 70.70"]
+    ax = plots.plot_peer_distribution(peers, 66.26, lang="en").axes[0]
+    assert len(ax.get_lines()) == 1
+
+
+def test_recommendations_bars_and_costs():
+    frame = pd.DataFrame({"name_vi": ["Tính minh bạch", "Đào tạo lao động"],
+                          "name_en": ["Transparency", "Labor"], "move": [0.5, 1.2],
+                          "cost": [0.8, 2.1]})
+    ax = plots.plot_recommendations(frame, lang="en").axes[0]
+    assert len(ax.patches) == 2
+    assert ticklabels(ax) == ["Transparency", "Labor"]
+    assert [t.get_text() for t in ax.texts] == ["+0.50 (cost 0.80)", "+1.20 (cost 2.10)"]
+    ax = plots.plot_recommendations(frame, lang="vi").axes[0]
+    assert ax.texts[0].get_text() == "+0.50 (chi phí 0.80)"
+
+
+def test_trajectory_actual_and_targets_ahead():
+    frame = pd.DataFrame({"year": [2021, 2022, 2023, 2025], "composite": [64.0, 65.5, 66.26, 70.7],
+                          "rank": [30, 21, 25, 20],
+                          "status": ["actual", "actual", "actual", "target"]})
+    fig = plots.plot_trajectory(frame, lang="en", out_of=63)
+    ax_c, ax_r = fig.axes
+    assert ax_r.get_ylim() == (63.5, 0.5)  # rank 1 at the top
+    # each panel: the actual line, the dashed link ahead, the target markers
+    for ax in (ax_c, ax_r):
+        lines = ax.get_lines()
+        assert len(lines) == 3
+        assert list(lines[0].get_xdata()) == [2021, 2022, 2023]
+        assert list(lines[1].get_xdata()) == [2023, 2025] and lines[1].get_linestyle() == "--"
+
+
+def test_sweep_is_sorted_widest_first():
+    frame = pd.DataFrame({"setting": ["w1", "w2", "w3"],
+                          "name_vi": ["Trọng số I", "Trọng số II", "Trọng số III"],
+                          "low": [83.38, 83.1, 83.3], "high": [83.42, 83.7, 83.5]})
+    ax = plots.plot_sweep(frame, base=83.4, lang="vi").axes[0]
+    assert len(ax.patches) == 3
+    assert ticklabels(ax) == ["Trọng số II", "Trọng số III", "Trọng số I"]
+    assert len(ax.get_lines()) == 1
+
+
+def test_unknown_language_is_a_usage_error():
+    with pytest.raises(UsageError):
+        plots.plot_components(components(), lang="fr")
+
+
+def test_saving_twice_gives_identical_bytes(tmp_path):
+    fig = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
+    a = plots.save_figure(fig, tmp_path / "a.png")
+    b = plots.save_figure(fig, tmp_path / "sub" / "b.png")
+    again = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
+    c = plots.save_figure(again, tmp_path / "c.png")
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+    assert a.read_bytes().startswith(b"\x89PNG")
+    assert b"Software" not in a.read_bytes() and b"matplotlib" not in a.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "c.png", "sub"]  # no temp files
+
+
+def test_vietnamese_text_is_drawn_with_a_font_that_has_its_letters():
+    from matplotlib.font_manager import FontProperties, findfont
+    from matplotlib.ft2font import FT2Font
+
+    plots.use_style()
+    font = FT2Font(findfont(FontProperties(family=plots.FONT)))
+    charmap = font.get_charmap()
+    for ch in "".join(VI_NAMES) + "ắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữựỳỷỹỵđĐ":
+        assert ord(ch) in charmap, ch
