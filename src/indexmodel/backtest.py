@@ -90,13 +90,14 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
     ``model_options`` go to :func:`movement.calibrate` (e.g. ``dynamics="iterate"``).
     """
     _check_args(index, train_until, test_year, sims)
-    panel, pool = _panels(index, peers, results, shift_pool)
+    panel, pool, results = _panels(index, peers, results, shift_pool)
     book = load_specs()
     for year, what in ((test_year, "test year"), (train_until, "training year")):
-        if year not in panel.composites:
+        if year not in panel.scored or year not in panel.composites:
             raise DataUnavailableError(
                 f"the peer data has no full {index} table for the {what} {year}",
-                hint="years with a full table: " + (mv._span(panel.composite_years) or "none"))
+                hint="years with component values for every province: "
+                     + (mv._span(panel.component_years) or "none"))
     same_era = book.same_era(index, train_until, test_year)
     has_components = train_until in panel.scored and test_year in panel.scored
     if level is None:
@@ -115,6 +116,20 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
     actual = panel.composites[test_year]                 # every province ranked in the test year
     actual_rank = pd.Series(competition_rank(actual.to_numpy()), index=actual.index)
     published_test = panel.composite_origin[test_year].startswith("published")
+    tie_note = None
+    if published_test and results is not None:
+        # a published-only year: the official ranks are the truth (VCCI broke ties of
+        # the rounded published composites on unrounded scores)
+        official = results[(results["index"] == index) & (results["year"] == test_year)
+                           & results["rank"].notna()].set_index("province")["rank"]
+        official = official.reindex(actual.index)
+        if official.notna().all():
+            differ = [p for p in actual.index if int(official[p]) != int(actual_rank[p])]
+            actual_rank = official.astype(int).astype(float)
+            if differ:
+                tie_note = ("actual_rank is the published rank; it differs from the competition "
+                            "rank of the published composite for " + ", ".join(differ)
+                            + " (ties of the rounded composites broken by the publisher)")
 
     if level == "component":
         start = panel.components(train_until, model.components)
@@ -159,6 +174,8 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
                      "composite and its rank"
                      + ("; the prediction uses the province's weighted sum of its components, on the "
                         "scale of the simulated peers" if level == "component" else ""))
+    if tie_note:
+        notes.append(tie_note)
     if unseen:
         notes.append(f"{len(unseen)} province(s) ranked in {test_year} have no {train_until} value "
                      "and are not among the simulated peers: " + ", ".join(unseen))
@@ -195,7 +212,7 @@ def backtest_all(index: str, peers: pd.DataFrame | mv.Panel | None = None, *,
     if index not in BACKTEST_INDICES:
         raise UsageError(f"backtests need a real panel: index '{index}' has none",
                          hint="one of " + ", ".join(BACKTEST_INDICES))
-    panel, pool = _panels(index, peers, results, shift_pool)
+    panel, pool, results = _panels(index, peers, results, shift_pool)
     years = panel.composite_years
     rows = []
     for test_year in years:
@@ -206,7 +223,7 @@ def backtest_all(index: str, peers: pd.DataFrame | mv.Panel | None = None, *,
                 continue
             try:
                 res = backtest(index, panel, train_until, test_year, sims=sims, seed=seed,
-                               noise=noise, shift_pool=pool, **model_options)
+                               results=results, noise=noise, shift_pool=pool, **model_options)
             except DataUnavailableError as err:
                 if include_refused:
                     rows.append({"index": index, "train_until": train_until, "test_year": test_year,
@@ -219,26 +236,26 @@ def backtest_all(index: str, peers: pd.DataFrame | mv.Panel | None = None, *,
 
 
 def _panels(index: str, peers, results, shift_pool):
-    """The index's panel and the panels its shift sd pools with."""
-    if isinstance(peers, mv.Panel):
-        if peers.index != index:
-            raise UsageError(f"the panel is of {peers.index}, not {index}")
-        return peers, (shift_pool if shift_pool is not None else "none")
-    if peers is None:
-        from .peers import default_peers
-        peers = default_peers()
+    """The index's panel, the panels its shift sd pools with, and the results table."""
     if results is None:
         try:
             from .peers import default_results
             results = default_results()
         except DataUnavailableError:
             results = None
+    if isinstance(peers, mv.Panel):
+        if peers.index != index:
+            raise UsageError(f"the panel is of {peers.index}, not {index}")
+        return peers, (shift_pool if shift_pool is not None else "none"), results
+    if peers is None:
+        from .peers import default_peers
+        peers = default_peers()
     panel = mv.build_panel(peers, index, results)
     if shift_pool is None:
         shift_pool = [mv.build_panel(peers, other, results)
                       for other in BACKTEST_INDICES
                       if other != index and other in set(peers["index"])]
-    return panel, shift_pool
+    return panel, shift_pool, results
 
 
 # -- output ----------------------------------------------------------------------------
