@@ -658,7 +658,6 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     ``actions``: the action table (default: the shipped one); ``index``: one index
     only; ``published_on``: the publication date, for the report's deadline.
     """
-    from . import movement
     from .actions import load_actions, load_agencies
     from .peers import default_peers, default_region_means, default_results
 
@@ -722,16 +721,9 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
                 horizon = t["target_year"] - year
                 if horizon >= 1:
                     if panel is None:
-                        try:
-                            panel = movement.build_panel(peers, ix, results, book=book)
-                        except DataUnavailableError:
-                            panel = False
+                        panel = _panel(peers, ix, results, book)
                     if panel is not False:
-                        try:
-                            pct = float(movement.gain_percentile(t["gain_needed"], panel, ix, node,
-                                                                 horizon=horizon))
-                        except DataUnavailableError:
-                            pct = math.nan
+                        pct = _percentile(t["gain_needed"], panel, ix, node, horizon)
             base = dict(
                 index=ix, year=year, province=name, component=node, level=spec.level(node),
                 name_vi=node_obj.name_vi, name_en=node_obj.name_en,
@@ -796,6 +788,24 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     return MonitorReport(year=year, province=name, province_vi=prov.name_vi, table=table,
                          summary=summary_frame, notes=notes, lang=lang,
                          published_on=published_on, agencies=agencies)
+
+
+def _panel(peers, index, results, book):
+    """The real panel of ``index`` (False where there is none, or no movement module)."""
+    try:
+        from . import movement
+        return movement.build_panel(peers, index, results, book=book)
+    except (ImportError, AttributeError, DataUnavailableError):
+        return False
+
+
+def _percentile(gain: float, panel, index: str, node: str, horizon: int) -> float:
+    """Where ``gain`` sits among the real ``horizon``-year changes of ``node`` (NaN: no panel)."""
+    from . import movement
+    try:
+        return float(movement.gain_percentile(gain, panel, index, node, horizon=horizon))
+    except DataUnavailableError:
+        return math.nan
 
 
 def _verified_node(spec: Spec, node: str, given: set[str]) -> bool:
