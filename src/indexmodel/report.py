@@ -599,7 +599,7 @@ def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
         f"<title>{esc(_page('title', lang, year=plan.year, province=name))}</title>",
         "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;"
         "padding:0 1em;line-height:1.5}h1{font-size:1.5em}li{margin:.2em 0}"
-        "img{max-width:18em;border:1px solid #ddd;margin:.3em}</style></head><body>",
+        "img{max-width:18em;border:1px solid #ddd;margin:.3em;vertical-align:top}</style></head><body>",
         f"<h1>{esc(_page('title', lang, year=plan.year, province=name))}</h1>",
         f"<p>{esc(intro)}</p>",
         f"<h2>{esc(_page('reports', lang))}</h2><ul>", *items, "</ul>",
@@ -1168,6 +1168,9 @@ def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "v
             if status in ("partial", "published"):
                 missing.append(("điểm thành phần của {n} tỉnh", "component values of {n} provinces",
                                 n_all - n_comp))
+            if status in ("partial", "published") and n_res < n_all:
+                missing.append(("điểm tổng hợp/thứ hạng của {n} tỉnh",
+                                "composites/ranks of {n} provinces", n_all - n_res))
             if status == "none":
                 missing.append(("toàn bộ", "everything", None))
             text = "; ".join((vi if lang == "vi" else en).format(n=n) for vi, en, n in missing)
