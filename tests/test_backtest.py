@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from indexmodel import backtest as bt
+from indexmodel import movement as mv
 from indexmodel.errors import DataUnavailableError, IndexModelError, UsageError
 from indexmodel.peers import default_peers, default_results
 
@@ -23,8 +24,22 @@ def results():
 
 
 @pytest.fixture(scope="module")
-def pci_2014(peers, results):
-    return bt.backtest("pci", peers, 2013, 2014, sims=SIMS, seed=1, results=results)
+def panels(peers, results):
+    return {index: mv.build_panel(peers, index, results) for index in ("pci", "papi")}
+
+
+def run(panels, results, index, train_until, test_year, **kwargs):
+    """A backtest on the shared panels, the shift sd pooled with the other index."""
+    other = [p for i, p in panels.items() if i != index]
+    kwargs.setdefault("sims", SIMS)
+    kwargs.setdefault("seed", 1)
+    return bt.backtest(index, panels[index], train_until, test_year, results=results,
+                       shift_pool=other, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pci_2014(panels, results):
+    return run(panels, results, "pci", 2013, 2014)
 
 
 def official_ranks(results, index, year):
@@ -52,16 +67,16 @@ def test_table_and_summary(pci_2014):
     assert "coverage" in pci_2014.describe()
 
 
-def test_actual_ranks_are_the_official_ranks(pci_2014, results, peers):
-    for res in (pci_2014, bt.backtest("pci", peers, 2009, 2010, sims=SIMS, seed=1, results=results)):
+def test_actual_ranks_are_the_official_ranks(pci_2014, results, panels):
+    for res in (pci_2014, run(panels, results, "pci", 2009, 2010)):
         official = official_ranks(results, "pci", res.test_year)
         mine = res.table.set_index("province")["actual_rank"]
         assert len(official) == 63
         assert (mine.reindex(official.index) == official).all()
 
 
-def test_published_only_test_year(peers, results):
-    res = bt.backtest("pci", peers, 2010, 2011, sims=SIMS, seed=1, results=results)
+def test_published_only_test_year(panels, results):
+    res = run(panels, results, "pci", 2010, 2011)
     assert "2011 is published-only" in res.summary["note"]
     official = official_ranks(results, "pci", 2011)
     table = res.table.set_index("province")
@@ -71,29 +86,29 @@ def test_published_only_test_year(peers, results):
     assert (table["actual_score"] - published.reindex(table.index)).abs().max() < 1e-9
 
 
-def test_across_a_methodology_change_only_composites(peers, results):
-    res = bt.backtest("pci", peers, 2012, 2013, sims=SIMS, seed=1, results=results)
+def test_across_a_methodology_change_only_composites(panels, results):
+    res = run(panels, results, "pci", 2012, 2013)
     assert res.summary["level"] == "composite"
     assert "different methodology eras" in res.summary["note"]
     assert res.model.components == ("pci",)
     with pytest.raises(UsageError, match="different methodology eras"):
-        bt.backtest("pci", peers, 2012, 2013, sims=SIMS, seed=1, results=results, level="component")
+        run(panels, results, "pci", 2012, 2013, level="component")
 
 
 def test_papi_backtest(peers, results):
-    res = bt.backtest("papi", peers, 2013, 2014, sims=SIMS, seed=1, results=results)
+    res = bt.backtest("papi", peers, 2013, 2014, sims=SIMS, seed=1, results=results)  # a table
     assert res.summary["n"] == 61                          # two provinces unranked in 2014
     assert set(res.table["actual_rank"]) == set(range(1, 62))
     assert "PCI" in " ".join(res.model.notes)              # the shift sd pooled with PCI's
 
 
-def test_same_seed_gives_byte_identical_csv(tmp_path, peers, results):
+def test_same_seed_gives_byte_identical_csv(tmp_path, panels, results):
     paths = []
     for name in ("a.csv", "b.csv"):
-        res = bt.backtest("pci", peers, 2013, 2014, sims=SIMS, seed=5, results=results)
+        res = run(panels, results, "pci", 2013, 2014, seed=5)
         paths.append(bt.write_backtest_csv(res, tmp_path / name))
     assert paths[0].read_bytes() == paths[1].read_bytes()
-    other = bt.backtest("pci", peers, 2013, 2014, sims=SIMS, seed=6, results=results)
+    other = run(panels, results, "pci", 2013, 2014, seed=6)
     bt.write_backtest_csv(other, tmp_path / "c.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "c.csv"]  # no temp left
     with paths[0].open(encoding="utf-8", newline="") as fh:
@@ -124,7 +139,7 @@ def test_backtest_command(tmp_path, peers):
 
 
 def test_peer_file_without_the_test_year(tmp_path, peers):
-    early = peers[(peers["index"] == "pci") & (peers["year"] <= 2013)]
+    early = peers[(peers["index"] == "pci") & peers["year"].between(2011, 2013)]
     with pytest.raises(DataUnavailableError, match="no full pci table for the test year 2014"):
         bt.backtest("pci", early, 2013, 2014, sims=SIMS)
     early.to_csv(tmp_path / "early.csv", index=False)
@@ -143,24 +158,25 @@ def test_peer_file_without_the_test_year(tmp_path, peers):
     (("pci", 2006, 2007), DataUnavailableError, r"needs at least 2 pairs.*found 0"),
     (("pci", 2003, 2007), DataUnavailableError, "training year 2003"),
 ])
-def test_bad_inputs_are_refused_clearly(peers, args, error, message):
+def test_bad_inputs_are_refused_clearly(panels, results, args, error, message):
     index, train_until, test_year = args
+    data = panels.get(index)                     # sipas and par_index have no panel
     with pytest.raises(error, match=message):
-        bt.backtest(index, peers, train_until, test_year, sims=SIMS)
+        bt.backtest(index, data, train_until, test_year, sims=SIMS, results=results)
 
 
-def test_bad_options_are_refused(peers):
+def test_bad_options_are_refused(panels):
     with pytest.raises(UsageError, match="sims"):
-        bt.backtest("pci", peers, 2013, 2014, sims=10)
+        bt.backtest("pci", panels["pci"], 2013, 2014, sims=10)
     with pytest.raises(UsageError, match="year"):
-        bt.backtest("pci", peers, "2013", 2014, sims=SIMS)
+        bt.backtest("pci", panels["pci"], "2013", 2014, sims=SIMS)
     with pytest.raises(IndexModelError):
         bt.backtest_command("pci", None, 2013, 2014, sims=SIMS, seed=1, out=None)
 
 
-def test_backtest_all_papi(peers, results):
-    table = bt.backtest_all("papi", peers, sims=SIMS, seed=1, results=results,
-                            include_refused=True)
+def test_backtest_all_papi(panels, results):
+    table = bt.backtest_all("papi", panels["papi"], sims=SIMS, seed=1, results=results,
+                            include_refused=True, shift_pool=[panels["pci"]])
     assert list(table.columns) == list(bt.SUMMARY_COLUMNS)
     done = table[table["level"] != "refused"]
     assert list(zip(done["train_until"], done["test_year"])) == [(2013, 2014)]

@@ -1230,13 +1230,16 @@ def changes(data, index: str, component: str, horizon: int = 1, *,
     """
     panel = _as_panel(data, index, results)
     _check_horizon(horizon)
-    rows = []
+    parts = []
     for p in _change_pairs(panel, component, horizon):
         s0, s1 = _node_series(panel, p.start, component), _node_series(panel, p.end, component)
         common = s0.index.intersection(s1.index)
-        for prov in common:
-            rows.append((prov, p.start, p.end, float(s0[prov]), float(s1[prov])))
-    frame = pd.DataFrame(rows, columns=["province", "start", "end", "value_start", "value_end"])
+        parts.append(pd.DataFrame({"province": common, "start": p.start, "end": p.end,
+                                   "value_start": s0.loc[common].to_numpy(float),
+                                   "value_end": s1.loc[common].to_numpy(float)}))
+    columns = ["province", "start", "end", "value_start", "value_end"]
+    frame = (pd.concat(parts, ignore_index=True) if parts
+             else pd.DataFrame({c: pd.Series(dtype=float) for c in columns}))
     frame["change"] = frame["value_end"] - frame["value_start"]
     return frame
 
