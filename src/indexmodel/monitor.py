@@ -139,6 +139,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.new": ("{year}", "{year}"),
     "col.change": ("Thay đổi", "Change"),
     "col.avg": ("TB cả nước", "National average"),
+    "avg_inline": ("TB cả nước", "national average"),
     "col.flags": ("Cờ", "Flags"),
     "col.link": ("Liên quan", "Link"),
     "col.track": ("Tiến độ chỉ tiêu", "Progress to target"),
@@ -193,7 +194,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
             rows_of = [r for r, _ in table.rows]
     except IndexModelError:  # pragma: no cover - load_peers read it already
         rows_of = None
-    release = release.assign(_row=rows_of if rows_of is not None else [None] * len(release))
+    release = release.assign(file_row=rows_of if rows_of is not None else [None] * len(release))
     if index is not None:
         if index not in INDICES:
             _unknown_index(index)
@@ -202,7 +203,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
             first = release[release["index"] != index].iloc[0]
             raise InputFileError(
                 f"the file holds {', '.join(other)} rows, not {index} as claimed",
-                file=path, row=_int_or_none(first["_row"]), column="index",
+                file=path, row=_int_or_none(first["file_row"]), column="index",
                 hint=f"check the file, or pass the index it holds ({', '.join(other)})")
     years = sorted(int(y) for y in release["year"].unique())
     if int(year) not in years:
@@ -224,7 +225,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
         differ = both[(both["value"] - both["value_held"]).abs() > SAME_VALUE]
         if len(differ) and not replace:
             listed = "; ".join(
-                (f"row {int(r._row)} " if r._row is not None and not pd.isna(r._row) else "")
+                (f"row {int(r.file_row)} " if r.file_row is not None and not pd.isna(r.file_row) else "")
                 + f"{r.province} {r.component}: {r.value_held:g} held, {r.value:g} in the file"
                 for r in differ.head(10).itertuples())
             more = f" (and {len(differ) - 10} more)" if len(differ) > 10 else ""
@@ -234,7 +235,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
                 hint="pass --replace (replace=True) to use the file's values for the whole year")
         if len(differ):
             replaced.append((ix, int(yr)))
-    release = release.drop(columns="_row")
+    release = release.drop(columns="file_row")
     keep = [(i, int(y)) not in replaced for i, y in zip(base["index"], base["year"])]
     kept = base[keep]
     key = ["index", "year", "province", "component"]
@@ -300,7 +301,12 @@ class MonitorReport:
             row["agencies_vi"] = "; ".join(a for a in group["agency_vi"] if isinstance(a, str) and a)
             row["agencies_en"] = "; ".join(a for a in group["agency_en"] if isinstance(a, str) and a)
             rows.append(row)
-        return pd.DataFrame(rows, columns=cols + ["agency_ids", "agencies_vi", "agencies_en"])
+        frame = pd.DataFrame(rows, columns=cols + ["agency_ids", "agencies_vi", "agencies_en"])
+        for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
+            frame[col] = frame[col].astype("boolean")
+        for col in ("average_n", "rank", "ranked", "baseline_year", "target_year", "percentile_horizon"):
+            frame[col] = frame[col].astype("Int64")
+        return frame
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -348,7 +354,7 @@ class MonitorReport:
                       total=int(row.components))
             if row.incomplete:
                 text += _t("incomplete", lang, n=int(row.incomplete))
-            if row.verified is False:
+            if _false(row.verified):
                 text += f" ({_t('unverified', lang)})"
             out.append(text)
         return out
@@ -362,13 +368,13 @@ class MonitorReport:
         else:
             parts.append(_t("prev_unknown", lang))
         if _finite(row["national_average"]):
-            parts.append(f"{_t('col.avg', lang)} {_num(row['national_average'])}")
+            parts.append(f"{_t('avg_inline', lang)} {_num(row['national_average'])}")
         else:
             parts.append(_t("avg_unknown", lang))
         flags = self._flags(row, lang)
         if flags:
             parts.append(flags)
-        if row["same_methodology"] is False:
+        if _false(row["same_methodology"]):
             parts.append(_t("methodology", lang, prev=int(row["previous_year"]), year=self.year))
         if with_link and isinstance(row.get("link"), str):
             parts.append(self._link(row, lang))
@@ -380,9 +386,9 @@ class MonitorReport:
     @staticmethod
     def _flags(row, lang: str) -> str:
         flags = []
-        if row["below_average"] is True:
+        if _true(row["below_average"]):
             flags.append(_t("below", lang))
-        if row["fell"] is True:
+        if _true(row["fell"]):
             flags.append(_t("fell", lang))
         return ", ".join(flags)
 
@@ -498,8 +504,16 @@ class MonitorReport:
 def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
-        out[col] = out[col].map(lambda v: "" if v is None or v is pd.NA else str(bool(v)).lower())
+        out[col] = out[col].map(lambda v: "" if v is None or pd.isna(v) else str(bool(v)).lower())
     return out
+
+
+def _true(value) -> bool:
+    return value is not None and not pd.isna(value) and bool(value)
+
+
+def _false(value) -> bool:
+    return value is not None and not pd.isna(value) and not bool(value)
 
 
 def _finite(value) -> bool:
@@ -712,8 +726,8 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             change = value - previous if math.isfinite(previous) else math.nan
             nat = national.get(node, {})
             avg = nat.get("average", math.nan)
-            below = (value < avg - EPS) if math.isfinite(avg) else None
-            fell = (change < -EPS) if math.isfinite(change) else None
+            below = bool(value < avg - EPS) if math.isfinite(avg) else None
+            fell = bool(change < -EPS) if math.isfinite(change) else None
             flagged = bool(below) or bool(fell)
             t = track.get(node, {})
             pct, horizon = math.nan, None
@@ -772,13 +786,14 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             + ("; the plan's baseline year is " + str(plan.baseline_year) if plan is not None else ""))
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
-        table[col] = table[col].astype(object).where(table[col].notna(), None)
+        table[col] = table[col].astype("boolean")
     for col in ("average_n", "rank", "ranked", "baseline_year", "target_year", "percentile_horizon"):
         table[col] = table[col].astype("Int64")
     summary_cols = ["index", "has_data", "why_vi", "why_en", "year", "composite", "previous_year",
                     "previous_value", "change", "national_average", "rank", "ranked", "verified",
                     "components", "flagged", "incomplete", "value_source"]
     summary_frame = pd.DataFrame(summary, columns=summary_cols)
+    summary_frame["verified"] = summary_frame["verified"].astype("boolean")
     for col in ("rank", "ranked", "components", "flagged", "incomplete", "previous_year"):
         summary_frame[col] = summary_frame[col].astype("Int64")
     try:
