@@ -1,0 +1,155 @@
+"""Sensitivity to the unverified settings: sweep, Monte Carlo, tornado, PCI 2011."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indexmodel.analysis import for_plan
+from indexmodel.errors import IndexModelError
+from indexmodel.paths import data_dir
+from indexmodel.sensitivity import pci_2011, sensitivity
+from indexmodel.settings import composite_range, sweep_one_at_a_time
+
+SIMS = 30
+
+
+@pytest.fixture(scope="module")
+def par():
+    analysis = for_plan("par_index")
+    return analysis, sensitivity("par_index", sims=SIMS, steps=3, seed=7, analysis=analysis)
+
+
+@pytest.fixture(scope="module")
+def sipas():
+    return sensitivity("sipas", sims=SIMS, steps=3, seed=7)
+
+
+def _only(spec, setting):
+    """The spec with every unverified weight but ``setting`` taken as verified."""
+    nodes = dict(spec.nodes)
+    for i in spec.unverified_weights:
+        if i != setting:
+            nodes[i] = dataclasses.replace(nodes[i], verified=True)
+    return dataclasses.replace(spec, nodes=nodes)
+
+
+def test_sweep_extremes_are_the_corners_of_each_setting(par):
+    analysis, result = par
+    spec = analysis.spec
+    assert result.settings == spec.unverified_weights
+    for setting in spec.unverified_weights:
+        rows = result.sweep[result.sweep["setting"] == setting]
+        for status, values, year in (("baseline", analysis.own, analysis.year),
+                                     ("target", analysis.targets, None)):
+            corners = composite_range(_only(spec, setting), values, year=year)
+            swept = rows[f"{status}_composite"]
+            assert swept.min() == pytest.approx(corners.low, abs=1e-9)
+            assert swept.max() == pytest.approx(corners.high, abs=1e-9)
+            tornado = result.tornado[(result.tornado["setting"] == setting)
+                                     & (result.tornado["status"] == status)].iloc[0]
+            assert (tornado["low"], tornado["high"]) == pytest.approx((corners.low, corners.high))
+        # the same as the settings module's own one-at-a-time sweep
+        own = sweep_one_at_a_time(spec, analysis.own, year=analysis.year, steps=3)
+        own = own[own["setting"] == setting]["composite"]
+        assert (own.min(), own.max()) == pytest.approx(
+            (rows["baseline_composite"].min(), rows["baseline_composite"].max()))
+
+
+def test_joint_range_and_draws_stay_within_the_corners(par):
+    analysis, result = par
+    conclusions = result.conclusions.set_index("conclusion")
+    joint = composite_range(analysis.spec, analysis.own, year=analysis.year)
+    row = conclusions.loc["baseline_composite"]
+    assert (row["joint_low"], row["joint_high"]) == pytest.approx((joint.low, joint.high))
+    base = result.draws["baseline_composite"]
+    assert base.between(joint.low - 1e-9, joint.high + 1e-9).all()
+    assert row["default_value"] == pytest.approx(analysis.composite)
+    for i in analysis.spec.unverified_weights:
+        node = analysis.spec.node(i)
+        assert result.draws[f"w_{i}"].between(node.weight_low, node.weight_high).all()
+
+
+def test_monte_carlo_repeats_with_the_same_seed(par):
+    analysis, result = par
+    again = sensitivity("par_index", sims=SIMS, steps=3, seed=7, analysis=analysis)
+    pd.testing.assert_frame_equal(result.draws, again.draws)
+    pd.testing.assert_frame_equal(result.conclusions, again.conclusions)
+    other = sensitivity("par_index", sims=5, steps=2, seed=8, analysis=analysis)
+    assert not np.allclose(other.draws["baseline_composite"].to_numpy(),
+                           result.draws["baseline_composite"].to_numpy()[:5])
+
+
+def test_shares_are_proportions(par, sipas):
+    for result in (par[1], sipas):
+        shares = result.conclusions["mc_share"].dropna()
+        assert len(shares) and shares.between(0, 1).all()
+        by_scenario = result.leverage_shares.groupby("scenario")["share"].sum()
+        assert np.allclose(by_scenario.to_numpy(), 1.0)
+        assert result.leverage_shares["share"].between(0, 1).all()
+        assert (result.draws.shape[0] == SIMS)
+
+
+def test_par_index_conclusions(par):
+    analysis, result = par
+    c = result.conclusions.set_index(["conclusion", "scenario"])
+    # the targets raise the composite whatever the maximum points
+    assert c.loc[("targets_raise_composite", ""), "mc_share"] == 1.0
+    # a field of anchors exists (Hà Nội 91.43, rank 3): ranks are intervals
+    assert c.loc[("baseline_rank", ""), "default_label"] == "4–63"
+    # reaching the targets: reform_impact leads at the default (equal) maximum points
+    assert c.loc[("most_leverage", "target"), "default_label"] == "reform_impact"
+    # a 1% step: equal maximum points make every field not at its ceiling tie
+    assert "," in c.loc[("most_leverage", "step_1pct"), "default_label"]
+    assert pd.isna(c.loc[("most_leverage", "step_1pct"), "mc_share"])
+    assert "PAR INDEX" in result.text("en") and "Chỉ số PAR INDEX" in result.text("vi")
+
+
+def test_sipas_has_no_field_and_its_criteria_weights_do_nothing(sipas):
+    c = sipas.conclusions.set_index(["conclusion", "scenario"])
+    for which in ("baseline_rank", "target_rank"):
+        assert pd.isna(c.loc[(which, ""), "mc_share"])
+        assert "no rank" in c.loc[(which, ""), "statement_en"]
+        assert "không có thứ hạng" in c.loc[(which, ""), "statement_vi"]
+    idle = sipas.tornado[sipas.tornado["swing"] == 0]["setting"]
+    assert set(idle) == set(sipas.settings) - {"policy", "public_services"}
+    assert c.loc[("most_leverage", "target"), "default_label"] == "public_services"
+
+
+def test_bad_options():
+    with pytest.raises(IndexModelError):
+        sensitivity("pcx")
+    with pytest.raises(IndexModelError):
+        sensitivity("sipas", sims=0)
+    pci = sensitivity("pci", sims=5)
+    assert pci.settings == () and pci.conclusions.empty
+    assert "không có thiết lập chưa kiểm chứng" in pci.text("vi")
+
+
+def test_pci_2011_published_against_recomputed():
+    comps = pd.read_csv(data_dir() / "peers" / "components.csv")
+    results = pd.read_csv(data_dir() / "peers" / "results.csv")
+    spec = pd.read_csv(data_dir() / "specs" / "pci_2009_2012.csv")
+    w = spec[spec["parent"] == "pci"].set_index("id")["weight"].astype(float)
+    wide = comps[(comps["index"] == "pci") & (comps["year"] == 2011)].pivot(
+        index="province", columns="component", values="value")
+    weighted = 10 * (wide[w.index] * w).sum(axis=1)
+    published = results[(results["index"] == "pci") & (results["year"] == 2011)].set_index("province")
+    recomputed_rank = 1 + int((weighted > weighted["Binh Dinh"] + 1e-12).sum())
+    official_rank = published["rank"].astype(int)
+    recomputed_all = weighted.rank(ascending=False, method="min").astype(int)
+    moved = int((recomputed_all != official_rank.reindex(recomputed_all.index)).sum())
+
+    result = pci_2011("Bình Định")
+    c = result.conclusions.set_index("conclusion")
+    assert c.loc["composite", "published"] == "58.14"
+    assert c.loc["composite", "recomputed"] == f"{weighted['Binh Dinh']:.2f}"
+    assert c.loc["national_rank", "recomputed"] == str(recomputed_rank)
+    assert c.loc["national_rank", "published"] == "38" and c.loc["national_rank", "changes"]
+    assert c.loc["ranks_moved", "recomputed"] == str(moved)
+    assert (result.provinces["gap"] > 0).all()
+    assert set(result.leverage["variant"]) == {"published", "recomputed"}
+    assert "Thứ hạng cả nước: công bố 38" in result.text("vi")
