@@ -21,13 +21,13 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
 from . import movement as mv
-from .errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
+from .errors import DataUnavailableError, InputFileError, UsageError
 from .ranking import competition_rank
 from .spec import load_specs
 
@@ -112,7 +112,6 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
 
     model = mv.calibrate(panel, index, level=level, until=train_until, target_year=test_year,
                          book=book, shift_pool=pool, **model_options)
-    test_spec = book.spec_for(index, test_year)
     actual = panel.composites[test_year]                 # every province ranked in the test year
     actual_rank = pd.Series(competition_rank(actual.to_numpy()), index=actual.index)
     published_test = panel.composite_origin[test_year].startswith("published")
@@ -141,14 +140,12 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
         own_model = actual
     provinces = [p for p in actual.index if p in start.index]
     unseen = [p for p in actual.index if p not in start.index]
-    predicted = [p for p in provinces if p in own_model.index]
     X = start.loc[provinces]
     sim = mv.simulate(model, X.to_numpy(), test_year - train_until, sims, seed, noise=noise)
     own = own_model.reindex(provinces).to_numpy(float)
     ranks = mv.leave_one_out_ranks(own, sim)              # sims × provinces
-    start_scores = (X.to_numpy() @ model.coefficients if level == "component"
-                    else X.to_numpy(float))
-    start_scores = pd.Series(start_scores, index=provinces)
+    # the naive baseline: every peer keeps its published score of the training year
+    start_scores = panel.composite(train_until).reindex(provinces)
 
     rows = []
     for j, prov in enumerate(provinces):
