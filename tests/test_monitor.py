@@ -239,3 +239,35 @@ def test_report_deadline_skips_weekends():
 
     assert report_deadline(date(2024, 5, 8)) == date(2024, 5, 15)  # Wednesday → next Wednesday
     assert report_deadline(date(2024, 5, 10)) == date(2024, 5, 17)  # Friday → next Friday
+
+
+# -- national averages from published means -----------------------------------------------
+def test_published_national_mean_where_no_full_table():
+    report = monitor(2017, "Đà Nẵng", index="pci", lang="en")
+    row = report.components.set_index("component").loc["pci"]
+    assert row["value"] == pytest.approx(70.1)
+    assert row["national_average"] == pytest.approx(60.2)
+    assert row["average_source"] == "published national mean" and not row["below_average"]
+    # the shipped action table is Bình Định's plan: no agency is named for another province
+    assert report.table["agency_id"].isna().all()
+    assert "No action table for Da Nang" in report.to_text("en")
+
+
+def test_national_mean_derived_from_the_six_regional_means():
+    means = pd.read_csv(data_dir() / "peers" / "region_means.csv")
+    means = means[(means["index"] == "par_index") & (means["year"] == 2023)].set_index("region")
+    provinces = pd.read_csv(data_dir() / "provinces" / "provinces.csv", keep_default_na=False)
+    provinces = provinces[provinces["valid_to"] == ""]
+    counts = provinces.groupby("region").size()
+    expected = (means["mean_value"] * counts.reindex(means.index)).sum() / counts.sum()
+    report = monitor(2023, "Bình Định", index="par_index", lang="vi")
+    row = report.components.set_index("component").loc["par_index"]
+    assert row["national_average"] == pytest.approx(expected, abs=1e-9)
+    assert row["average_n"] == 63
+    # the composite rests on unverified maximum points whose range spans the average
+    assert not row["verified"] and row["value_low"] < expected < row["value_high"]
+    assert bool(row["average_uncertain"])
+    assert "phụ thuộc thiết lập chưa kiểm chứng" in report.to_text("vi")
+    fields = report.components[report.components["component"] != "par_index"]
+    assert fields["verified"].all() and fields["national_average"].isna().all()
+    assert set(fields["status"]) <= {"baseline", "reached"}

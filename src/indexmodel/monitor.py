@@ -55,6 +55,7 @@ from .output import csv_text, write_csv_atomic, write_text_atomic
 from .plan import Plan, load_plan
 from .provinces import NATIONAL, all_provinces, resolve
 from .scoring import score, score_peers
+from .settings import composite_range
 from .spec import INDICES, Spec, SpecBook, load_specs
 
 #: PAPI leaves provinces out of a year's ranking when their survey error is too large
@@ -119,6 +120,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.reached": ("đã đạt chỉ tiêu {target_year}", "{target_year} target reached"),
     "status.on_pace": ("đúng tiến độ", "on pace"),
     "status.behind": ("chậm tiến độ", "behind pace"),
+    "status.baseline": ("năm gốc của kế hoạch", "the plan's baseline year"),
     "track": ("chỉ tiêu {target_year}: {target}; còn cần {needed}, đã tăng {made} so với {baseline_year} "
               "(tiến độ đều: {pace}); {status}{pct}",
               "{target_year} target {target}: {needed} still needed, {made} gained since {baseline_year} "
@@ -128,6 +130,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "pct_unknown": ("; chưa có số liệu bảng để so sánh mức còn cần", "; no panel to judge the gain still needed"),
     "methodology": ("phương pháp năm {prev} khác năm {year}", "{prev} used another methodology than {year}"),
     "unverified": ("dựa trên thiết lập chưa kiểm chứng", "rests on unverified settings"),
+    "uncertain": ("so sánh với TB cả nước phụ thuộc thiết lập chưa kiểm chứng (khoảng {low} – {high})",
+                  "how it compares with the national average depends on unverified settings "
+                  "(range {low} – {high})"),
+    "avg_source.regions": ("suy từ TB 6 vùng đã công bố, theo số tỉnh mỗi vùng",
+                           "derived from the six published regional means, weighted by provinces"),
     "era_note": ("Bảng nhiệm vụ được lập theo phương pháp hiện hành; các chỉ số thành phần năm {year} "
                  "({index}, phương pháp {era}) được ghép theo mã.",
                  "The action table follows the current methodology; {index} {year} components (era {era}) "
@@ -154,9 +161,9 @@ def _t(key: str, lang: str, **values) -> str:
 
 TABLE_COLUMNS = [
     "index", "year", "province", "component", "level", "name_vi", "name_en", "verified",
-    "value", "value_source", "previous_year", "previous_value", "previous_source", "change",
+    "value", "value_low", "value_high", "value_source", "previous_year", "previous_value", "previous_source", "change",
     "same_methodology", "national_average", "average_source", "average_n", "rank", "ranked",
-    "below_average", "fell", "flagged",
+    "below_average", "average_uncertain", "fell", "flagged",
     "agency_id", "agency_vi", "agency_en", "link", "via", "tasks",
     "baseline_year", "baseline", "target_year", "target", "gain_made", "gain_needed",
     "pace_gain", "status", "needed_gain_percentile", "percentile_horizon",
@@ -302,7 +309,7 @@ class MonitorReport:
             row["agencies_en"] = "; ".join(a for a in group["agency_en"] if isinstance(a, str) and a)
             rows.append(row)
         frame = pd.DataFrame(rows, columns=cols + ["agency_ids", "agencies_vi", "agencies_en"])
-        for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
+        for col in ("below_average", "average_uncertain", "fell", "flagged", "verified", "same_methodology"):
             frame[col] = frame[col].astype("boolean")
         for col in ("average_n", "rank", "ranked", "baseline_year", "target_year", "percentile_horizon"):
             frame[col] = frame[col].astype("Int64")
@@ -346,7 +353,11 @@ class MonitorReport:
                 continue
             change = (_t("change", lang, year=int(row.previous_year), prev=_num(row.previous_value),
                          delta=_signed(row.change)) if _finite(row.change) else "")
-            avg = _t("avg", lang, avg=_num(row.national_average)) if _finite(row.national_average) else ""
+            avg = ""
+            if _finite(row.national_average):
+                avg = _t("avg", lang, avg=_num(row.national_average))
+                if isinstance(row.average_source, str) and row.average_source:
+                    avg += " (" + _t(f"avg_source.{row.average_source}", lang, n=row.average_n) + ")"
             rank = (_t("rank", lang, rank=int(row.rank), n=int(row.ranked))
                     if pd.notna(row.rank) else "")
             text = _t("summary_line", lang, index=label, year=self.year, value=_num(row.composite),
@@ -356,6 +367,8 @@ class MonitorReport:
                 text += _t("incomplete", lang, n=int(row.incomplete))
             if _false(row.verified):
                 text += f" ({_t('unverified', lang)})"
+            if _true(row.average_uncertain):
+                text += "; " + _t("uncertain", lang, low=_num(row.value_low), high=_num(row.value_high))
             out.append(text)
         return out
 
@@ -374,6 +387,8 @@ class MonitorReport:
         flags = self._flags(row, lang)
         if flags:
             parts.append(flags)
+        if _true(row["average_uncertain"]):
+            parts.append(_t("uncertain", lang, low=_num(row["value_low"]), high=_num(row["value_high"])))
         if _false(row["same_methodology"]):
             parts.append(_t("methodology", lang, prev=int(row["previous_year"]), year=self.year))
         if with_link and isinstance(row.get("link"), str):
@@ -402,7 +417,7 @@ class MonitorReport:
     @staticmethod
     def _track(row, lang: str) -> str:
         status = row["status"]
-        if not isinstance(status, str) or status not in ("reached", "on_pace", "behind"):
+        if not isinstance(status, str) or status not in ("reached", "on_pace", "behind", "baseline"):
             return ""
         target_year = int(row["target_year"])
         label = _t(f"status.{status}", lang, target_year=target_year)
@@ -503,7 +518,7 @@ class MonitorReport:
 
 def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
-    for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
+    for col in ("below_average", "average_uncertain", "fell", "flagged", "verified", "same_methodology"):
         out[col] = out[col].map(lambda v: "" if v is None or pd.isna(v) else str(bool(v)).lower())
     return out
 
@@ -557,13 +572,13 @@ def _published_composite(results: pd.DataFrame, index: str, year: int, province:
 
 def _own_scored(index: str, year: int, province: str, peers: pd.DataFrame, results: pd.DataFrame,
                 plan: Plan | None, book: SpecBook
-                ) -> tuple[dict[str, float], str, Spec | None, set[str]]:
+                ) -> tuple[dict[str, float], str, Spec | None, dict[str, float]]:
     """Every node's value for the province in ``year``, where the values come from, and
     which nodes were given (rather than computed)."""
     try:
         spec = book.spec_for(index, year)
     except DataUnavailableError:
-        return {}, "", None, set()
+        return {}, "", None, {}
     values = _values_of(peers, index, year, province)
     source = "peer data"
     if not values and plan is not None and year == plan.baseline_year:
@@ -572,15 +587,16 @@ def _own_scored(index: str, year: int, province: str, peers: pd.DataFrame, resul
     if not values:
         composite = _published_composite(results, index, year, province)
         if math.isfinite(composite):
-            return {spec.composite: composite}, "published results", spec, {spec.composite}
-        return {}, "", spec, set()
-    given = set(values)
+            return ({spec.composite: composite}, "published results", spec,
+                    {spec.composite: composite})
+        return {}, "", spec, {}
+    given = dict(values)
     scored = dict(score(spec, values, year=year, warn=False).values)
     if not math.isfinite(scored[spec.composite]):
         published = _published_composite(results, index, year, province)
         if math.isfinite(published):
             scored[spec.composite] = published
-            given.add(spec.composite)
+            given[spec.composite] = published
     return {k: v for k, v in scored.items() if math.isfinite(v)}, source, spec, given
 
 
@@ -617,7 +633,26 @@ def _national(index: str, year: int, spec: Spec, peers: pd.DataFrame, results: p
         if len(rows):
             out[spec.composite] = dict(average=float(rows["mean_value"].iloc[0]), source="published",
                                        n=None)
+        else:
+            derived = _from_regions(region_means, index, year)
+            if derived is not None:
+                out[spec.composite] = dict(average=derived[0], source="regions", n=derived[1])
     return out
+
+
+def _from_regions(region_means: pd.DataFrame, index: str, year: int) -> tuple[float, int] | None:
+    """The national mean from the six published regional means, each weighted by its number
+    of provinces (exact when each regional mean is the plain mean of its provinces)."""
+    from .provinces import REGIONS, provinces_in_region
+
+    rows = region_means[(region_means["index"] == index) & (region_means["year"] == year)
+                        & (region_means["region"] != NATIONAL)]
+    means = dict(zip(rows["region"], rows["mean_value"].astype(float)))
+    if set(means) != set(REGIONS):
+        return None
+    counts = {r: len(provinces_in_region(r, year)) for r in REGIONS}
+    total = sum(counts.values())
+    return sum(means[r] * counts[r] for r in REGIONS) / total, total
 
 
 def _agency_links(actions: pd.DataFrame, spec: Spec, node: str) -> list[dict]:
@@ -681,14 +716,24 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
     region_means = default_region_means() if region_means is None else region_means
-    actions = load_actions() if actions is None else actions
     prov = resolve(province, year)
     name = prov.name_en
+    shipped_plan = load_plan()
+    own_plan = resolve(shipped_plan.province).name_en == name
     if plan is None:
-        shipped_plan = load_plan()
-        plan = shipped_plan if resolve(shipped_plan.province).name_en == name else None
+        plan = shipped_plan if own_plan else None
     elif resolve(plan.province).name_en != name:
         plan = None
+    notes_first: list[Note] = []
+    if actions is None:
+        if own_plan:
+            actions = load_actions()
+        else:  # the shipped action table is the plan of another province
+            actions = pd.DataFrame(columns=["index", "scope", "component", "agency_id",
+                                            "agency_vi", "agency_en"])
+            notes_first.append(Note(
+                f"Chưa có bảng phân công nhiệm vụ của {prov.name_vi}: chưa ghi cơ quan chịu trách nhiệm.",
+                f"No action table for {name}: no agency is named."))
     indices = INDICES if index is None else (index,)
     if index is not None and index not in INDICES:
         _unknown_index(index)
@@ -696,7 +741,7 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
 
     rows: list[dict] = []
     summary: list[dict] = []
-    notes: list[Note] = []
+    notes: list[Note] = notes_first
     for ix in indices:
         own, source, spec, given = _own_scored(ix, year, name, peers, results, plan, book)
         label_vi, label_en = index_label(ix, "vi"), index_label(ix, "en")
@@ -726,12 +771,18 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             change = value - previous if math.isfinite(previous) else math.nan
             nat = national.get(node, {})
             avg = nat.get("average", math.nan)
+            low = high = math.nan
+            verified = _verified_node(spec, node, given)
+            if not verified:
+                span = composite_range(spec, given, year=year, node=node)
+                if span is not None:
+                    low, high = span.low, span.high
             below = bool(value < avg - EPS) if math.isfinite(avg) else None
             fell = bool(change < -EPS) if math.isfinite(change) else None
             flagged = bool(below) or bool(fell)
             t = track.get(node, {})
             pct, horizon = math.nan, None
-            if t.get("status") in ("on_pace", "behind"):
+            if t.get("status") in ("on_pace", "behind", "baseline"):
                 horizon = t["target_year"] - year
                 if horizon >= 1:
                     if panel is None:
@@ -741,13 +792,16 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             base = dict(
                 index=ix, year=year, province=name, component=node, level=spec.level(node),
                 name_vi=node_obj.name_vi, name_en=node_obj.name_en,
-                verified=_verified_node(spec, node, given),
+                verified=verified, value_low=low, value_high=high,
+                average_uncertain=(bool(low - EPS <= avg <= high + EPS)
+                                   if math.isfinite(avg) and math.isfinite(low) else None),
                 value=value, value_source=source,
                 previous_year=prev_year, previous_value=previous,
                 previous_source=prev_source if math.isfinite(previous) else "",
                 change=change, same_methodology=same_era if math.isfinite(previous) else None,
                 national_average=avg,
-                average_source={"full": "full peer table", "published": "published national mean"}.get(
+                average_source={"full": "full peer table", "published": "published national mean",
+                                "regions": "six published regional means, weighted by provinces"}.get(
                     nat.get("source"), "unknown"),
                 average_n=nat.get("n"), rank=nat.get("rank"), ranked=nat.get("ranked"),
                 below_average=below, fell=fell, flagged=flagged,
@@ -771,7 +825,10 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             index=ix, has_data=True, why_vi="", why_en="", year=year,
             composite=own.get(spec.composite, math.nan), previous_year=prev_year,
             previous_value=top.get("previous_value", math.nan), change=top.get("change", math.nan),
-            national_average=nat_c.get("average", math.nan), rank=nat_c.get("rank"),
+            national_average=nat_c.get("average", math.nan), average_source=nat_c.get("source", ""),
+            average_n=nat_c.get("n"), rank=nat_c.get("rank"),
+            value_low=top.get("value_low", math.nan), value_high=top.get("value_high", math.nan),
+            average_uncertain=top.get("average_uncertain"),
             ranked=nat_c.get("ranked"), verified=_verified_node(spec, spec.composite, given),
             components=sum(1 for n in by_node if n != spec.composite),
             flagged=sum(1 for n, r in by_node.items() if n != spec.composite and r["flagged"]),
@@ -785,15 +842,17 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             hint="years held for the province: " + (", ".join(map(str, held)) or "none")
             + ("; the plan's baseline year is " + str(plan.baseline_year) if plan is not None else ""))
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    for col in ("below_average", "fell", "flagged", "verified", "same_methodology"):
+    for col in ("below_average", "average_uncertain", "fell", "flagged", "verified", "same_methodology"):
         table[col] = table[col].astype("boolean")
     for col in ("average_n", "rank", "ranked", "baseline_year", "target_year", "percentile_horizon"):
         table[col] = table[col].astype("Int64")
     summary_cols = ["index", "has_data", "why_vi", "why_en", "year", "composite", "previous_year",
-                    "previous_value", "change", "national_average", "rank", "ranked", "verified",
+                    "previous_value", "change", "national_average", "average_source", "average_n",
+                    "rank", "ranked", "verified", "value_low", "value_high", "average_uncertain",
                     "components", "flagged", "incomplete", "value_source"]
     summary_frame = pd.DataFrame(summary, columns=summary_cols)
-    summary_frame["verified"] = summary_frame["verified"].astype("boolean")
+    for col in ("verified", "average_uncertain"):
+        summary_frame[col] = summary_frame[col].astype("boolean")
     for col in ("rank", "ranked", "components", "flagged", "incomplete", "previous_year"):
         summary_frame[col] = summary_frame[col].astype("Int64")
     try:
@@ -823,7 +882,7 @@ def _percentile(gain: float, panel, index: str, node: str, horizon: int) -> floa
         return math.nan
 
 
-def _verified_node(spec: Spec, node: str, given: set[str]) -> bool:
+def _verified_node(spec: Spec, node: str, given) -> bool:
     """A value is verified when it was given (published), or its spec is verified, or no
     unverified weight sits below it."""
     if spec.verified or node in given:
@@ -856,7 +915,12 @@ def _tracking(index: str, year: int, spec: Spec, own: dict[str, float], plan: Pl
             continue
         made, needed = value - b, t - value
         pace = (t - b) * share
-        status = "reached" if needed <= EPS else ("on_pace" if made >= pace - EPS else "behind")
+        if needed <= EPS:
+            status = "reached"
+        elif year == b_year:
+            status = "baseline"
+        else:
+            status = "on_pace" if made >= pace - EPS else "behind"
         out[node] = dict(baseline_year=b_year, baseline=b, target_year=t_year, target=t,
                          gain_made=made, gain_needed=needed, pace_gain=pace, status=status)
     return out
