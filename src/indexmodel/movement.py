@@ -486,7 +486,7 @@ def _slope(x: np.ndarray, d: np.ndarray) -> float:
 
 
 # -- calibration -----------------------------------------------------------------------
-def calibrate(data=None, index: str = "pci", *, level: str = "component",
+def calibrate(data, index: str, *, level: str = "component",
               until: int | None = None, target_year: int | None = None,
               results: pd.DataFrame | None = None, pull: str = "diagonal",
               units: str = "spread", dynamics: str = "persistent",
