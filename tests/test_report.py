@@ -167,11 +167,15 @@ def test_prepare_defaults_to_the_plan_years():
 # -- a successful run ------------------------------------------------------------------------
 def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     home = tmp_path / "home"
+    previous_outputs(home)
     lines: list[str] = []
     result = report.run(home=home, notebooks_dir=books, progress=lines.append, sims=50, seed=7)
     reports = home / "reports" / "2025" / "binh_dinh"
     figures = home / "figures" / "2025" / "binh_dinh"
     assert result.reports_dir == reports and result.figures_dir == figures
+    # the previous outputs are replaced as a whole, nothing of them left beside
+    assert [p.name for p in (home / "reports" / "2025").iterdir()] == ["binh_dinh"]
+    assert [p.name for p in (home / "figures" / "2025").iterdir()] == ["binh_dinh"]
     assert {p.name for p in reports.iterdir()} == {
         "01_writer.html", "02_second.html", "index.html", "run.json", "table.csv",
         "params.json"}
@@ -204,26 +208,13 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
 
 
 def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books):
-    home = tmp_path / "home"
-    report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
-    first = {k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))}
-    report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
-    second = {k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))}
-    assert len(first) == 2 and first == second
-    other = tmp_path / "other"
-    report.run(home=other, notebooks_dir=books, progress=quiet, seed=11)
-    assert {k: v for k, v in snapshot(other).items() if k.endswith((".csv", ".png"))} == first
-
-
-def test_a_new_run_replaces_the_previous_outputs(tmp_path, books):
-    home = tmp_path / "home"
-    previous_outputs(home)
-    report.run(home=home, notebooks_dir=books, progress=quiet)
-    assert not (home / "reports" / "2025" / "binh_dinh" / "old.html").exists()
-    assert not (home / "figures" / "2025" / "binh_dinh" / "old.png").exists()
-    assert (home / "figures" / "2025" / "binh_dinh" / "fig.png").is_file()
-    leftovers = [p.name for p in (home / "reports" / "2025").iterdir()]
-    assert leftovers == ["binh_dinh"]
+    outputs = []
+    for home in (tmp_path / "one", tmp_path / "two"):
+        report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
+        outputs.append({k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))})
+    assert sorted(outputs[0]) == ["figures/2025/binh_dinh/fig.png",
+                                  "reports/2025/binh_dinh/table.csv"]
+    assert outputs[0] == outputs[1]
 
 
 # -- failures ---------------------------------------------------------------------------------
