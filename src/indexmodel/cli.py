@@ -68,7 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sims", type=int, default=None, help="Monte Carlo runs")
     p.add_argument("--seed", type=int, default=None)
 
+    p = sub.add_parser("monitor", help="release-day report: components below the national "
+                       "average or fallen, by responsible agency, and progress to the targets")
+    p.add_argument("--year", type=int, required=True, help="the release year")
+    p.add_argument("--province", default="Bình Định")
+    p.add_argument("--peers", metavar="FILE", help="the new release as a tidy peer file")
+    _lang(p)
+    p.add_argument("--out", metavar="DIR", help="also write the report (CSV + Markdown) here")
+    p.add_argument("--replace", action="store_true",
+                   help="let the release replace values already in the data for that year")
+    p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
+                   help="the index the release file is for (checked)")
+
     return parser
+
+
+@command("monitor")
+def _monitor(args: argparse.Namespace) -> int:
+    from .monitor import monitor_command
+
+    return monitor_command(args.year, args.province, args.peers, args.lang, args.out,
+                           args.replace, args.index)
 
 
 @command("run")
