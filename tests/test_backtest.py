@@ -128,6 +128,8 @@ def test_backtest_command(tmp_path, peers):
     out = tmp_path / "out.csv"
     text = bt.backtest_command("papi", tmp_path / "papi.csv", 2013, 2014, sims=SIMS, seed=3, out=out)
     assert "papi backtest 2013→2014" in text and str(out) in text
+    _, pool, _ = bt._panels("papi", analyst, None, None)
+    assert [p.index for p in pool] == ["pci"]      # an analyst file of one index pools with PCI
     frame = pd.read_csv(out)
     assert list(frame.columns) == list(bt.TABLE_COLUMNS) and len(frame) == 61
     again = tmp_path / "again.csv"

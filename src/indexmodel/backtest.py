@@ -86,7 +86,8 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
     ``"composite"`` across a change; forcing ``"component"`` across a change is refused.
     ``shift_pool``: panels of other indices whose common shifts (up to ``train_until``)
     pool into the shift's sd (see :func:`movement.calibrate`); None: the other
-    backtestable indices of ``peers`` (none when ``peers`` is a panel).
+    backtestable indices of ``peers``, or of the shipped peer data where ``peers`` has
+    none (no pooling when ``peers`` is a panel).
     ``model_options`` go to :func:`movement.calibrate` (e.g. ``dynamics="iterate"``).
     """
     _check_args(index, train_until, test_year, sims)
@@ -249,9 +250,18 @@ def _panels(index: str, peers, results, shift_pool):
         peers = default_peers()
     panel = mv.build_panel(peers, index, results)
     if shift_pool is None:
-        shift_pool = [mv.build_panel(peers, other, results)
-                      for other in BACKTEST_INDICES
-                      if other != index and other in set(peers["index"])]
+        shift_pool = []
+        for other in BACKTEST_INDICES:
+            if other == index:
+                continue
+            source = peers
+            if other not in set(peers["index"]):
+                try:                       # an analyst file of one index: the shipped panels
+                    from .peers import default_peers
+                    source = default_peers()
+                except DataUnavailableError:
+                    continue
+            shift_pool.append(mv.build_panel(source, other, results))
     return panel, shift_pool, results
 
 
@@ -301,7 +311,9 @@ def backtest_command(index: str, peers_path: str | Path | None, train_until: int
                      out: str | Path | None = None) -> str:
     """``indexmodel backtest``: run one backtest, write its CSV, return the summary text.
 
-    ``peers_path``: an analyst's tidy peer file (None: the shipped peer data).
+    ``peers_path``: an analyst's tidy peer file (None: the shipped peer data); it is
+    used on its own, not laid over the shipped data, so it must hold the training and
+    the test year.
     """
     if out is None:
         raise UsageError("--out FILE.csv is required")
