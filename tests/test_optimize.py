@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from indexmodel.errors import UsageError
-from indexmodel.leverage import leverage_table, most_leverage, rank_gain, target_realism
+from indexmodel.leverage import leaders, leverage_table, most_leverage, rank_gain, target_realism
 from indexmodel.optimize import best_rank_for_budget, cheapest_path
 from indexmodel.ranking import ExactField, RankCurve
 from indexmodel.scoring import score
@@ -50,7 +50,11 @@ def test_frontier_and_caps_at_maximum(field):
 def test_most_leverage_picks_the_heaviest_weight_for_equal_steps(field):
     table = leverage_table(SPEC, OWN, field, improvements=pd.DataFrame(
         {"median": 0.5, "p90": 1.0}, index=list(OWN)))
-    assert most_leverage(table, "typical") in ("transparency", "business_support", "labor_training")
+    # the three 20% sub-indices tie: no single leader is named
+    assert leaders(table, "typical") == ["transparency", "business_support", "labor_training"]
+    assert most_leverage(table, "typical") is None
+    uneven = table.assign(typical_points=table["typical_points"] + (table["component"] == "labor_training") * 0.01)
+    assert most_leverage(uneven, "typical") == "labor_training"
 
 
 def test_rank_gain_on_a_curve_is_an_interval():

@@ -131,8 +131,13 @@ class IndexAnalysis:
         return table
 
     def _own_top(self) -> dict[str, float]:
+        """The components under the composite (and the composite itself where it stands as
+        published, never recomputed)."""
         scored = self.scored
-        return {c: scored[c] for c in self.spec.top_components}
+        out = {c: scored[c] for c in self.spec.top_components}
+        if self.spec.composite in self.own and self.spec.is_published_only(self.year):
+            out[self.spec.composite] = self.own[self.spec.composite]
+        return out
 
     def _top_targets(self) -> dict[str, float] | None:
         if not self.targets:
@@ -370,8 +375,18 @@ def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None
     if rows.empty:
         raise DataUnavailableError(f"no {index} {year} component values for {name} in the peer data")
     own = dict(zip(rows["component"], rows["value"].astype(float)))
+    notes: tuple[Note, ...] = ()
+    if spec.is_published_only(year):  # the composite stands as published (PCI 2005, 2011)
+        published = results[(results["index"] == index) & (results["year"] == year)
+                            & (results["province"] == name)]["composite"].dropna()
+        if published.empty:
+            raise DataUnavailableError(f"{index} {year} is published-only and {name}'s published "
+                                       "composite is not in the results table")
+        own[spec.composite] = float(published.iloc[0])
+        notes = (Note(f"{index.upper()} {year}: điểm tổng hợp giữ nguyên như công bố, không tính lại.",
+                      f"{index.upper()} {year}: the composite stands as published, never recomputed."),)
     pfield = build_field(index, year, name, peers=peers, results=results, book=book)
-    improvements, notes = _improvements(index, spec, peers[peers["year"] <= year], results)
+    improvements, more = _improvements(index, spec, peers[peers["year"] <= year], results)
     return IndexAnalysis(index=index, province=name, year=year, spec=spec, own=own, field=pfield,
-                         goal_rank=goal_rank, improvements=improvements, notes=notes,
+                         goal_rank=goal_rank, improvements=improvements, notes=notes + more,
                          peers=peers, results=results)

@@ -139,13 +139,25 @@ def frontier_of(peer_table: pd.DataFrame, components) -> dict[str, float]:
             if c in peer_table.columns and peer_table[c].notna().any()}
 
 
+def leaders(table: pd.DataFrame, scenario: str = "typical") -> list[str]:
+    """Every component whose ``scenario`` improvement buys the most (rank gain where the
+    field allows ranks, then composite points): several when they tie."""
+    col, pts = f"{scenario}_rank_gain", f"{scenario}_points"
+    keys = [c for c in (col, pts) if c in table.columns and table[c].notna().any()]
+    if not keys:
+        return []
+    best = table
+    for key in keys:
+        top = best[key].max()
+        best = best[np.isclose(best[key], top, rtol=0, atol=1e-9)]
+    return [str(c) for c in best["component"]]
+
+
 def most_leverage(table: pd.DataFrame, scenario: str = "typical") -> str | None:
-    """The component whose ``scenario`` improvement buys the most rank (ties: most points)."""
-    col = f"{scenario}_rank_gain"
-    if col not in table.columns or table[col].isna().all():
-        return None
-    ordered = table.sort_values([col, f"{scenario}_points"], ascending=False, kind="mergesort")
-    return str(ordered["component"].iloc[0])
+    """The component whose ``scenario`` improvement buys the most rank (ties: most points;
+    a remaining tie gives None — see :func:`leaders`)."""
+    top = leaders(table, scenario)
+    return top[0] if len(top) == 1 else None
 
 
 def target_realism(baseline: Mapping[str, float], targets: Mapping[str, float],
