@@ -84,7 +84,8 @@ display(Markdown((SUB if setup.has_plan else SUB_YEAR)[lang].format(b=baseline_y
                                                                      t=target_year)))'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Điểm tổng hợp, thứ hạng và mục tiêu", "en": "Composites, ranks and goals"}
-display(Markdown("## " + HEAD[lang]))
+HEAD_YEAR = {"vi": "Điểm tổng hợp và thứ hạng", "en": "Composites and ranks"}
+display(Markdown("## " + (HEAD if setup.has_plan else HEAD_YEAR)[lang]))
 if setup.has_plan:
     from indexmodel.plan_check import check_plan
 

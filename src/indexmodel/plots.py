@@ -176,7 +176,8 @@ def plot_components(frame: pd.DataFrame, *, lang: str = "vi", title: str | None 
 
     ``frame``: component, name_vi, name_en, baseline, target, best (may be NaN), max —
     one row per component, drawn top to bottom in the given order. A value that is
-    NaN draws no bar. When all maxima are equal the axis shows points (0 … max);
+    NaN draws no bar (a series with no value at all is left out of the legend too).
+    When all maxima are equal the axis shows points (0 … max);
     otherwise each value is shown as a percentage of its component's maximum.
     """
     check_lang(lang)
@@ -189,9 +190,10 @@ def plot_components(frame: pd.DataFrame, *, lang: str = "vi", title: str | None 
     series = [
         ("baseline", label("baseline", lang, year=baseline_year) if baseline_year
          else label("baseline_plain", lang)),
-        ("target", label("target", lang, year=target_year) if target_year
-         else label("target_plain", lang)),
     ]
+    if np.isfinite(_finite(frame["target"])).any():  # a year without targets: no target series
+        series.append(("target", label("target", lang, year=target_year) if target_year
+                       else label("target_plain", lang)))
     if "best" in frame.columns and np.isfinite(_finite(frame["best"])).any():
         series.append(("best", label("best_year", lang, year=best_year) if best_year
                        else label("best", lang)))

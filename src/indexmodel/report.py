@@ -291,7 +291,7 @@ def kernel_manager_class():
                 spec["argv"][0] = sys.executable
                 # the kernel's own log (a warning about TCP on every start) is not the
                 # analyst's business; errors in cells still reach the notebook
-                spec["argv"].insert(-2, "--IPKernelApp.log_level=ERROR")
+                spec["argv"].insert(-2, "--IPKernelApp.log_level=CRITICAL")
                 return KernelSpec(resource_dir=RESOURCES, **spec)
             return super().get_kernel_spec(kernel_name)
 
@@ -910,6 +910,15 @@ def year_standing(setup: NotebookSetup, index: str) -> dict:
     rank = int(first["rank"]) if first is not None and pd.notna(first["rank"]) else None
     ranked = (int(first["ranked_provinces"]) if first is not None
               and pd.notna(first["ranked_provinces"]) else None)
+    if rank is None and composite is not None:
+        # every ranked province's composite published (PAPI 2011-2014): the rank follows
+        year_rows = results[(results["index"] == index) & (results["year"] == year)]
+        composites = year_rows["composite"].dropna().astype(float)
+        if ranked is not None and len(composites) >= ranked:
+            from .ranking import rank_among
+
+            others = composites[year_rows.loc[composites.index, "province"] != name]
+            rank = int(rank_among(composite, others.to_numpy()))
     return dict(index=index, spec=spec, own=own, composite=composite, rank=rank, ranked=ranked)
 
 
