@@ -344,3 +344,17 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     page = (reports / "00_overview.html").read_text(encoding="utf-8")
     assert "Tổng quan các chỉ số — Bình Định" in page
     assert "Điểm không nhất quán" in page
+
+
+def test_a_notebook_gets_only_the_parameters_it_declares(tmp_path):
+    nb = new_notebook()
+    cell = new_code_cell('province = "Bình Định"\nlang = "vi"')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells.append(cell)
+    nbformat.write(nb, str(tmp_path / "01_some.ipynb"))
+    nbformat.write(new_notebook(cells=[new_code_cell("1")]), str(tmp_path / "02_none.ipynb"))
+    params = report.prepare(notebooks_dir=tmp_path).parameters(tmp_path, tmp_path)
+    assert set(params) == set(report.PARAMETER_NAMES)
+    assert report._declared(tmp_path / "01_some.ipynb", params) == {
+        "province": "Binh Dinh", "lang": "vi"}
+    assert report._declared(tmp_path / "02_none.ipynb", params) == params

@@ -455,7 +455,8 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
         began = time.perf_counter()
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+                str(notebook), str(executed), parameters=_declared(notebook, parameters),
+                kernel_name=KERNEL_NAME,
                 progress_bar=False, log_output=False, cwd=str(notebook.parent),
                 request_save_on_cell_execute=False, execution_timeout=cell_timeout,
                 kernel_manager_class=manager)
@@ -482,6 +483,18 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
         runs.append(NotebookRun(notebook.name, seconds, page))
         say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
     return runs
+
+
+def _declared(notebook: Path, parameters: dict) -> dict:
+    """The parameters a notebook declares in its ``parameters`` cell (all of them when it
+    has no such cell), so that papermill warns of no unknown parameter."""
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception:  # let the execution report what is wrong with the notebook
+        return parameters
+    return {k: v for k, v in parameters.items() if k in declared} if declared else parameters
 
 
 def _source_cell(notebook: Path, executed_index: int | None) -> int | None:
