@@ -535,8 +535,8 @@ def calibrate(data, index: str, *, level: str = "component",
     units PCI and PAPI move alike (sd ≈ 0.3 of the spread a year).
     ``cross_era``: composite level only: also use pairs that straddle a methodology change.
     ``fill_missing``: ``"refuse"`` (default) or ``"pooled"``: a component of the target
-    era without enough pairs (PAPI's e-governance, environmental governance) gets the
-    median pull, residual sd and spread ratio of the calibrated components and their
+    era without any real year pair (PAPI's e-governance, environmental governance) gets the
+    median pull and residual sd of the calibrated components and their
     mean correlation; the assumption is named in :attr:`MovementModel.notes`.
 
     Refuses (:class:`DataUnavailableError`, saying what is missing) with fewer than
