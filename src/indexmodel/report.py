@@ -488,10 +488,13 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
 def _declared(notebook: Path, parameters: dict) -> dict:
     """The parameters a notebook declares in its ``parameters`` cell (all of them when it
     has no such cell), so that papermill warns of no unknown parameter."""
-    import papermill
+    import nbformat
+    from papermill.translators import PythonTranslator
 
     try:
-        declared = papermill.inspect_notebook(str(notebook))
+        nb = nbformat.read(str(notebook), as_version=4)
+        cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+        declared = {p.name for p in PythonTranslator.inspect(cell)} if cell else set()
     except Exception:  # let the execution report what is wrong with the notebook
         return parameters
     return {k: v for k, v in parameters.items() if k in declared} if declared else parameters
