@@ -80,7 +80,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
                    help="the index the release file is for (checked)")
 
+    p = sub.add_parser("backtest", help="predict a known year's ranks from earlier years; "
+                       "interval coverage and error against a naive baseline")
+    p.add_argument("--index", required=True, choices=("pci", "papi"))
+    p.add_argument("--peers", required=True, metavar="FILE",
+                   help="tidy peer file holding the training years and the test year")
+    p.add_argument("--train-until", required=True, type=int, metavar="YEAR")
+    p.add_argument("--test-year", required=True, type=int, metavar="YEAR")
+    p.add_argument("--sims", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=20240701)
+    p.add_argument("--out", required=True, metavar="FILE.csv")
+
     return parser
+
+
+@command("backtest")
+def _backtest(args: argparse.Namespace) -> int:
+    from .backtest import backtest_command
+
+    print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
+                           args.seed, args.out))
+    return 0
 
 
 @command("monitor")

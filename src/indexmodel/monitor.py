@@ -357,7 +357,7 @@ class MonitorReport:
             if _finite(row.national_average):
                 avg = _t("avg", lang, avg=_num(row.national_average))
                 if isinstance(row.average_source, str) and row.average_source:
-                    avg += " (" + _t(f"avg_source.{row.average_source}", lang, n=int(row.average_n)) + ")"
+                    avg += " (" + _t(f"avg_source.{row.average_source}", lang, n=int(row.average_n) if _finite(row.average_n) else "?") + ")"
             rank = (_t("rank", lang, rank=int(row.rank), n=int(row.ranked))
                     if pd.notna(row.rank) else "")
             text = _t("summary_line", lang, index=label, year=self.year, value=_num(row.composite),

@@ -1440,8 +1440,8 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
         low, high = anchors.score_for_rank(rank)
         if low == high:
             central = low
-            assumptions.append(f"the score at rank {rank} in {anchor_year} is the published "
-                               f"anchor {central:g}")
+            assumptions.append(f"the score at rank {rank} in {anchor_year} is {central:.2f}, a point "
+                               "of the anchor curve (published, or borrowed as named below)")
         else:
             if not (math.isfinite(low) and math.isfinite(high)):
                 raise DataUnavailableError(
