@@ -105,3 +105,33 @@ def test_a_bigger_budget_never_buys_a_worse_rank(case, budget):
     assert small.total_cost <= budget + 1e-7
     assert large.resulting_composite >= small.resulting_composite - 1e-7
     assert large.resulting_rank.low <= small.resulting_rank.low
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.floats(40, 80, allow_nan=False), st.integers(1, 3))
+def test_monte_carlo_repeats_with_its_seed_and_probabilities_add_up(seed, own, years):
+    from indexmodel import movement
+    from indexmodel.peers import default_peers
+
+    model = _pci_model()
+    peers = default_peers()
+    x = (peers[(peers["index"] == "pci") & (peers["year"] == 2014)]
+         .pivot(index="province", columns="component", values="value")[list(model.components)])
+    a = movement.simulate(model, x, years, sims=200, seed=seed)
+    b = movement.simulate(model, x, years, sims=200, seed=seed)
+    assert np.array_equal(a, b)
+    dist = movement.rank_distribution(own, a, goal=20)
+    assert dist.probabilities.sum() == pytest.approx(1.0)
+    assert (dist.probabilities >= 0).all() and 0 <= dist.p_goal <= 1
+
+
+_MODEL = []
+
+
+def _pci_model():
+    if not _MODEL:
+        from indexmodel import movement
+        from indexmodel.peers import default_peers
+
+        _MODEL.append(movement.calibrate(default_peers(), "pci", target_year=2014))
+    return _MODEL[0]
