@@ -1,6 +1,5 @@
 """One index for one province: leverage, optimizer, odds and what-if copies on real data."""
 
-import math
 
 import numpy as np
 import pytest
@@ -8,7 +7,6 @@ import pytest
 from indexmodel.analysis import for_plan, for_year
 from indexmodel.errors import DataUnavailableError, UsageError
 from indexmodel.peers import with_analyst_file
-from indexmodel.scoring import score
 
 from test_field import complete_file
 

@@ -1,8 +1,6 @@
 """The field of peers: exact where every peer is known, intervals from anchors, nothing invented."""
 
-import math
 
-import pandas as pd
 import pytest
 
 from indexmodel.field import build_field

@@ -4,7 +4,6 @@ import csv
 from collections import Counter
 
 import pandas as pd
-import pytest
 
 from indexmodel.actions import load_actions
 from indexmodel.ownership import (agency_profile, coverage, deadlines_by_quarter, ownership,

@@ -5,13 +5,12 @@ import shutil
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from indexmodel.errors import InputFileError
 from indexmodel.paths import plan_dir
-from indexmodel.plan import build_plan_tables, load_plan, write_plan_tables
-from indexmodel.plan_check import check_plan, render_text, to_json
+from indexmodel.plan import load_plan, write_plan_tables
+from indexmodel.plan_check import check_plan, render_text
 from indexmodel.spec import load_specs
 
 BOOK = load_specs()

@@ -69,12 +69,21 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def t(key: str, lang: str = "vi", **values) -> str:
-    """The label ``key`` in ``lang``, with ``values`` filled in."""
+def translate(labels: dict[str, tuple[str, str]], key: str, lang: str = "vi", **values) -> str:
+    """``labels[key]`` (a (Vietnamese, English) pair) in ``lang``, with ``values`` filled in.
+
+    Modules keep their own label tables beside the code that shows them and read them
+    through this one function.
+    """
     check_lang(lang)
-    vi, en = LABELS[key]
+    vi, en = labels[key]
     text = vi if lang == "vi" else en
     return text.format(**values) if values else text
+
+
+def t(key: str, lang: str = "vi", **values) -> str:
+    """The shared label ``key`` in ``lang``, with ``values`` filled in."""
+    return translate(LABELS, key, lang, **values)
 
 
 def index_label(index: str, lang: str = "vi") -> str:

@@ -50,7 +50,7 @@ import pandas as pd
 
 from .errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
 from .field import Note, year_scores
-from .i18n import check_lang, index_label
+from .i18n import check_lang, index_label, translate
 from .output import csv_text, write_csv_atomic, write_text_atomic
 from .plan import Plan, load_plan
 from .provinces import NATIONAL, all_provinces, resolve
@@ -154,9 +154,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def _t(key: str, lang: str, **values) -> str:
-    vi, en = LABELS[key]
-    text = vi if lang == "vi" else en
-    return text.format(**values) if values else text
+    return translate(LABELS, key, lang, **values)
 
 
 TABLE_COLUMNS = [

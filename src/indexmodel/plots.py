@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .i18n import check_lang
+from .i18n import check_lang, translate
 
 FONT = "DejaVu Sans"
 
@@ -117,10 +117,7 @@ LABELS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str = "vi", **values) -> str:
     """A figure label in ``lang`` with its ``{fields}`` filled."""
-    check_lang(lang)
-    vi, en = LABELS[key]
-    text = vi if lang == "vi" else en
-    return text.format(**values) if values else text
+    return translate(LABELS, key, lang, **values)
 
 
 def use_style() -> None:

@@ -50,7 +50,7 @@ import pandas as pd
 from .analysis import IndexAnalysis, for_plan, for_year
 from .errors import DataUnavailableError, UsageError
 from .field import Note
-from .i18n import check_lang, index_label
+from .i18n import check_lang, index_label, translate
 from .leverage import leverage_table, most_leverage
 from .plan import Plan
 from .provinces import region_of, resolve
@@ -113,8 +113,7 @@ _L = {
 
 
 def _t(key: str, lang: str, **values) -> str:
-    vi, en = _L[key]
-    return (vi if lang == "vi" else en).format(**values)
+    return translate(_L, key, lang, **values)
 
 
 @dataclass
