@@ -32,11 +32,11 @@ tables_dir = None'''
 SETUP = '''\
 from IPython.display import Markdown, display
 
-from indexmodel import report
+from indexmodel import views
 from indexmodel.i18n import index_label
 
-setup = report.setup_notebook(province, baseline_year, target_year, lang, peers_file, sims,
-                              seed, figures_dir, tables_dir)'''
+setup = views.setup_notebook(province, baseline_year, target_year, lang, peers_file, sims,
+                             seed, figures_dir, tables_dir)'''
 
 
 def _dev(text: str):
@@ -61,7 +61,7 @@ def overview() -> nbformat.NotebookNode:
             "index: the composite of the plan's 2023 results and of its 2025 targets, the "
             "ranks and goals, the inconsistencies in the plan's own numbers, and figure (a) "
             "(result, target, best known value by component). Everything an analyst reads "
-            "follows `lang`; the logic is in `indexmodel.report` and `indexmodel.plots`.\n\n"
+            "follows `lang`; the logic is in `indexmodel.views` and `indexmodel.plots`.\n\n"
             "Without the province's plan for these years (another province, a year of the "
             "peer data) it shows the province's standing in the peer data instead.\n\n"
             "nbval compares the outputs of the cells marked `# NBVAL_CHECK_OUTPUT`; the "
@@ -89,13 +89,13 @@ display(Markdown("## " + (HEAD if setup.has_plan else HEAD_YEAR)[lang]))
 if setup.has_plan:
     from indexmodel.plan_check import check_plan
 
-    checks = check_plan(setup.plan)
-    summary = report.overview_summary(checks, lang)
-    setup.write_table(report.overview_csv(checks), "00_overview")
-    setup.write_table(report.components_csv(setup, checks), "00_components")
+    checks = check_plan(setup.plan, outlook=False)  # the overview shows no odds
+    summary = views.overview_summary(checks, lang)
+    setup.write_table(views.overview_csv(checks), "00_overview")
+    setup.write_table(views.components_csv(setup, checks), "00_components")
 else:
     checks = {}
-    summary = report.year_summary(setup)
+    summary = views.year_summary(setup)
     setup.write_table(summary, "00_overview")
 display(summary)'''),
         _code('''# NBVAL_CHECK_OUTPUT
@@ -104,20 +104,20 @@ if setup.has_plan:
             "en": "Inconsistencies in the plan's own numbers"}
     NONE = {"vi": "Không có.", "en": "None."}
     display(Markdown("## " + HEAD[lang]))
-    findings = report.findings_table(checks, lang)
+    findings = views.findings_table(checks, lang)
     display(findings if len(findings) else Markdown(NONE[lang]))
-shown = report.indices_with_data(setup, checks)'''),
+shown = views.indices_with_data(setup, checks)'''),
     ]
     for index in ("papi", "sipas", "par_index", "pci"):
         cells.append(_code(f'''# NBVAL_CHECK_OUTPUT
 index = "{index}"
 if index in shown:
     display(Markdown("## " + index_label(index, lang)))
-    display(report.components_table(setup, checks, index))'''))
+    display(views.components_table(setup, checks, index))'''))
         cells.append(_code(f'''# NBVAL_IGNORE_OUTPUT
 index = "{index}"
 if index in shown:
-    path = setup.save(report.components_figure(setup, checks, index), "00_components_" + index)
+    path = setup.save(views.components_figure(setup, checks, index), "00_components_" + index)
     assert path.is_file() and path.stat().st_size > 0, "no figure written"
     display(setup.show(path))'''))
     nb = new_notebook(cells=cells)
@@ -132,7 +132,7 @@ def about_the_data() -> nbformat.NotebookNode:
             "under `data/peers` (component values, published results, regional means, and "
             "the analyst's peer file when one is given), the methodology eras and which "
             "years are published-only, what is missing, and every source. Labels follow "
-            "`lang`; the logic is in `indexmodel.report`."),
+            "`lang`; the logic is in `indexmodel.views`."),
         _code(PARAMETERS, ["parameters"]),
         _code("# NBVAL_CHECK_OUTPUT\n" + SETUP + '''
 
@@ -145,27 +145,27 @@ SUB = {
 }
 display(Markdown("# " + TITLE[lang]))
 display(Markdown(SUB[lang]))
-tables = report.data_tables(setup.extra_peers)'''),
+tables = views.data_tables(setup.extra_peers)'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Số liệu theo chỉ số, năm và loại", "en": "Data by index, year and kind"}
 display(Markdown("## " + HEAD[lang]))
-inventory = report.data_inventory(tables, lang)
+inventory = views.data_inventory(tables, lang)
 setup.write_table(inventory, "90_inventory")
 inventory'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Mức độ đầy đủ theo năm (đến năm {t})", "en": "Coverage by year (to {t})"}
 display(Markdown("## " + HEAD[lang].format(t=target_year)))
-coverage = report.data_coverage(tables, target_year, lang)
+coverage = views.data_coverage(tables, target_year, lang)
 setup.write_table(coverage, "90_coverage")
 coverage'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Phương pháp tính theo giai đoạn", "en": "Methodology eras"}
 display(Markdown("## " + HEAD[lang]))
-report.era_table(lang)'''),
+views.era_table(lang)'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Nguồn số liệu", "en": "Sources"}
 display(Markdown("## " + HEAD[lang]))
-report.source_list(tables, lang)'''),
+views.source_list(tables, lang)'''),
     ]
     return _metadata(new_notebook(cells=cells))
 

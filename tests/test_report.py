@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from indexmodel import report
+from indexmodel import report, views
 from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
                                UnknownProvinceError, UsageError)
 
@@ -165,16 +165,16 @@ def test_prepare_defaults_to_the_plan_years():
 
 
 def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
-    setup = report.setup_notebook("Đà Nẵng", 2014, 2014, "en", figures_dir=str(tmp_path))
+    setup = views.setup_notebook("Đà Nẵng", 2014, 2014, "en", figures_dir=str(tmp_path))
     assert not setup.has_plan
-    summary = report.year_summary(setup)
+    summary = views.year_summary(setup)
     assert summary.to_dict("records") == [
         {"Index": "PAPI", "Composite": 38.01, "Rank 2014": "12/61", "Component values": 28},
         {"Index": "PCI", "Composite": 66.87, "Rank 2014": "1/63", "Component values": 10}]
-    assert report.indices_with_data(setup, {}) == ["papi", "pci"]
-    frame = report.component_frame(setup, {}, "pci")
+    assert views.indices_with_data(setup, {}) == ["papi", "pci"]
+    frame = views.component_frame(setup, {}, "pci")
     assert len(frame) == 10 and frame["target"].isna().all() and frame["best"].notna().all()
-    fig = report.components_figure(setup, {}, "pci")
+    fig = views.components_figure(setup, {}, "pci")
     assert len(fig.axes[0].get_legend().get_texts()) == 2  # the year and the best known
     assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
 
