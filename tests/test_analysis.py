@@ -107,3 +107,23 @@ def test_for_year_on_a_real_panel_year():
         a.cheapest_path(70)
     with pytest.raises(DataUnavailableError, match="no pci 2015 component values"):
         for_year("pci", 2015, "Binh Dinh")
+
+
+def test_path_with_odds_aims_higher_than_standing_peers(pci):
+    still = pci.cheapest_path()
+    moving = pci.cheapest_path(probability=0.8)
+    assert moving.required_composite >= still.required_composite - 1e-9 or moving.feasible
+    assert pci.odds(moving.required_composite).p_goal >= 0.8 - 1e-9
+    assert pci.odds(moving.required_composite - 0.05).p_goal < 0.8
+    assert "80%" in moving.assumptions[0]
+    with pytest.raises(UsageError, match="strictly between 0 and 1"):
+        pci.required_composite(20, 1.0)
+
+
+def test_components_without_a_panel_get_pooled_difficulty():
+    papi = for_plan("papi")
+    caps = papi.yearly_caps()
+    assert set(caps) == set(papi.spec.top_components)
+    known = [caps[c] for c in papi.improvements.index]
+    assert caps["e_governance"] == pytest.approx(float(np.median(known)))
+    assert any("median difficulty" in n.en for n in papi.notes)

@@ -14,6 +14,7 @@ Every number traces back to ``data/``: the plan tables, the peer tables, the spe
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -145,22 +146,75 @@ class IndexAnalysis:
         scored = score(self.spec, self.targets, warn=False)
         return {c: scored[c] for c in self.spec.top_components if math.isfinite(scored[c])}
 
+    def _pooled(self, values: dict[str, float]) -> dict[str, float]:
+        """Components without a real panel take the median of the others (named in notes)."""
+        if not values:
+            return values
+        median = float(pd.Series(list(values.values())).median())
+        return {c: values.get(c, median) for c in self.spec.top_components}
+
     def difficulty(self) -> dict[str, float]:
-        return opt.default_difficulty(self.improvements)
+        """Cost of one unit of each component: 1 / its typical real one-year gain."""
+        return self._pooled(opt.default_difficulty(self.improvements))
 
     def yearly_caps(self) -> dict[str, float]:
-        return opt.default_caps(self.improvements)
+        """The most a component can gain in a year: a strong real one-year gain (p90)."""
+        return self._pooled(opt.default_caps(self.improvements))
+
+    @functools.cached_property
+    def panel(self):
+        """The index's real panel (built once per analysis object)."""
+        from . import movement
+
+        return movement.build_panel(self.peers, self.index, self.results)
 
     def cheapest_path(self, goal: int | None = None, *, difficulty=None, yearly_cap=None,
-                      years: int | None = None, conservative: bool = True) -> opt.PathResult:
+                      years: int | None = None, conservative: bool = True,
+                      probability: float | None = None, sims: int = 2000,
+                      seed: int = 20240701) -> opt.PathResult:
+        """The least improvement reaching ``goal`` (default: the plan's rank goal).
+
+        Without ``probability`` the peers stand where they stood in the baseline year.
+        With it (e.g. 0.8), the path aims at the composite that gives that probability of
+        the goal in the target year once peers move (:meth:`required_composite`).
+        """
         goal = goal or self.goal_rank
         if goal is None:
             raise UsageError("no rank goal given and the plan states none for this index")
-        return opt.cheapest_path(
+        required = (None if probability is None
+                    else self.required_composite(goal, probability, sims=sims, seed=seed))
+        result = opt.cheapest_path(
             self.spec, self._own_top(), self._require_field(), int(goal),
             difficulty=self.difficulty() if difficulty is None else difficulty,
             yearly_cap=self.yearly_caps() if yearly_cap is None else yearly_cap,
-            years=years or self.years_ahead, year=self.year, conservative=conservative)
+            years=years or self.years_ahead, year=self.year, conservative=conservative,
+            required=required)
+        if probability is not None:
+            result.assumptions.append(
+                f"aims at composite {required:.2f}: P(rank ≤ {goal} in {self.target_year or self.year + 1}) "
+                f"≥ {probability:.0%} with peers moving")
+        return result
+
+    def required_composite(self, goal: int, probability: float, *, sims: int = 2000,
+                           seed: int = 20240701, tolerance: float = 0.01) -> float:
+        """The lowest composite whose odds of rank ≤ ``goal`` in the target year reach
+        ``probability`` (bisection: the odds never fall as the composite rises)."""
+        if not 0 < probability < 1:
+            raise UsageError(f"probability must lie strictly between 0 and 1, got {probability}")
+        root = self.spec.root
+        low, high = root.min, root.max
+        if self.odds(high, goal=goal, sims=sims, seed=seed).p_goal is None:
+            raise DataUnavailableError(f"{self.index} {self.year}: no odds can be computed",
+                                       hint=" ".join(m.en for m in self.field.missing))
+        if self.odds(high, goal=goal, sims=sims, seed=seed).p_goal < probability:
+            return high
+        while high - low > tolerance:
+            mid = (low + high) / 2
+            if self.odds(mid, goal=goal, sims=sims, seed=seed).p_goal >= probability:
+                high = mid
+            else:
+                low = mid
+        return high
 
     def scenario_composite(self, scenario: Mapping[str, float] | None = None) -> float:
         """The composite of a scenario (component values at any level; default: the targets)."""
@@ -191,9 +245,8 @@ class IndexAnalysis:
         if goal is not None and not 1 <= goal <= self.field.n:
             raise UsageError(f"rank goal {goal} is outside 1..{self.field.n}")
         if self.field.coverage == "full":
-            model = movement.calibrate(self.peers, self.index, until=self.year,
-                                       target_year=self.year, results=self.results,
-                                       fill_missing="pooled")
+            model = movement.calibrate(self.panel, self.index, until=self.year,
+                                       target_year=self.year, fill_missing="pooled")
             peers_now = self.field.peers.dropna(subset=list(model.components))
             simulated = movement.simulate(model, peers_now, horizon, sims=sims, seed=seed)
             dist = movement.rank_distribution(composite, simulated, goal)
@@ -208,8 +261,7 @@ class IndexAnalysis:
         for curve in self._threshold_curves():
             try:
                 outlooks.append(movement.threshold_outlook(
-                    composite, curve, goal, self.year, target_year, self.peers, self.index,
-                    results=self.results))
+                    composite, curve, goal, self.year, target_year, self.panel, self.index))
             except DataUnavailableError as exc:
                 errors.append(exc.message)
         if not outlooks:
@@ -321,8 +373,10 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
                 "assumed to hold."))
     missing = [c for c in spec.top_components if c not in table.index]
     if missing:
-        notes.append(Note("Chưa đo được mức cải thiện thực tế của: " + ", ".join(missing),
-                          "No real improvement data for: " + ", ".join(missing)))
+        notes.append(Note("Chưa đo được mức cải thiện thực tế của: " + ", ".join(missing)
+                          + "; trình tối ưu dùng trung vị của các thành phần khác cho độ khó và mức trần.",
+                          "No real improvement data for: " + ", ".join(missing)
+                          + "; the optimizer gives them the median difficulty and cap of the others."))
     return (table if len(table) else None), tuple(notes)
 
 

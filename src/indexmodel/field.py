@@ -217,11 +217,16 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
                          composites, own_composite, own_rank, region, assumptions, missing)
 
     guaranteed = RankCurve.from_anchors(anchors, n, own=own)
-    assumptions.append(Note(
-        f"Mốc công bố năm {year}: {len(anchors)} tỉnh có cả điểm và thứ hạng"
-        + (f"; {province} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else "") + ".",
-        f"Published {year} anchors: {len(anchors)} provinces with both a score and a rank"
-        + (f"; {province} ranked {own[0]} with {own[1]:.2f}" if own else "") + "."))
+    own_vi = f"; {province} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else ""
+    own_en = f"; {province} ranked {own[0]} with {own[1]:.2f}" if own else ""
+    if anchors:
+        assumptions.append(Note(
+            f"Mốc công bố năm {year}: {len(anchors)} tỉnh có cả điểm và thứ hạng{own_vi}.",
+            f"Published {year} anchors: {len(anchors)} provinces with both a score and a rank{own_en}."))
+    else:
+        assumptions.append(Note(
+            f"Năm {year} không có điểm công bố của tỉnh nào khác{own_vi}.",
+            f"No other province's {year} score is published{own_en}."))
 
     curves = []
     refs = []

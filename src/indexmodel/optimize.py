@@ -125,20 +125,23 @@ def default_caps(improvements: pd.DataFrame | None) -> dict[str, float]:
 def cheapest_path(spec: Spec, own: Mapping[str, float], field: Field, goal_rank: int, *,
                   components=None, difficulty: Mapping[str, float] | None = None,
                   yearly_cap: Mapping[str, float] | None = None, years: int = 1,
-                  year: int | None = None, conservative: bool = True) -> PathResult:
+                  year: int | None = None, conservative: bool = True,
+                  required: float | None = None) -> PathResult:
     """The least total (difficulty-weighted) improvement that reaches ``goal_rank``.
 
     With a partly known field the score rank ``k`` needs is an interval; by default
     (``conservative``) the path aims at its upper end, so that the goal holds whatever
-    the unknown part of the table is.
+    the unknown part of the table is. ``required`` sets the composite to reach directly
+    (e.g. the one that gives 80% odds of the goal once peers move).
     """
     if not isinstance(goal_rank, (int, np.integer)) or not 1 <= goal_rank <= field.n:
         raise UsageError(f"rank goal {goal_rank} is outside 1..{field.n}")
     composite, table = _setup(spec, own, components, difficulty, yearly_cap, years, year)
-    low, high = field.score_for_rank(int(goal_rank))
-    required = high if conservative else (low + high) / 2 if math.isfinite(high) else low
-    if not math.isfinite(required):
-        required = low
+    if required is None:
+        low, high = field.score_for_rank(int(goal_rank))
+        required = high if conservative else (low + high) / 2 if math.isfinite(high) else low
+        if not math.isfinite(required):
+            required = low
     coef = table["coef"].to_numpy()
     caps = table["cap"].to_numpy()
     max_composite = composite + float(coef @ caps)

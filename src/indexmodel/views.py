@@ -104,6 +104,7 @@ class NotebookSetup:
     tables_dir: Path | None
     extra_peers: pd.DataFrame | None = field(default=None, repr=False)
     _plan: object = field(default=None, repr=False)
+    _peers: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -125,15 +126,34 @@ class NotebookSetup:
                 and (self.baseline_year, self.target_year) == (plan.baseline_year, plan.target_year))
 
     def peers(self) -> pd.DataFrame:
-        """The shipped component table with the analyst's rows added (theirs win)."""
-        from .peers import default_peers
+        """The shipped component table with the analyst's file laid over it: every (index,
+        year) the file covers replaces the shipped rows of that index and year (as
+        :func:`indexmodel.peers.with_analyst_file` does)."""
+        if self._peers is None:
+            from .peers import default_peers
 
-        shipped = default_peers()
-        if self.extra_peers is None:
-            return shipped
-        key = ["index", "year", "province", "component"]
-        both = pd.concat([shipped, self.extra_peers], ignore_index=True)
-        return both.drop_duplicates(key, keep="last").reset_index(drop=True)
+            shipped = default_peers()
+            if self.extra_peers is None:
+                self._peers = shipped
+            else:
+                extra = self.extra_peers
+                covered = set(zip(extra["index"], extra["year"]))
+                keep = [(i, y) not in covered for i, y in zip(shipped["index"], shipped["year"])]
+                both = pd.concat([shipped[keep], extra], ignore_index=True)
+                self._peers = both.sort_values(["index", "year", "province", "component"],
+                                               kind="mergesort").reset_index(drop=True)
+        return self._peers.copy()
+
+    def results(self) -> pd.DataFrame:
+        """The shipped table of published composites and ranks."""
+        from .peers import default_results
+
+        return default_results()
+
+    @property
+    def year(self) -> int:
+        """The year analysed: the plan's baseline year, else the target year (peer data)."""
+        return self.baseline_year if self.has_plan else self.target_year
 
     def save(self, fig, name: str) -> Path:
         """Save a figure as ``<figures_dir>/<name>.png`` (deterministic bytes)."""
