@@ -169,7 +169,8 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
-    province = resolve(province).name_en
+    resolved = resolve(province)
+    province, province_vi = resolved.name_en, resolved.name_vi
     region = region_of(province)
     scores = year_scores(index, year, peers, results, book)
     pub_comp, pub_rank = _own_from_results(results, index, year, province)
@@ -217,7 +218,7 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
                          composites, own_composite, own_rank, region, assumptions, missing)
 
     guaranteed = RankCurve.from_anchors(anchors, n, own=own)
-    own_vi = f"; {province} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else ""
+    own_vi = f"; {province_vi} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else ""
     own_en = f"; {province} ranked {own[0]} with {own[1]:.2f}" if own else ""
     if anchors:
         assumptions.append(Note(
@@ -241,8 +242,8 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
             if len(ranked) >= MIN_REFERENCE_RANKS:
                 candidates.append((int(ref_year), ref_scores))
         for ref_year, ref_scores in candidates[:MAX_REFERENCES]:
-            curve, note = _borrowed_curve(ref_year, ref_scores, anchors, own, n, province, year,
-                                          label, label_vi)
+            curve, note = _borrowed_curve(ref_year, ref_scores, anchors, own, n,
+                                          (province, province_vi), year, label, label_vi)
             if curve is not None:
                 curves.append(curve)
                 refs.append(ref_year)
@@ -261,14 +262,15 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
                      composites, own_composite, own_rank, region, assumptions, missing, refs)
 
 
-def _borrowed_curve(ref_year, ref_scores, anchors, own, n, province, year, label, label_vi):
+def _borrowed_curve(ref_year, ref_scores, anchors, own, n, names, year, label, label_vi):
+    province, province_vi = names
     profile = _profile(ref_scores)
     extrapolated = False
     if own is not None:
         ref_value, extrapolated = _value_at(profile, own[0])
         shift = own[1] - ref_value
         how_en = f"shifted by {shift:+.2f} so that {province}'s {own[1]:.2f} sits at its rank {own[0]}"
-        how_vi = f"dịch {shift:+.2f} điểm để {province} ({own[1]:.2f}) đứng đúng hạng {own[0]}"
+        how_vi = f"dịch {shift:+.2f} điểm để {province_vi} ({own[1]:.2f}) đứng đúng hạng {own[0]}"
     else:
         diffs = [c - _value_at(profile, r)[0] for r, c in anchors if r <= profile.index.max()]
         if not diffs:
