@@ -261,8 +261,10 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> str:
     """A plain-text plan check an analyst can read."""
     i18n.check_lang(lang)
-    lines = [t("plan.title", lang, province=plan.province, baseline=plan.baseline_year,
-               target=plan.target_year), ""]
+    from .provinces import resolve
+
+    lines = [t("plan.title", lang, province=resolve(plan.province).name(lang),
+               baseline=plan.baseline_year, target=plan.target_year), ""]
     for index, check in checks.items():
         lines.append("=" * 78)
         lines.append(f"{i18n.index_label(index, lang)} — {check.spec.name(index, lang)}")
