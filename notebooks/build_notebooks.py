@@ -1,6 +1,8 @@
-"""Regenerate the overview and about-the-data notebooks (sources, then stored outputs).
+"""Regenerate the numbered notebooks (sources, then stored outputs).
 
-    .venv/bin/python notebooks/build_notebooks.py          # write the sources, execute, store outputs
+    .venv/bin/python notebooks/build_notebooks.py                  # all: sources, execute, store
+    .venv/bin/python notebooks/build_notebooks.py 01_pci.ipynb     # only the ones named
+    .venv/bin/python notebooks/build_notebooks.py --no-execute     # sources only, no outputs
 
 The notebooks are committed with their outputs (nbval compares the cells marked
 ``# NBVAL_CHECK_OUTPUT`` against them), so after changing a notebook or the numbers it
@@ -170,6 +172,197 @@ views.source_list(tables, lang)'''),
     return _metadata(new_notebook(cells=cells))
 
 
+VIEWS_SETUP = """\
+from IPython.display import display
+
+from indexmodel import views
+
+setup = views.setup_notebook(province, baseline_year, target_year, lang, peers_file, sims,
+                             seed, figures_dir, tables_dir)"""
+
+
+def _figure(expr: str, name: str):
+    """A figure cell: built by a package function, saved, asserted, shown (output not compared)."""
+    body = (f"fig = {expr}\n"
+            "if fig is not None:\n"
+            f"    path = setup.save(fig, {name})\n"
+            '    assert path.is_file() and path.stat().st_size > 0, "no figure written"\n'
+            "    display(setup.show(path))")
+    return _code("# NBVAL_IGNORE_OUTPUT\n" + body)
+
+
+def _check(source: str):
+    return _code("# NBVAL_CHECK_OUTPUT\n" + source)
+
+
+INDEX_NOTEBOOKS = {"pci": "01_pci", "papi": "02_papi", "sipas": "03_sipas", "par_index": "04_par_index"}
+INDEX_NOTES = {
+    "pci": "For PCI also figure (d): the composites of the latest year with every province "
+           "(2014), the province marked.",
+    "papi": "PAPI 2023 has published anchors only (ranks 1–6, 61 and the province's own): "
+            "rank intervals; real improvements come from the 2011–2014 panel.",
+    "sipas": "SIPAS has no peer score: the analysis shows composite points, the range over the "
+             "unverified weights, and names the peer file that would unlock ranks.",
+    "par_index": "PAR INDEX has one published anchor and regional means: wide intervals, the "
+                 "range over the unverified maximum points, the regional mean.",
+}
+
+
+def index_notebook(index: str) -> nbformat.NotebookNode:
+    stem = INDEX_NOTEBOOKS[index]
+    number = stem[:2]
+    label = {"pci": "PCI", "papi": "PAPI", "sipas": "SIPAS", "par_index": "PAR INDEX"}[index]
+    first = VIEWS_SETUP + f'\n\nINDEX = "{index}"\nview = setup.view(INDEX)\nviews.show(*view.title())'
+    cells = [
+        _dev(f"# {number} — {label} (developer notes)\n\n"
+             "One index for one province, as `indexmodel.views.IndexView` shows it: what the data "
+             "allow (`field.describe`), the baseline against the targets by component (table and "
+             "figure a), leverage (table and figure b: ranks gained with intervals, or composite "
+             "points where there is no field), target realism (real two-year gains), the odds of "
+             "the rank goal (figure c where a simulated distribution exists), the optimizer's "
+             "cheapest path and best rank for a budget (table and figure e), regional standing. "
+             f"{INDEX_NOTES[index]}\n\n"
+             "Without the province's plan for these years the analysis is of the target year in "
+             "the peer data (`analysis.for_year`); whatever is missing is said, not filled. "
+             "Cells marked `# NBVAL_CHECK_OUTPUT` are compared by nbval; figure cells assert a "
+             "file was written."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(first),
+        _check("views.show(*view.data_allows())"),
+        _check("views.show(*view.components())"),
+        _figure("view.components_figure()", f'"{number}_components_" + INDEX'),
+        _check("views.show(*view.leverage())"),
+        _figure("view.leverage_figure()", f'"{number}_leverage_" + INDEX'),
+        _check("views.show(*view.realism())"),
+        _check("views.show(*view.odds())"),
+        _figure("view.odds_figure()", f'"{number}_odds_" + INDEX'),
+        _check("views.show(*view.paths())"),
+        _figure("view.path_figure()", f'"{number}_path_" + INDEX'),
+        _check("views.show(*view.regional())"),
+    ]
+    if index == "pci":
+        cells += [_check("views.show(*view.peer_distribution())"),
+                  _figure("view.peer_distribution_figure()", f'"{number}_peers_" + INDEX')]
+    if index in ("sipas", "par_index"):
+        cells.append(_check("views.show(*view.settings())"))
+    return _metadata(new_notebook(cells=cells))
+
+
+SCENARIO_EDIT = """\
+# ✎ ANALYST: EDIT THIS TABLE, then run the notebook again.
+# One row per change: index (papi, sipas, par_index, pci), component id (see the table
+# above; any level of the tree), change in the component's own units (+ up, - down).
+import pandas as pd
+
+changes = pd.DataFrame([
+    ("pci", "business_support", 0.5),
+    ("pci", "labor_training", 0.3),
+    ("papi", "e_governance", 0.5),
+    ("sipas", "public_services", 1.0),
+    ("par_index", "public_finance_reform", 5.0),
+], columns=["index", "component", "change"])"""
+
+
+def scenarios() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 05 — Scenarios (developer notes)\n\n"
+             "The analyst edits the DataFrame literal in the marked cell (index, component, "
+             "change); `views.scenario` applies the changes to the year's results "
+             "(`IndexAnalysis.with_changes`) and shows, per index touched, the composite, the "
+             "rank interval and the odds of the goal against the baseline (and the plan's "
+             "targets). Rows that cannot be used (unknown index or component, a component of "
+             "another methodology era) are named and skipped, never an error."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "scenarios"))'),
+        _check("views.show(*views.scenario_help(setup))"),
+        _code(SCENARIO_EDIT, ["scenario-table"]),
+        _check("views.show(*views.scenario(setup, changes))"),
+    ]
+    return _metadata(new_notebook(cells=cells))
+
+
+def backtest() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 06 — Backtests (developer notes)\n\n"
+             "`backtest.backtest_all` for PCI and PAPI: every (train_until, test_year) pair the "
+             "data allow, with coverage of the 5–95% rank interval, MAE of the median rank and "
+             "the naive MAE. Cache-free; the simulations per pair are `sims` capped at "
+             "`views.BACKTEST_SIMS` (300) so the notebook stays within seconds."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "backtest"))'),
+        _check('frame = views.backtests(setup)\nsetup.write_table(frame, "06_backtest")\n'
+               "views.show(*views.backtest_section(setup, frame))"),
+        _figure("views.backtest_figure(frame, lang)", '"06_backtest"'),
+    ]
+    return _metadata(new_notebook(cells=cells))
+
+
+def agencies() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 07 — Agencies (developer notes)\n\n"
+             "`indexmodel.ownership` joins the plan's action table (23 appendices) to each "
+             "index's leverage: which agencies own the components with the most leverage, "
+             "which high-leverage components have few or no tasks, which agencies carry mostly "
+             "low-leverage tasks; deadlines by quarter; one figure (leverage and tasks per "
+             "component, the agencies with the most tasks named). The action table is Bình "
+             "Định's: another province gets a sentence saying so."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "agencies"))'),
+    ]
+    for index in ("papi", "sipas", "par_index", "pci"):
+        cells.append(_check(f'views.show(*views.ownership_section(setup, "{index}"))'))
+    cells += [_check("views.show(*views.deadlines_section(setup))"),
+              _figure("views.ownership_figure(setup)", '"07_agencies"')]
+    return _metadata(new_notebook(cells=cells))
+
+
+def monitor() -> nbformat.NotebookNode:
+    trajectory_figures = (
+        "# NBVAL_IGNORE_OUTPUT\n"
+        'for index in ("papi", "sipas", "par_index", "pci"):\n'
+        "    fig = views.trajectory_figure(setup, frame, index)\n"
+        "    if fig is not None:\n"
+        '        path = setup.save(fig, "08_trajectory_" + index)\n'
+        '        assert path.is_file() and path.stat().st_size > 0, "no figure written"\n'
+        "        display(setup.show(path))")
+    cells = [
+        _dev("# 08 — Monitoring (developer notes)\n\n"
+             "The release-day review (`indexmodel.monitor.monitor`) for `target_year` where the "
+             "data hold it, else for the latest year with the province's data (said in a "
+             "sentence); the trajectory (`indexmodel.trajectory`, table and figure f per index, "
+             "targets drawn ahead); the sensitivity to unverified settings "
+             "(`indexmodel.sensitivity`, tables and tornado figure g; draws capped at "
+             "`views.SENSITIVITY_SIMS`); PCI 2011 published against recomputed."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "monitor"))'),
+        _check("items, review = views.monitor_section(setup)\nviews.show(*items)"),
+        _code("if review is not None:\n    views.show(views.monitor_markdown(review, lang))"),
+        _check("frame = views.trajectory_frame(setup)\n"
+               "views.show(*views.trajectory_section(setup, frame))"),
+        _code(trajectory_figures),
+    ]
+    for index in ("sipas", "par_index"):
+        cells += [
+            _check(f'result = views.sensitivity_result(setup, "{index}")\n'
+                   f'views.show(*views.sensitivity_section(setup, "{index}", result))'),
+            _figure(f'views.sensitivity_figure(setup, "{index}", result)',
+                    f'"08_sensitivity_{index}"'),
+        ]
+    cells.append(_check("views.show(*views.pci_2011_section(setup))"))
+    return _metadata(new_notebook(cells=cells))
+
+
+BUILDERS = {
+    "00_overview.ipynb": overview,
+    **{f"{stem}.ipynb": (lambda i=index: index_notebook(i)) for index, stem in INDEX_NOTEBOOKS.items()},
+    "05_scenarios.ipynb": scenarios,
+    "06_backtest.ipynb": backtest,
+    "07_agencies.ipynb": agencies,
+    "08_monitor.ipynb": monitor,
+    "90_about_the_data.ipynb": about_the_data,
+}
+
+
 def _metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
@@ -193,8 +386,15 @@ def _execute(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
 
 def main(argv: list[str]) -> int:
     execute = "--no-execute" not in argv
-    for name, build in (("00_overview.ipynb", overview), ("90_about_the_data.ipynb",
-                                                          about_the_data)):
+    wanted = [a for a in argv if not a.startswith("--")]
+    unknown = [w for w in wanted if w not in BUILDERS]
+    if unknown:
+        print("unknown notebook(s): " + ", ".join(unknown) + "; one of " + ", ".join(BUILDERS),
+              file=sys.stderr)
+        return 2
+    for name, build in BUILDERS.items():
+        if wanted and name not in wanted:
+            continue
         nb = build()
         for i, cell in enumerate(nb.cells):  # stable cell ids: diffs stay small
             cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from indexmodel import report, views
+from indexmodel import report
 from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
                                UnknownProvinceError, UsageError)
 
@@ -112,6 +112,7 @@ def _never_execute(*_args, **_kwargs):  # pragma: no cover - failing is the poin
     (dict(year=2024), DataUnavailableError, "2024"),
     (dict(province="Da Nang"), DataUnavailableError, "Da Nang"),
     (dict(sims=0), UsageError, "sims"),
+    (dict(workers=0), UsageError, "workers"),
 ])
 def test_bad_inputs_stop_before_anything_runs(tmp_path, books, monkeypatch, kwargs, error, words):
     import papermill
@@ -164,21 +165,6 @@ def test_prepare_defaults_to_the_plan_years():
     assert (other.year, other.baseline_year, other.basis) == (2014, 2014, "peer data")
 
 
-def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
-    setup = views.setup_notebook("Đà Nẵng", 2014, 2014, "en", figures_dir=str(tmp_path))
-    assert not setup.has_plan
-    summary = views.year_summary(setup)
-    assert summary.to_dict("records") == [
-        {"Index": "PAPI", "Composite": 38.01, "Rank 2014": "12/61", "Component values": 28},
-        {"Index": "PCI", "Composite": 66.87, "Rank 2014": "1/63", "Component values": 10}]
-    assert views.indices_with_data(setup, {}) == ["papi", "pci"]
-    frame = views.component_frame(setup, {}, "pci")
-    assert len(frame) == 10 and frame["target"].isna().all() and frame["best"].notna().all()
-    fig = views.components_figure(setup, {}, "pci")
-    assert len(fig.axes[0].get_legend().get_texts()) == 2  # the year and the best known
-    assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
-
-
 # -- a successful run ------------------------------------------------------------------------
 def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     home = tmp_path / "home"
@@ -224,8 +210,9 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
 
 def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books):
     outputs = []
-    for home in (tmp_path / "one", tmp_path / "two"):
-        report.run(home=home, notebooks_dir=books, progress=quiet, seed=11)
+    # one run two notebooks at a time (worker processes), one run in this process
+    for home, workers in ((tmp_path / "one", None), (tmp_path / "two", 1)):
+        report.run(home=home, notebooks_dir=books, progress=quiet, seed=11, workers=workers)
         outputs.append({k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))})
     assert sorted(outputs[0]) == ["figures/2025/binh_dinh/fig.png",
                                   "reports/2025/binh_dinh/table.csv"]
@@ -344,6 +331,17 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     page = (reports / "00_overview.html").read_text(encoding="utf-8")
     assert "Tổng quan các chỉ số — Bình Định" in page
     assert "Điểm không nhất quán" in page
+    # the per-index, scenario, backtest, agency and monitoring notebooks
+    assert {"01_components_pci.png", "01_leverage_pci.png", "01_path_pci.png", "01_peers_pci.png",
+            "03_leverage_sipas.png", "06_backtest.png", "07_agencies.png",
+            "08_sensitivity_par_index.png", "08_trajectory_pci.png"} <= {
+                p.name for p in figures.iterdir()}
+    assert {"01_leverage_pci.csv", "01_paths_pci.csv", "06_backtest.csv", "07_ownership_pci.csv",
+            "07_deadlines.csv", "08_trajectory.csv", "08_monitor_2023.csv"} <= names
+    pci = (reports / "01_pci.html").read_text(encoding="utf-8")
+    assert "Chỉ số PCI — Bình Định" in pci and "Xác suất đạt hạng 20 trở lên: 96% (94%–97%)" in pci
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert all(f'<li><a href="{b}.html">' in index for b in books)
 
 
 def test_a_notebook_gets_only_the_parameters_it_declares(tmp_path):
@@ -358,3 +356,41 @@ def test_a_notebook_gets_only_the_parameters_it_declares(tmp_path):
     assert report._declared(tmp_path / "01_some.ipynb", params) == {
         "province": "Binh Dinh", "lang": "vi"}
     assert report._declared(tmp_path / "02_none.ipynb", params) == params
+
+
+def test_every_real_notebook_declares_the_nine_parameters():
+    from papermill.translators import PythonTranslator
+
+    books = report.list_notebooks()
+    assert [b.name for b in books] == [
+        "00_overview.ipynb", "01_pci.ipynb", "02_papi.ipynb", "03_sipas.ipynb",
+        "04_par_index.ipynb", "05_scenarios.ipynb", "06_backtest.ipynb", "07_agencies.ipynb",
+        "08_monitor.ipynb", "90_about_the_data.ipynb"]
+    for book in books:
+        nb = nbformat.read(str(book), as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(cells) == 1, book.name
+        assert cells[0].source == PARAMETERS, book.name  # the same defaults everywhere
+        names = tuple(p.name for p in PythonTranslator.inspect(cells[0]))
+        assert names == report.PARAMETER_NAMES, book.name
+        setup = [c for c in nb.cells if c.cell_type == "code"][1].source
+        assert "views.setup_notebook(province, baseline_year, target_year, lang, peers_file" in setup
+
+
+def test_the_real_notebooks_in_english_for_a_province_and_year_without_a_plan(tmp_path):
+    """Every notebook for Đà Nẵng 2014 (peer data, no plan) in English: each shows what the
+    data allow and says what is not there."""
+    result = report.run(province="Da Nang", year=2014, lang="en", sims=200, home=tmp_path,
+                        progress=quiet)
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports_dir.glob("*.html")}
+    assert set(pages) == {b.stem for b in report.list_notebooks()} | {"index"}
+    assert "PCI — Da Nang" in pages["01_pci"] and "exact (every province known)" in pages["01_pci"]
+    assert "No SIPAS component values for Da Nang in 2014" in pages["03_sipas"]
+    assert "e_governance" in pages["05_scenarios"]
+    assert "is not a PAPI component in 2014" in pages["05_scenarios"]
+    assert "there is none for Da Nang" in pages["07_agencies"]
+    assert "the review is for 2014" in pages["08_monitor"]
+    figures = {p.name for p in result.figures_dir.iterdir()}
+    assert {"01_odds_pci.png", "01_peers_pci.png", "06_backtest.png",
+            "08_trajectory_pci.png"} <= figures
+    assert "07_agencies.png" not in figures  # no action table for Đà Nẵng

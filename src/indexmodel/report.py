@@ -3,8 +3,10 @@
 :func:`run` checks everything it can before it executes anything (the language, the
 province, that the plan or the peer data cover the year, the analyst's peer file), so
 a mistake stops it with an :class:`~indexmodel.errors.IndexModelError` and nothing on
-disk changes. It then executes the numbered notebooks of ``notebooks/`` in order with
-papermill, each given the same parameters::
+disk changes. It then executes the numbered notebooks of ``notebooks/`` with papermill,
+two at a time on a machine with two cores or more (each in its own kernel and worker
+process; progress and failures are reported in the notebooks' order), each given the
+same parameters::
 
     province, baseline_year, target_year, lang, peers_file, sims, seed,
     figures_dir, tables_dir
@@ -302,9 +304,18 @@ def kernel_manager_class():
 def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "vi",
         peers: str | Path | None = None, sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
         home: str | Path | None = None, progress: Progress | None = print,
-        notebooks_dir: str | Path | None = None, cell_timeout: int | None = 900) -> RunResult:
-    """Execute every notebook for ``province`` and ``year`` and put the reports in place."""
+        notebooks_dir: str | Path | None = None, cell_timeout: int | None = 900,
+        workers: int | None = None) -> RunResult:
+    """Execute every notebook for ``province`` and ``year`` and put the reports in place.
+
+    ``workers``: notebooks executed at the same time, each in its own kernel (default
+    :func:`default_workers`: two on a machine with two cores or more; 1 runs them one
+    after the other in this process).
+    """
     say = progress or (lambda _text: None)
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise UsageError(f"workers must be a whole number ≥ 1, not {workers!r}")
     plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
     started = time.perf_counter()
     root = staging_root(plan.home)
@@ -314,7 +325,7 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
         _recover(root, key, plan, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            runs = _execute_all(plan, stage, say, cell_timeout)
+            runs = _execute_all(plan, stage, say, cell_timeout, workers)
             _write_index(plan, stage, runs)
             _write_manifest(plan, stage, runs, time.perf_counter() - started)
             _commit(plan, stage)
@@ -431,53 +442,110 @@ def _prune_empty(folder: Path) -> None:
         folder.rmdir()
 
 
-def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | None
-                 ) -> list[NotebookRun]:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+MAX_WORKERS = 2
 
+
+def default_workers() -> int:
+    """Notebooks executed at once by default: two where there are two cores or more.
+
+    Each notebook runs in its own kernel, and most of a notebook's time is the kernel
+    starting and importing the scientific stack: two at a time nearly halve a run on
+    two cores; more would only share the same cores.
+    """
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | None,
+                 workers: int | None = None) -> list[NotebookRun]:
     reports, figures, work = stage / "reports", stage / "figures", stage / "executed"
     for folder in (reports, figures, work):
         folder.mkdir(parents=True, exist_ok=True)
     parameters = plan.parameters(figures, reports)
     total = len(plan.notebooks)
+    workers = max(1, min(workers or default_workers(), total))
     say(f"Yearly run: {plan.province.name_en}, {plan.year} (baseline {plan.baseline_year}, "
-        f"from the {plan.basis}), language {plan.lang}: {total} notebooks")
-    manager = kernel_manager_class()
-    runs = []
-    for n, notebook in enumerate(plan.notebooks, start=1):
-        executed = work / notebook.name
-        began = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=_declared(notebook, parameters),
-                kernel_name=KERNEL_NAME,
-                progress_bar=False, log_output=False, cwd=str(notebook.parent),
-                request_save_on_cell_execute=False, execution_timeout=cell_timeout,
-                kernel_manager_class=manager)
-        except PapermillExecutionError as exc:
-            seconds = time.perf_counter() - began
-            say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
-            failed = _keep_failed(plan, executed)
-            raise NotebookFailedError(notebook.name, cell=_source_cell(notebook, exc.cell_index),
-                                      cell_index=exc.cell_index,
-                                      exec_count=exc.exec_count, ename=exc.ename,
-                                      evalue=exc.evalue, source=exc.source,
-                                      traceback=exc.traceback,
-                                      failed_dir=failed) from None
-        except Exception as exc:  # the kernel died, a cell timed out, the notebook is broken
-            seconds = time.perf_counter() - began
-            say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
-            failed = _keep_failed(plan, executed)
-            raise NotebookFailedError(notebook.name, ename=type(exc).__name__,
-                                      evalue=str(exc).strip().splitlines()[0] if str(exc) else "",
-                                      failed_dir=failed) from exc
-        page = reports / (notebook.stem + ".html")
-        _export_html(executed, page)
-        seconds = time.perf_counter() - began
-        runs.append(NotebookRun(notebook.name, seconds, page))
-        say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
+        f"from the {plan.basis}), language {plan.lang}: {total} notebooks"
+        + (f", {workers} at a time" if workers > 1 else ""))
+    jobs = [dict(notebook=str(nb), executed=str(work / nb.name),
+                 page=str(reports / (nb.stem + ".html")), parameters=_declared(nb, parameters),
+                 cell_timeout=cell_timeout) for nb in plan.notebooks]
+    runs: list[NotebookRun] = []
+
+    def finish(n: int, notebook: Path, outcome: dict) -> None:
+        seconds = outcome["seconds"]
+        if outcome["ok"]:
+            page = reports / (notebook.stem + ".html")
+            runs.append(NotebookRun(notebook.name, seconds, page))
+            say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
+            return
+        say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
+        failed = _keep_failed(plan, work / notebook.name)
+        if outcome["kind"] == "cell":
+            raise NotebookFailedError(notebook.name,
+                                      cell=_source_cell(notebook, outcome["cell_index"]),
+                                      cell_index=outcome["cell_index"],
+                                      exec_count=outcome["exec_count"], ename=outcome["ename"],
+                                      evalue=outcome["evalue"], source=outcome["source"],
+                                      traceback=outcome["traceback"], failed_dir=failed)
+        raise NotebookFailedError(notebook.name, ename=outcome["ename"],
+                                  evalue=outcome["evalue"], failed_dir=failed)
+
+    if workers == 1:
+        for n, (notebook, job) in enumerate(zip(plan.notebooks, jobs), start=1):
+            finish(n, notebook, _execute_one(**job))
+        return runs
+    from concurrent.futures import ProcessPoolExecutor
+
+    # worker processes (not threads): a Ctrl-C or a kill reaches them and their kernels
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context())
+    try:
+        futures = [pool.submit(_execute_one, **job) for job in jobs]
+        for n, (notebook, future) in enumerate(zip(plan.notebooks, futures), start=1):
+            finish(n, notebook, future.result())  # in order: progress reads as before
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return runs
+
+
+def _worker_context():
+    """Forked workers where fork is safe (Linux): they start at once with papermill and
+    nbconvert already imported; spawned ones elsewhere."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        import nbconvert  # noqa: F401 - imported once here, inherited by the workers
+        import papermill  # noqa: F401
+
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _execute_one(notebook: str, executed: str, page: str, parameters: dict,
+                 cell_timeout: int | None) -> dict:
+    """Execute one notebook with papermill and export its HTML (in a worker process, or in
+    this one); what happened as a plain dict, so that it crosses a process boundary."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    began = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            notebook, executed, parameters=parameters, kernel_name=KERNEL_NAME,
+            progress_bar=False, log_output=False, cwd=str(Path(notebook).parent),
+            request_save_on_cell_execute=False, execution_timeout=cell_timeout,
+            kernel_manager_class=kernel_manager_class())
+    except PapermillExecutionError as exc:
+        return dict(ok=False, kind="cell", seconds=time.perf_counter() - began,
+                    cell_index=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename,
+                    evalue=exc.evalue, source=exc.source, traceback=list(exc.traceback or []))
+    except Exception as exc:  # the kernel died, a cell timed out, the notebook is broken
+        return dict(ok=False, kind="other", seconds=time.perf_counter() - began,
+                    ename=type(exc).__name__,
+                    evalue=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+    _export_html(Path(executed), Path(page))
+    return dict(ok=True, seconds=time.perf_counter() - began)
 
 
 def _declared(notebook: Path, parameters: dict) -> dict:

@@ -1,0 +1,315 @@
+"""What the notebooks show (indexmodel.views): real numbers, both languages, no plan.
+
+Everything here runs in-process (no kernel): the notebooks' own runs are in
+test_report.py and under nbval.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from indexmodel import views
+from indexmodel.errors import UsageError
+from indexmodel.paths import data_dir
+
+
+@pytest.fixture(scope="module")
+def bd(tmp_path_factory):
+    """Bình Định with its plan (2023 results, 2025 targets), in English."""
+    figures = tmp_path_factory.mktemp("figures")
+    return views.setup_notebook("Bình Định", 2023, 2025, "en", figures_dir=str(figures))
+
+
+@pytest.fixture(scope="module")
+def bd_vi(tmp_path_factory):
+    figures = tmp_path_factory.mktemp("figures_vi")
+    return views.setup_notebook("Bình Định", 2023, 2025, "vi", figures_dir=str(figures))
+
+
+@pytest.fixture(scope="module")
+def danang(tmp_path_factory):
+    """Đà Nẵng in 2014: peer data, no plan (the run's baseline year left at its default)."""
+    figures = tmp_path_factory.mktemp("figures_dn")
+    return views.setup_notebook("Da Nang", 2023, 2014, "en", figures_dir=str(figures))
+
+
+def _actions() -> list[dict[str, str]]:
+    with open(data_dir() / "actions" / "actions.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _parents(spec_file: str) -> dict[str, str]:
+    with open(data_dir() / "specs" / spec_file, encoding="utf-8", newline="") as fh:
+        return {r["id"]: r["parent"] for r in csv.DictReader(fh)}
+
+
+def _texts(items) -> str:
+    return "\n".join(i for i in items if isinstance(i, str))
+
+
+def _tables(items) -> list[pd.DataFrame]:
+    return [i for i in items if isinstance(i, pd.DataFrame)]
+
+
+# -- setup -------------------------------------------------------------------------------
+def test_setup_without_the_plan_analyses_the_target_year(danang):
+    assert not danang.has_plan
+    assert (danang.baseline_year, danang.target_year, danang.year) == (2014, 2014, 2014)
+
+
+def test_an_analyst_file_replaces_the_years_it_covers(tmp_path):
+    file = tmp_path / "peers.csv"
+    file.write_text("index,year,province,component,value\n"
+                    "pci,2014,Da Nang,entry_costs,9.5\n", encoding="utf-8")
+    setup = views.setup_notebook("Da Nang", 2014, 2014, "en", peers_file=str(file),
+                                 figures_dir=str(tmp_path))
+    peers = setup.peers()
+    pci2014 = peers[(peers["index"] == "pci") & (peers["year"] == 2014)]
+    assert pci2014[["province", "component", "value"]].values.tolist() == [
+        ["Da Nang", "entry_costs", 9.5]]
+    assert len(peers[(peers["index"] == "pci") & (peers["year"] == 2013)]) > 600  # kept
+
+
+# -- one index -----------------------------------------------------------------------------
+def test_pci_headline_leverage_and_odds_for_binh_dinh(bd):
+    view = bd.view("pci")
+    assert view is bd.view("pci")  # built once
+    head = _tables(view.data_allows())[0].iloc[:, 0].to_dict()
+    assert head["Composite 2023"] == "66.26"
+    assert head["Rank 2023"] == "25/63"
+    assert head["Composite of the 2025 targets"] == "70.69"
+    assert head["Rank the targets imply (peers as they stood in 2023)"] == "4–8 (≈5)"
+    assert head["Rank goal 2025"] == "within the top 20"
+    leverage = _tables(view.leverage())[0]
+    assert leverage.index[0] == "Business support services"
+    assert leverage.loc["Business support services", "Ranks gained: typical gain"] == "≈9 (5–12)"
+    assert leverage.loc["Labor and training", "Composite points per unit"] == 2.0
+    odds = view.odds()
+    assert "**Probability of rank 20 or better: 96% (94%–97%)**" in odds
+    assert view.odds_figure() is None  # a threshold, no simulated distribution
+    realism = _tables(view.realism())[0]
+    assert realism.loc["Business support services", "Percentile"] == "98"
+    assert realism.loc["Policy bias (equal competition)", "Real changes"] == 64
+    assert realism.loc["Entry costs", "Verdict"] == "common"
+
+
+def test_pci_paths_and_peer_year(bd):
+    view = bd.view("pci")
+    path, budget, _ = view.path_results()
+    assert path.feasible and path.goal_rank == 20
+    assert round(path.required_composite, 2) == 67.36
+    table = _tables(view.paths())[0]
+    assert table.loc["Business support services", "Gain: to the goal"] == 0.55
+    assert table.loc["Business support services", "Gain: budget 2"] == 1.24
+    assert table["Gain: to the goal"].drop("Business support services").eq(0).all()
+    year, composites = view.peer_year()
+    assert year == 2014 and len(composites) == 63
+    text = _texts(view.peer_distribution())
+    assert "Binh Dinh: 59.72, rank 17 of 63" in text
+
+
+def test_sipas_without_peers_says_what_is_missing(bd):
+    view = bd.view("sipas")
+    text = _texts(view.leverage())
+    assert "No rank can be computed" in text and "--peers FILE" in text
+    points = _tables(view.leverage())[0]
+    assert list(points["Composite points of a 1% step"]) == [0.5, 0.5]
+    assert view.path_results()[:2] == (None, None)
+    settings = _tables(view.settings())[1]
+    assert settings.loc["Composite 2023"].tolist() == ["83.40", "82.30", "84.50", "—"]
+    assert "No odds can be computed:" in view.odds()
+    assert view.leverage_figure() is not None  # composite points stand in for ranks
+
+
+def test_par_index_rank_shows_the_published_one_and_the_placement(bd):
+    head = _tables(bd.view("par_index").data_allows())[0].iloc[:, 0].to_dict()
+    assert head["Rank 2023"].startswith("31 of 63 (as published); the composite computed")
+    regional = _tables(bd.view("par_index").regional())[0].iloc[:, 0].to_dict()
+    assert regional["Regional mean 2023 (published)"] == "86.82"
+    assert regional["Gap to the regional mean"] == "+1.59"
+    assert regional["Regional goal 2025"] == "5 of 14"
+
+
+def test_every_index_view_in_both_languages(bd, bd_vi):
+    for setup in (bd, bd_vi):
+        for index in ("papi", "sipas", "par_index", "pci"):
+            view = setup.view(index)
+            for section in ("title", "data_allows", "components", "leverage", "realism", "odds",
+                            "paths", "regional", "settings", "peer_distribution"):
+                items = getattr(view, section)()
+                assert items and isinstance(items[0], str)
+            assert view.components_figure() is not None
+    assert bd_vi.view("pci").title()[0] == "# Chỉ số PCI — Bình Định"
+    assert "Xác suất đạt hạng 20 trở lên: 96% (94%–97%)" in _texts(bd_vi.view("pci").odds())
+
+
+def test_danang_2014_exact_field_and_no_data_indices(danang):
+    pci = danang.view("pci")
+    head = _tables(pci.data_allows())[0].iloc[:, 0].to_dict()
+    assert head == {"Composite 2014": "66.87", "Rank 2014": "1/63",
+                    "Ranks from the data": "exact (every province known)"}
+    assert "No targets" in _texts(pci.realism())
+    o, goal, year, _ = pci.odds_result()
+    assert (o.method, goal, year) == ("simulation", 1, 2015)
+    assert pci.odds_figure() is not None
+    regional = _tables(pci.regional())[0].iloc[:, 0].to_dict()
+    assert regional["Regional rank 2014"] == "1/14"
+    sipas = danang.view("sipas")
+    assert sipas.analysis is None and "No SIPAS component values for Da Nang in 2014" in sipas.reason
+    assert sipas.components_figure() is None and sipas.path_figure() is None
+
+
+# -- scenarios --------------------------------------------------------------------------------
+def test_scenario_moves_composite_by_the_spec_arithmetic(bd):
+    changes = pd.DataFrame([("pci", "business_support", 0.5), ("pcx", "x", 1),
+                            ("pci", "nope", 1), ("papi", "e_governance", "a lot")],
+                           columns=["index", "component", "change"])
+    items = views.scenario(bd, changes)
+    text = _texts(items)
+    assert "Row 2 skipped: no index 'pcx'" in text
+    assert "Row 3 skipped: 'nope' is not a PCI component in 2023" in text
+    assert "Row 4 skipped: the change 'a lot' is not a number" in text
+    table = _tables(items)[0]
+    assert table.loc["Composite"].tolist() == ["66.26", "67.26", "70.69"]
+    assert table.loc["Rank (peers as in 2023)", "Result 2023"] == "25"
+    detail = _tables(items)[-1]
+    assert detail["Composite points"].tolist() == [1.0]
+    with pytest.raises(UsageError, match="columns"):
+        views.scenario(bd, pd.DataFrame({"index": ["pci"]}))
+
+
+def test_scenario_of_a_component_of_another_era_is_skipped(danang):
+    changes = pd.DataFrame([("papi", "e_governance", 0.5), ("pci", "labor_training", 0.3)],
+                           columns=["index", "component", "change"])
+    items = views.scenario(danang, changes)
+    assert "'e_governance' is not a PAPI component in 2014 (era papi_2011_2015)" in _texts(items)
+    table = _tables(items)[0]
+    assert table.loc["Composite"].tolist() == ["66.87", "67.47"]
+
+
+# -- backtests ----------------------------------------------------------------------------------
+def test_backtest_table_and_summary(bd):
+    frame = pd.DataFrame({
+        "index": ["pci", "pci", "papi"], "train_until": [2008, 2013, 2013],
+        "test_year": [2009, 2014, 2014], "horizon": [1, 1, 1],
+        "level": ["composite", "component", "component"], "n": [63, 63, 61],
+        "coverage": [0.714286, 1.0, 1.0], "mae_p50": [12.857, 2.4286, 4.4754],
+        "naive_mae": [13.254, 2.8413, 4.1148]})
+    table = views.backtest_table(frame, "en")
+    assert table["Better than naive"].tolist() == ["yes", "yes", "no"]
+    assert table["Coverage of the 5–95% interval"].tolist() == ["71%", "100%", "100%"]
+    assert table["Level"].tolist() == ["composite only", "components", "components"]
+    text = _texts(views.backtest_section(bd, frame))
+    assert "PCI: 2 year pairs; mean coverage 86% (within an era 100%, across a change 71%)" in text
+    assert "errs less than the naive baseline in 2 of 2 pairs" in text
+    assert "PCI 2008→2009" in text and "only composites are modelled" in text
+    assert views.backtest_figure(frame, "vi") is not None
+    assert views.backtest_sims(bd) == 300
+
+
+# -- agencies -------------------------------------------------------------------------------------
+def test_ownership_task_counts_equal_the_action_table(bd):
+    rows = _actions()
+    pci = Counter(r["component"] for r in rows if r["index"] == "pci" and r["scope"] == "component")
+    data = views.ownership_data(bd, "pci")
+    assert dict(zip(data.coverage["component"], data.coverage["tasks"])) == {
+        c: pci.get(c, 0) for c in data.coverage["component"]}
+    assert sum(pci.values()) == 37
+    # SIPAS tasks name criteria and areas: rolled up to the areas by the spec's parents
+    parent = _parents("sipas_2023_on.csv")
+    sipas = Counter((c if parent[c] == "sipas" else parent[c]) for c in
+                    (r["component"] for r in rows if r["index"] == "sipas" and r["scope"] == "component"))
+    data = views.ownership_data(bd, "sipas")
+    assert dict(zip(data.coverage["component"], data.coverage["tasks"])) == dict(sipas)
+    # the table the notebook shows carries the same counts
+    table = _tables(views.ownership_section(bd, "pci"))[0]
+    assert dict(zip(table["Component"], table["Tasks"]))["Business support services"] == \
+        pci["business_support"]
+
+
+def test_ownership_names_the_leader_and_the_ties(bd):
+    text = _texts(views.ownership_section(bd, "pci"))
+    assert "Most leverage: Business support services" in text
+    assert "8 of 8 components tie at the top" in _texts(views.ownership_section(bd, "papi"))
+
+
+def test_deadlines_by_quarter_equal_the_action_table(bd):
+    rows = _actions()
+    q4 = Counter(r["index"] for r in rows if r["deadline_date"][:7] in ("2024-10", "2024-11",
+                                                                         "2024-12"))
+    table = _tables(views.deadlines_section(bd))[0]
+    assert table.loc["Q4 2024"].to_dict() == {"PAPI": q4["papi"], "SIPAS": q4["sipas"],
+                                              "PAR INDEX": q4["par_index"], "PCI": q4["pci"]}
+    ongoing = Counter(r["index"] for r in rows if r["deadline_kind"] == "ongoing")
+    assert table.loc["ongoing", "PCI"] == ongoing["pci"] == 37
+    assert views.ownership_figure(bd) is not None
+
+
+def test_agencies_without_the_plan(danang):
+    assert "there is none for Da Nang" in _texts(views.ownership_section(danang, "pci"))
+    assert views.ownership_figure(danang) is None
+
+
+# -- monitoring -------------------------------------------------------------------------------------
+def test_monitor_year_and_summary(bd, danang):
+    assert views.monitor_year(bd)[0] == 2023
+    year, sentence = views.monitor_year(danang)
+    assert year == 2014 and "for 2014" in sentence
+    items, review = views.monitor_section(danang)
+    table = _tables(items)[0]
+    assert table.loc["PCI"].to_dict() == {
+        "Score 2014": "66.87", "Change on the year before": "+0.41", "National average": "58.07",
+        "Rank": "1/63", "Components": "10", "To review": "6", "Not fully judged": "0"}
+    assert table.loc["SIPAS", "Score 2014"] == "no values"
+    markdown = views.monitor_markdown(review, "en")
+    assert markdown.startswith("## REVIEW OF THE 2014 RESULTS — Da Nang")
+
+
+def test_trajectory_table_and_figures(bd):
+    frame = views.trajectory_frame(bd)
+    table = views.trajectory_table(frame, "en")
+    pci = table.loc["PCI"].set_index("Year")
+    assert pci.loc[2023, "Composite"] == "66.26" and pci.loc[2023, "Rank"] == "25"
+    assert pci.loc[2025, "Rank"] == "within the top 20"
+    assert views.trajectory_figure(bd, frame, "pci") is not None
+
+
+def test_sensitivity_and_pci_2011(bd):
+    result = views.sensitivity_result(bd, "sipas")
+    assert result.sims == views.SENSITIVITY_SIMS
+    items = views.sensitivity_section(bd, "sipas", result)
+    conclusions, tornado = _tables(items)
+    assert len(tornado) == 4  # the two area weights move the composite; the criteria's do not
+    assert tornado["Swing"].tolist() == [1.227, 1.227, 0.853, 0.853]
+    assert views.sensitivity_figure(bd, "sipas", result) is not None
+    table = _tables(views.pci_2011_section(bd))[0]
+    assert table["Published"].tolist()[:3] == ["58.14", "38", "10"]
+    assert table["Recomputed"].tolist()[:3] == ["58.03", "35", "9"]
+
+
+def test_titles_name_the_province(bd_vi):
+    assert views.notebook_title(bd_vi, "monitor")[0] == "# Theo dõi kết quả — Bình Định"
+
+
+# -- moved from the report tests: the overview helpers without a plan --------------------------------
+def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
+    setup = views.setup_notebook("Đà Nẵng", 2014, 2014, "en", figures_dir=str(tmp_path))
+    assert not setup.has_plan
+    summary = views.year_summary(setup)
+    assert summary.to_dict("records") == [
+        {"Index": "PAPI", "Composite": 38.01, "Rank 2014": "12/61", "Component values": 28},
+        {"Index": "PCI", "Composite": 66.87, "Rank 2014": "1/63", "Component values": 10}]
+    assert views.indices_with_data(setup, {}) == ["papi", "pci"]
+    frame = views.component_frame(setup, {}, "pci")
+    assert len(frame) == 10 and frame["target"].isna().all() and frame["best"].notna().all()
+    fig = views.components_figure(setup, {}, "pci")
+    assert len(fig.axes[0].get_legend().get_texts()) == 2  # the year and the best known
+    assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
+    assert math.isclose(views.year_standing(setup, "pci")["composite"], 66.86679, abs_tol=1e-4)
+    assert Path(setup.figures_dir).is_dir()
