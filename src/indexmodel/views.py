@@ -772,12 +772,12 @@ _IX = {
     "lev.target": ("Hạng tăng: đạt chỉ tiêu", "Ranks gained: reaching the target"),
     "lev.frontier": ("Hạng tăng: bằng tỉnh cao nhất", "Ranks gained: matching the best province"),
     "lev.regional": ("Hạng tăng trong vùng: mức điển hình", "Regional ranks gained: typical gain"),
-    "lev_fig": ("Thứ hạng tăng thêm nhờ mức cải thiện điển hình trong một năm — {index}",
-                "Ranks gained by a typical one-year improvement — {index}"),
-    "lev_fig_step": ("Thứ hạng tăng thêm nhờ bước tăng 1% thang điểm — {index}",
-                     "Ranks gained by a step of 1% of the range — {index}"),
-    "lev_fig_points": ("Điểm tổng hợp tăng thêm nhờ bước tăng 1% thang điểm — {index}",
-                       "Composite points from a step of 1% of the range — {index}"),
+    "lev_fig": ("Thứ hạng tăng thêm nhờ mức cải thiện điển hình trong một năm\n{index}",
+                "Ranks gained by a typical one-year improvement\n{index}"),
+    "lev_fig_step": ("Thứ hạng tăng thêm nhờ bước tăng 1% thang điểm\n{index}",
+                     "Ranks gained by a step of 1% of the range\n{index}"),
+    "lev_fig_points": ("Điểm tổng hợp tăng thêm nhờ bước tăng 1% thang điểm\n{index}",
+                       "Composite points from a step of 1% of the range\n{index}"),
     "lev_xlabel_points": ("Điểm tổng hợp tăng thêm", "Composite points gained"),
     "missing_head": ("Còn thiếu:", "Missing:"),
     # realism
@@ -852,10 +852,16 @@ _IX = {
                      "No rank goal (no plan): only the best rank for a budget."),
     "path_none": ("Không tối ưu được: cần thứ hạng, mà chưa có điểm của các tỉnh khác.",
                   "No optimization: it needs ranks, and no other province's score is known."),
-    "dagger": ("†: chưa có số liệu thực tế về mức cải thiện: chi phí một đơn vị = 1/thang điểm và không có giới "
-               "hạn theo năm ngoài điểm tối đa, nên bộ tối ưu có thể ưu tiên chỉ số này một cách thiếu thực tế.",
-               "†: no real improvement data: one unit costs 1/its range and there is no yearly cap but the "
-               "maximum, so the optimizer may favour it unrealistically."),
+    "dagger": ("†: chưa có số liệu thực tế về mức cải thiện: bộ tối ưu dùng độ khó và mức tăng tối đa bằng trung "
+               "vị của các chỉ số thành phần khác (một giả định).",
+               "†: no real improvement data: the optimizer gives it the median difficulty and yearly cap of "
+               "the other components (an assumption)."),
+    "dagger_none": ("†: chưa có số liệu thực tế về mức cải thiện của chỉ số nào: chi phí một đơn vị = 1/thang điểm "
+                    "của chỉ số thành phần và không có giới hạn theo năm ngoài điểm tối đa, nên lộ trình chỉ cho "
+                    "thấy phép tính điểm, không phải mức cải thiện khả thi.",
+                    "†: no real improvement data for any component: one unit costs 1/the component's range and "
+                    "there is no yearly cap but the maximum, so the path shows the arithmetic, not a feasible "
+                    "improvement."),
     "path.component": ("Chỉ số thành phần", "Component"),
     "path.value": ("Điểm {y}", "Value {y}"),
     "path.cap": ("Mức tăng tối đa", "Largest gain allowed"),
@@ -863,10 +869,10 @@ _IX = {
     "path.goal_cost": ("Chi phí: đến mục tiêu", "Cost: to the goal"),
     "path.budget_move": ("Tăng: ngân sách {budget:g}", "Gain: budget {budget:g}"),
     "path.budget_cost": ("Chi phí: ngân sách {budget:g}", "Cost: budget {budget:g}"),
-    "path_fig_goal": ("Lộ trình ít tốn kém nhất đến hạng {goal} — {index}",
-                      "Cheapest path to rank {goal} — {index}"),
-    "path_fig_budget": ("Thứ hạng tốt nhất với ngân sách {budget:g} — {index}",
-                        "Best rank for a budget of {budget:g} — {index}"),
+    "path_fig_goal": ("Lộ trình ít tốn kém nhất đến hạng {goal}\n{index}",
+                      "Cheapest path to rank {goal}\n{index}"),
+    "path_fig_budget": ("Thứ hạng tốt nhất với ngân sách {budget:g}\n{index}",
+                        "Best rank for a budget of {budget:g}\n{index}"),
     # regional
     "reg.region": ("Vùng", "Region"),
     "reg.size": ("Số tỉnh, thành phố trong vùng", "Provinces in the region"),
@@ -896,8 +902,8 @@ _IX = {
                    "{rank}/{n}; trung vị các tỉnh {median}; cao nhất {top}; thấp nhất {bottom}.",
                    "{y} is the latest year with every province's score ({n} provinces). {name}: {own}, rank "
                    "{rank} of {n}; median province {median}; highest {top}; lowest {bottom}."),
-    "peers_title": ("{index} năm {y}: điểm tổng hợp của {n} tỉnh, thành phố (năm gần nhất có đủ mọi tỉnh)",
-                    "{index} {y}: composite scores of the {n} provinces (latest year with every province)"),
+    "peers_title": ("{index} năm {y}: điểm tổng hợp của {n} tỉnh, thành phố\n(năm gần nhất có đủ mọi tỉnh)",
+                    "{index} {y}: composite scores of the {n} provinces\n(latest year with every province)"),
     "peers_none": ("Chưa có năm nào có điểm của mọi tỉnh, thành phố cho {index}.",
                    "No year holds every province's {index} score."),
     "peers_absent": ("{name} không có điểm năm {y}.", "{name} has no {y} score."),
@@ -1388,7 +1394,7 @@ class IndexView:
             frame[_ix("path.budget_cost", lang, budget=b)] = budget.plan["cost"].round(2).to_numpy()
         out.append(frame.set_index(_ix("path.component", lang)))
         if len(known) < len(ref):
-            out.append(_ix("dagger", lang))
+            out.append(_ix("dagger" if known else "dagger_none", lang))
         plans = []
         for kind, result in (("goal", path), ("budget", budget)):
             if result is not None:
@@ -1996,6 +2002,8 @@ _OW = {
     "fig_title": ("Đòn bẩy và số nhiệm vụ theo chỉ số thành phần (cơ quan có nhiều nhiệm vụ nhất)",
                   "Leverage and tasks per component (agencies with the most tasks)"),
     "fig_tasks": ("{n} nhiệm vụ", "{n} tasks"),
+    "fig_more": ("+{k} cơ quan khác", "+{k} other"),
+    "legend.ok": ("đòn bẩy và số nhiệm vụ tương xứng", "leverage and tasks in line"),
 }
 
 
@@ -2136,9 +2144,11 @@ def deadlines_section(setup: NotebookSetup) -> list:
 
 
 def ownership_figure(setup: NotebookSetup):
-    """Leverage per component (bars) with its task count and the agencies with the most
-    tasks on it, one panel per index of the plan; None without the plan."""
+    """Leverage per component (bars) with its task count and the agency with the most tasks
+    on it, one panel per index of the plan; None without the plan. Orange: high leverage,
+    fewer tasks than the median component; red: no task."""
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     from .plots import COLORS, use_style
     from .spec import INDICES
@@ -2151,12 +2161,11 @@ def ownership_figure(setup: NotebookSetup):
         return None
     use_style()
     sizes = [len(d.coverage) for d in data]
-    fig = Figure(figsize=(9.0, 1.0 + 0.42 * sum(sizes) + 0.6 * len(data)), layout="constrained")
-    axes = fig.subplots(len(data), 1, gridspec_kw={"height_ratios": [max(s, 2) for s in sizes]})
-    axes = np.atleast_1d(axes)
+    fig = Figure(figsize=(11.0, 1.4 + 0.38 * sum(sizes) + 0.75 * len(data)), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(len(data), 1,
+                                      gridspec_kw={"height_ratios": [max(n, 2) for n in sizes]}))
     for ax, d in zip(axes, data):
-        cov = d.coverage
-        own = d.ownership
+        cov, own = d.coverage, d.ownership
         y = np.arange(len(cov))
         values = cov["leverage"].to_numpy(dtype=float)
         colors = [COLORS["goal"] if n else (COLORS["low"] if g else COLORS["target"])
@@ -2165,19 +2174,32 @@ def ownership_figure(setup: NotebookSetup):
         for yi, value, rec in zip(y, values, cov.to_dict("records")):
             rows = own[own["component"] == rec["component"]].sort_values(
                 ["tasks", "agency_id"], ascending=[False, True], kind="mergesort")
-            names = ", ".join(f"{r[f'agency_{lang}']} ({int(r['tasks'])})" for r in rows.head(2).to_dict("records"))
-            text = _ow("fig_tasks", lang, n=int(rec["tasks"])) + (f": {names}" if names else "")
-            ax.annotate(text, (0 if not math.isfinite(value) else value, yi), xytext=(4, 0),
-                        textcoords="offset points", va="center", fontsize=7)
-        ax.set_yticks(y, [str(n)[:48] for n in cov[f"name_{lang}"]])
+            text = _ow("fig_tasks", lang, n=int(rec["tasks"]))
+            if len(rows):
+                top = rows.iloc[0]
+                text += f" — {top[f'agency_{lang}']} ({int(top['tasks'])})"
+                if len(rows) > 1:
+                    text += " " + _ow("fig_more", lang, k=len(rows) - 1)
+            ax.annotate(text, (value if math.isfinite(value) else 0.0, yi), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize=7.5)
+        ax.set_yticks(y, [_short(n, 46) for n in cov[f"name_{lang}"]])
         ax.set_ylim(len(cov) - 0.5, -0.5)
         finite = values[np.isfinite(values)]
-        ax.set_xlim(0, (float(finite.max()) if finite.size and finite.max() > 0 else 1.0) * 2.2)
+        ax.set_xlim(0, (float(finite.max()) if finite.size and finite.max() > 0 else 1.0) * 3.0)
         ax.set_xlabel(_ow(f"basis.{d.basis}", lang), fontsize=8)
         ax.grid(axis="y", visible=False)
         ax.set_title(index_label(d.index, lang), fontsize=10, loc="left")
+    handles = [Patch(color=COLORS["target"], label=_ow("legend.ok", lang)),
+               Patch(color=COLORS["low"], label=_ow("flag.gap", lang)),
+               Patch(color=COLORS["goal"], label=_ow("flag.none", lang))]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8)
     fig.suptitle(_ow("fig_title", lang), fontsize=11)
     return fig
+
+
+def _short(text: str, width: int) -> str:
+    text = str(text)
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 # ==========================================================================================
@@ -2237,10 +2259,10 @@ _MO = {
     "col.swing": ("Biên độ", "Swing"),
     "which.baseline": ("năm {y}", "{y}"),
     "which.target": ("chỉ tiêu {y}", "targets {y}"),
-    "tornado_title": ("{label}: điểm tổng hợp theo chỉ tiêu {y} khi từng thiết lập thay đổi",
-                      "{label}: the {y} target composite as each setting moves"),
-    "tornado_title_base": ("{label}: điểm tổng hợp năm {y} khi từng thiết lập thay đổi",
-                           "{label}: the {y} composite as each setting moves"),
+    "tornado_title": ("{label}: điểm tổng hợp theo chỉ tiêu {y}\nkhi từng thiết lập thay đổi (các thiết lập khác mặc định)",
+                      "{label}: the {y} target composite\nas each setting moves (the others at default)"),
+    "tornado_title_base": ("{label}: điểm tổng hợp năm {y}\nkhi từng thiết lập thay đổi (các thiết lập khác mặc định)",
+                           "{label}: the {y} composite\nas each setting moves (the others at default)"),
     "h_pci2011": ("PCI 2011: điểm công bố so với điểm tính lại", "PCI 2011: published against recomputed"),
     "pci2011_intro": ("Điểm tổng hợp PCI 2011 công bố không khớp tổng có trọng số của giai đoạn 2009–2012; gói giữ "
                       "điểm công bố. Bảng cho biết kết luận nào về năm 2011 thay đổi nếu tính lại.",
