@@ -203,14 +203,21 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     for path, digest in listed.items():
         assert report.sha256(home / path) == digest
     assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
+    # the next run of the same year and province starts the longest notebooks first
+    previous = report._previous_seconds(report.prepare(home=home, notebooks_dir=books))
+    assert set(previous) == {"01_writer.ipynb", "02_second.ipynb"}
     # nothing left behind
     assert not [p for p in report.staging_root(home).iterdir() if p.is_dir()]
     assert not (home / "reports" / "failed").exists()
 
 
-def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books):
+def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books, monkeypatch):
+    import multiprocessing
+
     outputs = []
-    # one run two notebooks at a time (worker processes), one run in this process
+    # one run two notebooks at a time in spawned worker processes (what a machine without
+    # a safe fork gets; the other tests fork them), one run in this process
+    monkeypatch.setattr(report, "_worker_context", lambda: multiprocessing.get_context("spawn"))
     for home, workers in ((tmp_path / "one", None), (tmp_path / "two", 1)):
         report.run(home=home, notebooks_dir=books, progress=quiet, seed=11, workers=workers)
         outputs.append({k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))})

@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import html
 import json
+import math
 import os
 import re
 import shutil
@@ -494,14 +495,33 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
         for n, (notebook, job) in enumerate(zip(plan.notebooks, jobs), start=1):
             finish(n, notebook, _execute_one(**job))
         return runs
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    # the longest notebooks of the previous run first, so that none is left to run alone
+    # at the end (without a previous run: in order); progress is reported in order
+    previous = _previous_seconds(plan)
+    order = sorted(range(total), key=lambda i: -previous.get(plan.notebooks[i].name, math.inf))
     # worker processes (not threads): a Ctrl-C or a kill reaches them and their kernels
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context())
     try:
-        futures = [pool.submit(_execute_one, **job) for job in jobs]
-        for n, (notebook, future) in enumerate(zip(plan.notebooks, futures), start=1):
-            finish(n, notebook, future.result())  # in order: progress reads as before
+        pending = {pool.submit(_execute_one, **jobs[i]): i for i in order}
+        done: dict[int, dict] = {}
+        reported = 0
+        while reported < total:
+            finished, _ = wait([f for f in pending if not f.done()] or list(pending),
+                               return_when=FIRST_COMPLETED)
+            for future in finished:
+                done[pending[future]] = future.result()
+            failed = sorted(i for i, outcome in done.items() if not outcome["ok"])
+            if failed:  # stop at once: nothing more starts, the running ones finish
+                for future in pending:
+                    future.cancel()
+                for i in sorted(i for i in done if i < failed[0] and i >= reported):
+                    finish(i + 1, plan.notebooks[i], done[i])
+                finish(failed[0] + 1, plan.notebooks[failed[0]], done[failed[0]])
+            while reported in done:
+                finish(reported + 1, plan.notebooks[reported], done[reported])
+                reported += 1
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -509,12 +529,25 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
     return runs
 
 
-def _worker_context():
-    """Forked workers where fork is safe (Linux): they start at once with papermill and
-    nbconvert already imported; spawned ones elsewhere."""
-    import multiprocessing
+def _previous_seconds(plan: RunPlan) -> dict[str, float]:
+    """Each notebook's time in the previous run of the same year and province (its
+    manifest), or nothing."""
+    try:
+        manifest = json.loads((plan.reports_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {str(n["name"]): float(n["seconds"]) for n in manifest.get("notebooks", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+
+def _worker_context():
+    """Forked workers where fork is safe (Linux, and this process runs one thread — not
+    inside a Jupyter kernel, say): they start at once with papermill and nbconvert
+    already imported; spawned ones otherwise."""
+    import multiprocessing
+    import threading
+
+    if (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
         import nbconvert  # noqa: F401 - imported once here, inherited by the workers
         import papermill  # noqa: F401
 

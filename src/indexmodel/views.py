@@ -49,6 +49,8 @@ DEFAULT_BUDGET = 2.0
 BACKTEST_SIMS = 300
 #: Monte Carlo draws of the sensitivity sweep at most (each draw redoes the analysis).
 SENSITIVITY_SIMS = 50
+#: Points per setting in the one-at-a-time sweep (its default weight is added).
+SENSITIVITY_STEPS = 3
 
 
 def show(*items) -> None:
@@ -2437,8 +2439,11 @@ def sensitivity_result(setup: NotebookSetup, index: str):
     view = setup.view(index)
     if view.analysis is None:
         return None
-    return sensitivity(index, plan=setup.plan if setup.has_plan else None, sims=sensitivity_sims(setup),
-                       seed=setup.seed, analysis=view.analysis)
+    # three points per setting (its low, middle and high end) and its default: each
+    # composite is monotone in each weight, so the ends give the sweep's extremes
+    return sensitivity(index, plan=setup.plan if setup.has_plan else None,
+                       sims=sensitivity_sims(setup), seed=setup.seed, steps=SENSITIVITY_STEPS,
+                       analysis=view.analysis)
 
 
 def sensitivity_section(setup: NotebookSetup, index: str, result) -> list:
