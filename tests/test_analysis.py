@@ -126,4 +126,4 @@ def test_components_without_a_panel_get_pooled_difficulty():
     assert set(caps) == set(papi.spec.top_components)
     known = [caps[c] for c in papi.improvements.index]
     assert caps["e_governance"] == pytest.approx(float(np.median(known)))
-    assert any("median difficulty" in n.en for n in papi.notes)
+    assert any("median of the others" in n.en for n in papi.notes)

@@ -126,7 +126,7 @@ class IndexAnalysis:
             frontier = lev.frontier_of(self.field.peers, self.spec.top_components)
         table = lev.leverage_table(
             self.spec, self._own_top(), self.field.national, year=self.year,
-            improvements=self.improvements, targets=self._top_targets(), frontier=frontier,
+            improvements=self.pooled_improvements(), targets=self._top_targets(), frontier=frontier,
             regional_field=self.field.regional)
         table.attrs["notes"] = [n.en for n in self.notes]
         return table
@@ -145,6 +145,20 @@ class IndexAnalysis:
             return None
         scored = score(self.spec, self.targets, warn=False)
         return {c: scored[c] for c in self.spec.top_components if math.isfinite(scored[c])}
+
+    def pooled_improvements(self) -> pd.DataFrame | None:
+        """Real one-year gains per component; a component without a real panel (PAPI's
+        environmental and e-governance) takes the median of the others, as the notes say."""
+        table = self.improvements
+        if table is None:
+            return None
+        missing = [c for c in self.spec.top_components if c not in table.index]
+        if not missing:
+            return table
+        fill = pd.DataFrame({col: table[col].median() for col in ("median", "p90")},
+                            index=pd.Index(missing, name=table.index.name))
+        fill["year_pairs"] = "none: median of the other components"
+        return pd.concat([table, fill])
 
     def _pooled(self, values: dict[str, float]) -> dict[str, float]:
         """Components without a real panel take the median of the others (named in notes)."""
@@ -374,9 +388,11 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
     missing = [c for c in spec.top_components if c not in table.index]
     if missing:
         notes.append(Note("Chưa đo được mức cải thiện thực tế của: " + ", ".join(missing)
-                          + "; trình tối ưu dùng trung vị của các thành phần khác cho độ khó và mức trần.",
+                          + "; bảng đòn bẩy và trình tối ưu dùng trung vị của các thành phần khác "
+                          "(mức cải thiện, độ khó, mức trần).",
                           "No real improvement data for: " + ", ".join(missing)
-                          + "; the optimizer gives them the median difficulty and cap of the others."))
+                          + "; the leverage table and the optimizer give them the median of the "
+                          "others (improvement, difficulty, cap)."))
     return (table if len(table) else None), tuple(notes)
 
 
