@@ -1240,9 +1240,10 @@ class IndexView:
         names = [spec.name(c, lang) for c in table["component"]]
         frame = pd.DataFrame({
             _ix("lev.component", lang): names,
-            _ix("real.baseline", lang, y=a.year): table["baseline"].round(2).to_numpy(),
-            _ix("real.target", lang, y=a.target_year): table["target"].round(2).to_numpy(),
-            _ix("real.gain", lang): table["gain"].round(2).to_numpy(),
+            # written like the headline table (70.685 reads 70.69 everywhere)
+            _ix("real.baseline", lang, y=a.year): [_fmt(v) for v in table["baseline"]],
+            _ix("real.target", lang, y=a.target_year): [_fmt(v) for v in table["target"]],
+            _ix("real.gain", lang): [_fmt(v) for v in table["gain"]],
             _ix("real.n", lang): table["n_real"].to_numpy(),
             _ix("real.share", lang): [_pct(v) for v in table["share_reaching"]],
             _ix("real.pct", lang): [_fmt(v, 0) for v in table["percentile"]],
