@@ -780,6 +780,10 @@ _IX = {
                      "Ranks gained by a step of 1% of the range\n{index}"),
     "lev_fig_points": ("Điểm tổng hợp tăng thêm nhờ bước tăng 1% thang điểm\n{index}",
                        "Composite points from a step of 1% of the range\n{index}"),
+    "lev_dagger": ("†: chưa có số liệu thực tế về mức cải thiện: mức điển hình và mức mạnh lấy bằng trung vị của "
+                   "các chỉ số thành phần khác (một giả định).",
+                   "†: no real improvement data: its typical and strong gains are the median of the other "
+                   "components' (an assumption)."),
     "lev_xlabel_points": ("Điểm tổng hợp tăng thêm", "Composite points gained"),
     "missing_head": ("Còn thiếu:", "Missing:"),
     # realism
@@ -1138,8 +1142,11 @@ class IndexView:
         a, lang, y = self.analysis, self.lang, self.analysis.year
         table = self._ordered(self.leverage_table)
         self.setup.write_table(_rounded(table), f"{self.number}_leverage_{self.index}")
+        measured = self._measured()
+        pooled = [c for c in table["component"] if c not in measured and measured]
         base = {
-            _ix("lev.component", lang): [self._name(r) for r in table.to_dict("records")],
+            _ix("lev.component", lang): [self._name(r) + (" †" if r["component"] in pooled else "")
+                                         for r in table.to_dict("records")],
             _ix("lev.value", lang, y=y): table["value"].round(2).to_numpy(),
             _ix("lev.ppu", lang): table["points_per_unit"].round(4).to_numpy(),
         }
@@ -1168,9 +1175,18 @@ class IndexView:
             base[_ix("lev.regional", lang)] = gains("typical", "regional_")
         frame = pd.DataFrame(base).set_index(_ix("lev.component", lang))
         out = [self._h("h_leverage"), _ix("lev_intro", lang, y=y), frame]
+        if pooled and table["typical_move"].notna().any():
+            out.append(_ix("lev_dagger", lang))
         if a.field.missing:
             out += [_ix("missing_head", lang), _bullets(m(lang) for m in a.field.missing)]
         return out
+
+    def _measured(self) -> set[str]:
+        """The components whose typical improvement was measured on a real panel."""
+        imp = self.analysis.improvements if self.analysis is not None else None
+        if imp is None or "median" not in imp.columns:
+            return set()
+        return {str(c) for c, v in imp["median"].items() if pd.notna(v)}
 
     def leverage_figure(self):
         """Figure (b): ranks gained per component with intervals (composite points without a field)."""
@@ -1378,8 +1394,7 @@ class IndexView:
         if budget is not None:
             lines.append(_ix("path_budget", lang, budget=DEFAULT_BUDGET, text=budget.summary(lang)))
         out.append(_bullets(lines))
-        known = set(a.improvements.index) if a.improvements is not None else set()
-        known = {c for c in known if pd.notna(a.improvements.loc[c, "median"])} if known else set()
+        known = self._measured()
         ref = (path or budget).plan
         names = [self._name(r) + ("" if r["component"] in known else " †")
                  for r in ref.to_dict("records")]
