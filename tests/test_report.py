@@ -204,8 +204,8 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
         assert report.sha256(home / path) == digest
     assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
     # the next run of the same year and province starts the longest notebooks first
-    previous = report._previous_seconds(report.prepare(home=home, notebooks_dir=books))
-    assert set(previous) == {"01_writer.ipynb", "02_second.ipynb"}
+    expected = report._expected_seconds(report.prepare(home=home, notebooks_dir=books))
+    assert expected == {n["name"]: n["seconds"] for n in manifest["notebooks"]}
     # nothing left behind
     assert not [p for p in report.staging_root(home).iterdir() if p.is_dir()]
     assert not (home / "reports" / "failed").exists()
@@ -380,6 +380,7 @@ def test_every_real_notebook_declares_the_nine_parameters():
         assert cells[0].source == PARAMETERS, book.name  # the same defaults everywhere
         names = tuple(p.name for p in PythonTranslator.inspect(cells[0]))
         assert names == report.PARAMETER_NAMES, book.name
+        assert nb.metadata["indexmodel"]["seconds"] >= 5  # the run starts the longest first
         setup = [c for c in nb.cells if c.cell_type == "code"][1].source
         assert "views.setup_notebook(province, baseline_year, target_year, lang, peers_file" in setup
 

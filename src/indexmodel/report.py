@@ -497,10 +497,10 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
         return runs
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    # the longest notebooks of the previous run first, so that none is left to run alone
-    # at the end (without a previous run: in order); progress is reported in order
-    previous = _previous_seconds(plan)
-    order = sorted(range(total), key=lambda i: -previous.get(plan.notebooks[i].name, math.inf))
+    # the longest notebooks first, so that none is left to run alone at the end (their
+    # times in the previous run, else as the notebooks declare); progress is in order
+    expected = _expected_seconds(plan)
+    order = sorted(range(total), key=lambda i: -expected.get(plan.notebooks[i].name, math.inf))
     # worker processes (not threads): a Ctrl-C or a kill reaches them and their kernels
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context())
     try:
@@ -529,14 +529,26 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
     return runs
 
 
-def _previous_seconds(plan: RunPlan) -> dict[str, float]:
-    """Each notebook's time in the previous run of the same year and province (its
-    manifest), or nothing."""
+def _expected_seconds(plan: RunPlan) -> dict[str, float]:
+    """How long each notebook should take: its time in the previous run of the same year
+    and province (that run's manifest), else the time it declares in its metadata
+    (``indexmodel.seconds``, written by ``notebooks/build_notebooks.py``); unknown ones
+    are left out."""
+    import nbformat
+
+    out: dict[str, float] = {}
+    for notebook in plan.notebooks:
+        try:
+            meta = nbformat.read(str(notebook), as_version=4).metadata.get("indexmodel", {})
+            out[notebook.name] = float(meta["seconds"])
+        except Exception:  # no such metadata, or the execution will report the notebook
+            continue
     try:
         manifest = json.loads((plan.reports_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {str(n["name"]): float(n["seconds"]) for n in manifest.get("notebooks", [])}
+        out.update({str(n["name"]): float(n["seconds"]) for n in manifest.get("notebooks", [])})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        pass
+    return out
 
 
 def _worker_context():
