@@ -70,7 +70,6 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.interpolate import PchipInterpolator
 
 from .errors import DataUnavailableError, UsageError
@@ -955,6 +954,8 @@ def _test_full_pull(X, D, pair_of, coefficients) -> dict:
     Ed = Dr - Xr * bd
     lr = n * (np.linalg.slogdet(Ed.T @ Ed / n)[1] - np.linalg.slogdet(Ef.T @ Ef / n)[1])
     df = m * (m - 1)
+    from scipy import stats  # imported here: scipy.stats costs a second at start-up
+
     p_value = float(stats.chi2.sf(lr, df))
     err_d = err_f = 0.0       # leave one pair out: squared error of the composite change
     for k in pairs_full:
@@ -1475,7 +1476,7 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
     def p_reach(anchor: float) -> float:
         if scale <= 0:
             return float(own_score >= anchor + mean)
-        return float(stats.norm.cdf((own_score - anchor - mean) / scale))
+        return float(0.5 * math.erfc(-(own_score - anchor - mean) / scale / math.sqrt(2)))
 
     prob = p_reach(central)
     p_low, p_high = p_reach(high), p_reach(low)

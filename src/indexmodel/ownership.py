@@ -75,8 +75,10 @@ def ownership(actions: pd.DataFrame, spec: Spec, leverage_table: pd.DataFrame) -
 def coverage(actions: pd.DataFrame, spec: Spec, leverage_table: pd.DataFrame) -> pd.DataFrame:
     """Per top component: leverage, its rank among components, tasks and owning agencies.
 
-    ``gap`` flags a component in the upper half by leverage with fewer tasks than the
-    median component: where effort would buy rank but the plan assigns little.
+    ``gap`` flags a component whose leverage is above the median component's and whose
+    tasks are fewer than the median component's: where effort would buy rank but the
+    plan assigns little. Components that tie with the median are never flagged (when
+    most components tie, the leverage cannot tell them apart).
     """
     tasks = tasks_by_component(actions, spec).dropna(subset=["top_component"])
     measure = leverage_measure(leverage_table)
@@ -91,7 +93,7 @@ def coverage(actions: pd.DataFrame, spec: Spec, leverage_table: pd.DataFrame) ->
     out["name_en"] = out["component"].map(lambda c: spec.name(c, "en"))
     out["leverage_rank"] = out["leverage"].rank(ascending=False, method="min").astype(int)
     median_tasks = out["tasks"].median()
-    upper = out["leverage_rank"] <= math.ceil(len(out) / 2)
+    upper = out["leverage"] > out["leverage"].median() + 1e-12
     out["gap"] = upper & (out["tasks"] < median_tasks)
     out["no_owner"] = out["tasks"] == 0
     return out.sort_values(["leverage_rank", "component"], kind="mergesort").reset_index(drop=True)
