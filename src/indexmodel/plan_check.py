@@ -258,6 +258,19 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
 
 
+def goal_text(check: IndexCheck, lang: str = "vi") -> str:
+    """The index's rank goals in words: national, regional, PAPI's group."""
+    goal = []
+    if check.goal_national:
+        goal.append(t("plan.top", lang, rank=check.goal_national))
+    if check.goal_regional:
+        goal.append(t("plan.regional_goal", lang, rank=check.goal_regional,
+                      out_of=check.regional_out_of or "?"))
+    if check.group_goal:
+        goal.append(t("plan.group_goal", lang, group=i18n.group_label(check.group_goal, lang)))
+    return "; ".join(goal) or "—"
+
+
 def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> str:
     """A plain-text plan check an analyst can read."""
     i18n.check_lang(lang)
@@ -282,18 +295,10 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
             lines.append(text)
         lines.append(f"{t('plan.gain', lang)}: {_fmt(check.gain)}")
         lines.append(t("plan.composite_not_stated", lang))
-        goal = []
-        if check.goal_national:
-            goal.append(t("plan.top", lang, rank=check.goal_national))
-        if check.goal_regional:
-            goal.append(t("plan.regional_goal", lang, rank=check.goal_regional,
-                          out_of=check.regional_out_of or "?"))
-        if check.group_goal:
-            goal.append(t("plan.group_goal", lang, group=i18n.group_label(check.group_goal, lang)))
         rank = (f"{check.baseline_rank}/{check.baseline_out_of}" if check.baseline_rank else
                 t("unknown", lang))
         lines.append(t("plan.ranks", lang, year=check.baseline_year, rank=rank,
-                       target_year=check.target_year, goal="; ".join(goal) or "—"))
+                       target_year=check.target_year, goal=goal_text(check, lang)))
         if "implied_rank_text" in check.extra:
             lines.append(check.extra["implied_rank_text"][lang])
             for note in check.extra["field_notes"][lang]:

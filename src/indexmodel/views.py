@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import IndexModelError, UsageError
-from .i18n import check_lang, group_label, index_label, t
+from .i18n import check_lang, index_label, t
 from .provinces import REGIONS, Province, resolve
 
 DEFAULT_SIMS = 2000
@@ -253,15 +253,9 @@ def _r(value, digits: int = 2):
 
 
 def _goal_text(check, lang: str) -> str:
-    goal = []
-    if check.goal_national:
-        goal.append(t("plan.top", lang, rank=check.goal_national))
-    if check.goal_regional:
-        goal.append(t("plan.regional_goal", lang, rank=check.goal_regional,
-                      out_of=check.regional_out_of or "?"))
-    if check.group_goal:
-        goal.append(t("plan.group_goal", lang, group=group_label(check.group_goal, lang)))
-    return "; ".join(goal) or "—"
+    from .plan_check import goal_text
+
+    return goal_text(check, lang)
 
 
 def overview_summary(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
