@@ -283,13 +283,14 @@ class IndexAnalysis:
                 Note(f"Không đủ mốc để ước lượng điểm cần cho hạng {goal} ({e})", e) for e in errors]
                 + list(self.field.missing))
         probs = [o.probability for o in outlooks]
-        assumptions = []
+        assumptions, vi = [], [n.vi for n in self.field.assumptions]
         for o in outlooks:
             assumptions += [a for a in o.assumptions if a not in assumptions]
+            vi += [a for a in o.assumptions_vi if a not in vi]
         return Odds("threshold", composite, goal, float(sorted(probs)[len(probs) // 2]),
                     p_goal_low=min(o.probability_low for o in outlooks),
                     p_goal_high=max(o.probability_high for o in outlooks),
-                    assumptions=assumptions)
+                    assumptions=assumptions, assumptions_vi=vi)
 
     def _threshold_curves(self) -> list:
         """Anchor curves for threshold odds: each borrowed spread, else the anchors alone
@@ -339,6 +340,13 @@ class Odds:
     rank_p95: int | None = None
     assumptions: list[str] = field(default_factory=list)
     missing: list[Note] = field(default_factory=list)
+    assumptions_vi: list[str] | None = None  # None: the English texts are all there is
+
+    def assumption_texts(self, lang: str = "vi") -> list[str]:
+        """The assumptions in ``lang`` where a translation exists (else in English)."""
+        if lang == "vi" and self.assumptions_vi is not None:
+            return self.assumptions_vi
+        return self.assumptions
 
     def text(self, lang: str = "vi") -> str:
         if self.p_goal is None:

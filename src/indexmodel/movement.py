@@ -1408,6 +1408,7 @@ class ThresholdOutlook:
     probability_high: float
     empirical_share: float
     assumptions: tuple[str, ...]
+    assumptions_vi: tuple[str, ...] = ()  # the outlook's own statements, in Vietnamese
 
     def describe(self) -> str:
         lines = [f"P({self.index} score {self.own_score:g} ≥ the score at rank {self.rank} in "
@@ -1437,12 +1438,15 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
     if not math.isfinite(float(own_score)):
         raise UsageError("the province's own score is not a number")
     assumptions: list[str] = []
+    vi: list[str] = []
     if isinstance(anchors, RankCurve):
         low, high = anchors.score_for_rank(rank)
         if low == high:
             central = low
             assumptions.append(f"the score at rank {rank} in {anchor_year} is {central:.2f}, a point "
                                "of the anchor curve (published, or borrowed as named below)")
+            vi.append(f"điểm của hạng {rank} năm {anchor_year} là {central:.2f}, một điểm của "
+                      "đường mốc (công bố, hoặc mượn như nêu trong giả định)")
         else:
             if not (math.isfinite(low) and math.isfinite(high)):
                 raise DataUnavailableError(
@@ -1456,10 +1460,13 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
                 f"the score at rank {rank} in {anchor_year} lies between the anchors "
                 f"({low:g}..{high:g}); central value {central:.2f} by monotone interpolation "
                 f"of the anchor curve")
+            vi.append(f"điểm của hạng {rank} năm {anchor_year} nằm giữa các mốc ({low:g}..{high:g}); "
+                      f"giá trị trung tâm {central:.2f} nội suy đơn điệu trên đường mốc")
         assumptions += list(anchors.assumptions)
     else:
         central = low = high = float(anchors)
         assumptions.append(f"the score at rank {rank} in {anchor_year} is {central:g} (given)")
+        vi.append(f"điểm của hạng {rank} năm {anchor_year} là {central:g} (cho trước)")
     real = rank_score_changes(panel, index, rank, horizon, same_era=same_era)
     k = len(real)
     if k < min_pairs:
@@ -1485,12 +1492,20 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
         f"change like the real changes of the rank-{rank} score in {index.upper()} "
         f"{pairs} (mean {mean:+.2f}, sd {sd:.2f}, {k} pairs), normal with its sd inflated by "
         f"sqrt(1+1/{k})")
+    vi.append(
+        f"điểm của hạng {rank} năm {target_year} = giá trị năm {anchor_year} + mức thay đổi "
+        f"{horizon} năm giống các thay đổi thực tế của điểm hạng {rank} trong {index.upper()} "
+        f"{pairs} (trung bình {mean:+.2f}, độ lệch chuẩn {sd:.2f}, {k} cặp năm), phân phối chuẩn "
+        f"với độ lệch chuẩn nhân sqrt(1+1/{k})")
     if same_era:
         assumptions.append("only pairs within one methodology era; no methodology change "
                            f"between {anchor_year} and {target_year}")
+        vi.append("chỉ dùng các cặp năm cùng một phương pháp; giả định không đổi phương pháp "
+                  f"giữa năm {anchor_year} và {target_year}")
     assumptions.append("a tie with the rank's score counts as reaching it (competition ranking)")
+    vi.append("bằng điểm với hạng mục tiêu được tính là đạt hạng (xếp hạng đồng hạng)")
     empirical = float(np.mean(own_score >= central + ch))
     return ThresholdOutlook(index, int(rank), int(anchor_year), int(target_year), float(own_score),
                             float(central), float(low), float(high), real, mean, sd,
                             float(central + mean), prob, p_low, p_high, empirical,
-                            tuple(assumptions))
+                            tuple(assumptions), tuple(vi))

@@ -824,7 +824,8 @@ _IX = {
     "odds.no_goal": ("Không tính được xác suất: chưa có mục tiêu thứ hạng hoặc thứ hạng hiện tại.",
                      "No odds: there is neither a rank goal nor a current rank."),
     "odds_none": ("Không tính được xác suất:", "No odds can be computed:"),
-    "assumptions_head": ("Giả định của mô hình (nguyên văn tiếng Anh):", "Assumptions:"),
+    "assumptions_head": ("Giả định của mô hình:", "Assumptions:"),
+    "assumptions_head_en": ("Giả định của mô hình (nguyên văn tiếng Anh):", "Assumptions:"),
     "odds.median": ("Thứ hạng trung vị", "Median rank"),
     "odds.band": ("Khoảng 5–95%", "5–95% range"),
     "odds.p": ("P(đạt hạng {goal} trở lên)", "P(rank {goal} or better)"),
@@ -1328,9 +1329,11 @@ class IndexView:
                                  columns=[_ix("col.measure", lang), _ix("col.value", lang)])
             out.append(table.set_index(_ix("col.measure", lang)))
             self.setup.write_table(dist.table(), f"{self.number}_odds_{self.index}")
-        lines = assumption_lines(o.assumptions)
+        lines = assumption_lines(o.assumption_texts(lang))
         if lines:
-            out += [_ix("assumptions_head", lang), _bullets(lines)]
+            translated = lang != "vi" or o.assumptions_vi is not None
+            out += [_ix("assumptions_head" if translated else "assumptions_head_en", lang),
+                    _bullets(lines)]
         return out
 
     def odds_figure(self):
