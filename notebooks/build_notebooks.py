@@ -19,18 +19,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from indexmodel.report import PARAMETERS_CELL
+
 HERE = Path(__file__).resolve().parent
 
-PARAMETERS = '''\
-province = "Bình Định"
-baseline_year = 2023
-target_year = 2025
-lang = "vi"
-peers_file = None
-sims = 2000
-seed = 20240701
-figures_dir = None
-tables_dir = None'''
+PARAMETERS = PARAMETERS_CELL
 
 SETUP = '''\
 from IPython.display import Markdown, display

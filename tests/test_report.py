@@ -24,16 +24,7 @@ from indexmodel import report
 from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
                                UnknownProvinceError, UsageError)
 
-PARAMETERS = textwrap.dedent('''\
-    province = "Bình Định"
-    baseline_year = 2023
-    target_year = 2025
-    lang = "vi"
-    peers_file = None
-    sims = 2000
-    seed = 20240701
-    figures_dir = None
-    tables_dir = None''')
+PARAMETERS = report.PARAMETERS_CELL
 
 WRITER = textwrap.dedent('''\
     import json

@@ -70,6 +70,19 @@ DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
+# The ``parameters`` cell every notebook starts with (papermill replaces its values).
+PARAMETERS_CELL = "\n".join((
+    f'province = "{DEFAULT_PROVINCE}"',
+    "baseline_year = 2023",
+    "target_year = 2025",
+    'lang = "vi"',
+    "peers_file = None",
+    f"sims = {DEFAULT_SIMS}",
+    f"seed = {DEFAULT_SEED}",
+    "figures_dir = None",
+    "tables_dir = None",
+))
+
 Progress = Callable[[str], None]
 
 
