@@ -42,9 +42,7 @@ from __future__ import annotations
 import calendar
 import csv
 import html
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +50,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .output import write_text_atomic
 from .errors import InputFileError
 from .paths import data_dir, specs_dir
 
@@ -727,20 +726,10 @@ def _appendix_records(app: _Appendix, seed: Path, cmap: ComponentMap, title_indi
 def write_action_table(seed_path: str | Path | None = None, out_dir: str | Path | None = None, *,
                        component_map: ComponentMap | str | Path | None = None,
                        agencies: pd.DataFrame | str | Path | None = None) -> Path:
-    """Build the table and write ``actions.csv`` into ``out_dir`` (temp file, then ``os.replace``)."""
+    """Build the table and write ``actions.csv`` into ``out_dir`` (atomically)."""
     table = build_action_table(seed_path, component_map=component_map, agencies=agencies)
     out = Path(out_dir) if out_dir is not None else actions_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "actions.csv"
-    fd, tmp = tempfile.mkstemp(prefix=".actions.", suffix=".csv.tmp", dir=out)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            table.to_csv(handle, index=False, lineterminator="\n")
-        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = write_text_atomic(table.to_csv(index=False, lineterminator="\n"), out / "actions.csv")
     return target
 
 

@@ -16,9 +16,8 @@ provinces whose actual rank lies in the predicted 5–95% rank interval (the aim
 from __future__ import annotations
 
 import csv
+import io
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import movement as mv
+from .output import write_text_atomic
 from .errors import DataUnavailableError, InputFileError, UsageError
 from .ranking import competition_rank
 from .spec import load_specs
@@ -277,7 +277,7 @@ def _cell(value: object) -> str:
 
 
 def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
-    """Write the per-province table; atomic (a temporary file, then ``os.replace``).
+    """Write the per-province table, atomically.
 
     Deterministic: fixed column order, provinces in the table's order (by actual rank,
     then name), scores with 4 decimals, ``true``/``false``, UTF-8, ``\\n`` line ends.
@@ -289,20 +289,12 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
     if not folder.is_dir():
         raise InputFileError("the output folder does not exist", file=folder)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(TABLE_COLUMNS)
-            for rec in table.loc[:, list(TABLE_COLUMNS)].itertuples(index=False, name=None):
-                writer.writerow([_cell(v) for v in rec])
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TABLE_COLUMNS)
+    for rec in table.loc[:, list(TABLE_COLUMNS)].itertuples(index=False, name=None):
+        writer.writerow([_cell(v) for v in rec])
+    write_text_atomic(buffer.getvalue(), out)
     return out
 
 

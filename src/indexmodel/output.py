@@ -13,8 +13,9 @@ from .errors import IndexModelError
 FLOAT_FORMAT = "%.10g"
 
 
-def write_text_atomic(text: str, path: str | Path) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder."""
+def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then a rename:
+    a reader sees the old file or the new one, never half of one."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -22,8 +23,9 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
     except OSError as exc:
         raise IndexModelError(f"cannot write here: {exc.strerror or exc}", file=path) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes files only their owner can read
         os.replace(tmp, path)
     except OSError as exc:
         if os.path.exists(tmp):
@@ -34,6 +36,11 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    """Write ``text`` (UTF-8, line ends as given) to ``path`` atomically."""
+    return write_bytes_atomic(text.encode("utf-8"), path)
 
 
 def csv_text(frame: pd.DataFrame, float_format: str = FLOAT_FORMAT) -> str:

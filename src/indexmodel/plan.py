@@ -20,9 +20,7 @@ province writes its own two tables by hand in the same format, and
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputFileError
+from .output import write_csv_atomic
 from .spec import INDICES, SpecBook, load_specs
 from .paths import data_dir, plan_dir
 
@@ -295,15 +294,9 @@ def write_plan_tables(out_dir: str | Path | None = None, seed_path: str | Path |
     """Regenerate ``plan_values.csv`` and ``plan_ranks.csv`` (written atomically)."""
     out = Path(out_dir) if out_dir else plan_dir()
     values, ranks = build_plan_tables(seed_path)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in (("plan_values.csv", values), ("plan_ranks.csv", ranks)):
-        target = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False, lineterminator="\n", float_format="%.10g")
-        os.replace(tmp, target)
-        written.append(target)
+        written.append(write_csv_atomic(frame, out / name))
     return written
 
 
