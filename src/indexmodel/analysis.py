@@ -265,9 +265,17 @@ class IndexAnalysis:
             simulated = movement.simulate(model, peers_now, horizon, sims=sims, seed=seed)
             dist = movement.rank_distribution(composite, simulated, goal)
             assumptions = [model.describe()] + list(getattr(model, "notes", []))
+            vi = [f"Các tỉnh khác thay đổi điểm theo mô hình hiệu chỉnh trên số liệu thực "
+                  f"{self.index.upper()} (các cặp năm {model.years}): một mức dịch chuyển chung "
+                  "của cả nước, lực kéo về mức trung bình của từng chỉ số thành phần và sai số "
+                  f"tương quan giữa các chỉ số thành phần; {sims} lần mô phỏng Monte Carlo, "
+                  f"hạt giống {seed}, {horizon} năm.",
+                  f"Điểm {composite:.2f} của tỉnh theo kịch bản được giữ cố định (giả định đạt được)."]
+            vi += [f"Ghi chú của mô hình (tiếng Anh): {n}" for n in getattr(model, "notes", [])]
             return Odds("simulation", composite, goal, dist.p_goal, distribution=dist,
                         rank_p05=dist.quantile(0.05), rank_p50=dist.median,
-                        rank_p95=dist.quantile(0.95), assumptions=assumptions)
+                        rank_p95=dist.quantile(0.95), assumptions=assumptions,
+                        assumptions_vi=vi)
         if goal is None:
             raise UsageError("a rank goal is needed for odds from anchors")
         outlooks = []
