@@ -6,6 +6,7 @@ home, so they take seconds; one test runs the real notebooks end to end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -300,16 +301,182 @@ def test_a_move_interrupted_after_the_commit_is_completed_by_the_next_run(tmp_pa
     assert [p.name for p in plan.figures_dir.parent.iterdir()] == ["binh_dinh"]
 
 
-def test_one_run_at_a_time_per_year_and_province(tmp_path, books):
-    import fcntl
+def _hold_lock(path: Path) -> subprocess.Popen:
+    """Another process holding the run's lock (as a live run would)."""
+    code = ("import fcntl, sys, time\n"
+            f"fh = open({str(path)!r}, 'a+')\n"
+            "fcntl.lockf(fh, fcntl.LOCK_EX)\n"
+            "fh.write('pid 1234, started now'); fh.flush()\n"
+            "print('locked', flush=True)\n"
+            "time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
 
+
+def test_one_run_at_a_time_per_year_and_province(tmp_path, books):
     home = tmp_path / "home"
     root = report.staging_root(home)
     root.mkdir(parents=True)
-    with open(root / "2025-binh_dinh.lock", "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        with pytest.raises(UsageError, match="in progress"):
+    holder = _hold_lock(root / "2025-binh_dinh.lock")
+    try:
+        with pytest.raises(UsageError, match=r"in progress \(pid 1234"):
             report.run(home=home, notebooks_dir=books, progress=quiet)
+        # another year or province is not held back
+        report.run(home=home, year=2014, notebooks_dir=books, progress=quiet)
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder is gone: its lock went with it
+    report.run(home=home, notebooks_dir=books, progress=quiet)
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every live process (zombies left out): pid → (parent pid, state)."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            table[int(stat.parent.name)] = (int(fields[1]), fields[0])
+    return table
+
+
+def _descendants(pid: int) -> set[int]:
+    """A process's live descendants: a run's workers and their kernels."""
+    table, found, todo = _processes(), set(), [pid]
+    while todo:
+        parent = todo.pop()
+        children = {p for p, (pp, _) in table.items() if pp == parent}
+        todo += list(children - found)
+        found |= children
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return pids & set(_processes())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process model")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig):
+    """Only the main process is signalled (as `kill PID` does): its workers and kernels must
+    die with it, the lock must go with it, and the next run starts at once and succeeds."""
+    notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
+    notebook(books / "04_slow.ipynb", "import time\ntime.sleep(120)")
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    env = dict(os.environ, INDEXMODEL_HOME=str(home))
+    runner = textwrap.dedent(f"""\
+        import sys
+        from pathlib import Path
+        from indexmodel import cli, report
+        report.NOTEBOOKS_DIR = Path({str(books)!r})
+        sys.exit(cli.main(['run']))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", runner], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True, env=env)
+    staging = report.staging_root(home)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:  # both slow notebooks are running
+            family = _descendants(proc.pid)
+            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")) and len(
+                    [p for p in family if _is_kernel(p)]) >= 2:
+                break
+            assert proc.poll() is None, proc.stdout.read().decode()
+            time.sleep(0.1)
+        else:  # pragma: no cover
+            pytest.fail("the run never reached its slow notebooks")
+        os.kill(proc.pid, sig)  # the main process only
+        out = proc.communicate(timeout=60)[0].decode()
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 128 + signal.SIGTERM
+            lines = [ln for ln in out.splitlines() if ln.startswith("indexmodel:")]
+            assert lines == ["indexmodel: interrupted (SIGTERM): nothing was half-written; "
+                             "previous outputs are untouched"], out
+            assert "Traceback" not in out
+        assert {k: v for k, v in snapshot(home).items()
+                if not k.startswith("reports/.staging")} == before
+        # the next run, at once: no lock held, no worker or kernel of the killed run left
+        result = report.run(home=home, notebooks_dir=_without_slow(books, tmp_path),
+                            progress=quiet)
+        assert result.index_html.is_file()
+        deadline = time.monotonic() + 10
+        while _alive(family) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive(family) == set()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert not [p for p in staging.iterdir() if p.is_dir()]
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"launch_new_instance" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _without_slow(books: Path, tmp_path: Path) -> Path:
+    fast = tmp_path / "fast"
+    fast.mkdir(exist_ok=True)
+    for nb in books.glob("0[12]_*.ipynb"):
+        (fast / nb.name).write_bytes(nb.read_bytes())
+    return fast
+
+
+def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books):
+    """One notebook at a time, in the run's own process: a SIGTERM stops its kernel and
+    leaves no staging folder and the previous outputs as they were."""
+    notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
+    home = tmp_path / "home"
+    before = previous_outputs(home)
+    runner = (f"import sys\nfrom indexmodel import report\n"
+              f"try:\n    report.run(home={str(home)!r}, notebooks_dir={str(books)!r}, "
+              f"workers=1)\n"
+              f"except BaseException as exc:\n    print(type(exc).__name__, exc.exit_code)\n")
+    proc = subprocess.Popen([sys.executable, "-c", runner], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    staging = report.staging_root(home)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            family = _descendants(proc.pid)
+            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")) and any(
+                    _is_kernel(p) for p in family):
+                break
+            assert proc.poll() is None, proc.stdout.read().decode()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out = proc.communicate(timeout=60)[0].decode()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Interrupted 143" in out, out
+    assert _alive(family) == set()
+    assert not [p for p in staging.iterdir() if p.is_dir()]
+    assert {k: v for k, v in snapshot(home).items()
+            if not k.startswith("reports/.staging")} == before
+
+
+def test_leftovers_of_other_killed_runs_are_cleaned(tmp_path, books):
+    """A killed run of another year leaves a staging folder, and a failed run's half-kept
+    notebook folder of a process that is gone: the next run of any year removes both."""
+    home = tmp_path / "home"
+    root = report.staging_root(home)
+    stale = root / "2014-da_nang-999999-deadbeef" / "reports"
+    stale.mkdir(parents=True)
+    (stale / "x.html").write_text("x")
+    fresh = home / "reports" / "failed" / "2014" / ".da_nang.new-999999"
+    fresh.mkdir(parents=True)
+    report.run(home=home, notebooks_dir=books, progress=quiet)
+    assert not (root / "2014-da_nang-999999-deadbeef").exists()
+    assert not (home / "reports" / "failed").exists()
 
 
 # -- the real notebooks, end to end -------------------------------------------------------------

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Callable, Sequence
 
-from .errors import IndexModelError
+from .errors import IndexModelError, Interrupted, interruptible
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -172,10 +172,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with interruptible():
+            return COMMANDS[args.command](args)
     except IndexModelError as exc:
         print(f"indexmodel: error: {exc.message}", file=sys.stderr)
         return 2
+    except Interrupted as exc:
+        print(f"indexmodel: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:  # pragma: no cover - Ctrl-C before the handlers were set
+        print("indexmodel: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # pragma: no cover - `indexmodel plan | head`
         return 0
 

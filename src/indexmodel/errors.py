@@ -69,3 +69,76 @@ class DataUnavailableError(IndexModelError):
 
 class UsageError(IndexModelError):
     """An option or argument that makes no sense (unknown language, rank goal outside 1..N)."""
+
+
+# -- interruptions -------------------------------------------------------------------------
+class Interrupted(BaseException):
+    """The run was stopped by a signal (Ctrl-C, SIGTERM): not a mistake in the input.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no ``except
+    Exception`` swallows it on its way out; cleanup code (``finally``) runs. The command
+    line prints :attr:`message` on one line and exits with ``128 + signum``.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = int(signum)
+        try:
+            name = signal.Signals(self.signum).name
+        except ValueError:  # pragma: no cover - an unnamed signal
+            name = f"signal {self.signum}"
+        self.message = (f"interrupted ({name}): nothing was half-written; previous outputs "
+                        "are untouched")
+        self.exit_code = 128 + self.signum
+        super().__init__(self.message)
+
+
+_deferred = {"depth": 0, "pending": None}
+
+
+def _raise_interrupted(signum, _frame):
+    if _deferred["depth"]:
+        _deferred["pending"] = signum  # raised when the critical section ends
+        return
+    raise Interrupted(signum)
+
+
+class interruptible:
+    """Within this context SIGINT and SIGTERM raise :class:`Interrupted` in the main
+    thread (elsewhere, and outside it, nothing changes), so that ``finally`` blocks and
+    ``except BaseException`` cleanups run. :meth:`critical` defers them until a section
+    that must not stop half-way (moving outputs into place) has finished."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self._old = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, _raise_interrupted)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        return False
+
+    @staticmethod
+    def critical():
+        import contextlib
+
+        @contextlib.contextmanager
+        def section():
+            _deferred["depth"] += 1
+            try:
+                yield
+            finally:
+                _deferred["depth"] -= 1
+                if not _deferred["depth"] and _deferred["pending"] is not None:
+                    pending, _deferred["pending"] = _deferred["pending"], None
+                    raise Interrupted(pending)
+        return section()

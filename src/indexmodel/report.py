@@ -51,7 +51,8 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from . import __version__
-from .errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
+from .errors import (DataUnavailableError, IndexModelError, InputFileError, Interrupted,
+                     UsageError, interruptible)
 from .i18n import check_lang, index_label
 from .paths import REPO_ROOT, data_dir, home_dir
 from .provinces import Province, fold, resolve
@@ -282,6 +283,24 @@ def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str
 
 
 # -- the kernel: the interpreter running this code ----------------------------------------
+# ipykernel_launcher, but the kernel asks Linux to kill it when the process that started it
+# dies (a killed run leaves no kernel computing), and checks that this has not happened yet.
+_KERNEL_LAUNCHER = """\
+import os, sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+try:
+    import ctypes, signal
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != int(os.environ.get("JPY_PARENT_PID") or os.getppid()):
+        os._exit(1)
+except (OSError, AttributeError):
+    pass
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
 def kernel_manager_class():
     """A jupyter kernel manager whose ``python3`` kernel is this interpreter (``sys.executable``).
 
@@ -303,6 +322,9 @@ def kernel_manager_class():
                 # the kernel's own log (a warning about TCP on every start) is not the
                 # analyst's business; errors in cells still reach the notebook
                 spec["argv"].insert(-2, "--IPKernelApp.log_level=CRITICAL")
+                if sys.platform.startswith("linux"):  # dies with the process that started it
+                    at = spec["argv"].index("-m")
+                    spec["argv"][at:at + 2] = ["-c", _KERNEL_LAUNCHER]
                 return KernelSpec(resource_dir=RESOURCES, **spec)
             return super().get_kernel_spec(kernel_name)
 
@@ -335,20 +357,24 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
     root = staging_root(plan.home)
     root.mkdir(parents=True, exist_ok=True)
     key = f"{plan.year}-{plan.slug}"
-    with _locked(root / f"{key}.lock", plan):
+    with interruptible() as signals, _locked(root / f"{key}.lock", plan, say):
         _recover(root, key, plan, say)
+        _clean_leftovers(plan.home, key, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             runs = _execute_all(plan, stage, say, cell_timeout, workers)
             _write_index(plan, stage, runs)
             _write_manifest(plan, stage, runs, time.perf_counter() - started)
-            _commit(plan, stage)
+            with signals.critical():  # a signal here waits until the outputs are in place
+                _commit(plan, stage)
         except BaseException:
+            _stop_own_kernels()  # a kernel this process started, if one is still running
             if stage.exists() and not (stage / COMMIT_MARKER).exists():
                 shutil.rmtree(stage, ignore_errors=True)
             raise
-    shutil.rmtree(plan.failed_dir, ignore_errors=True)  # an earlier failure is now obsolete
-    _prune_empty(plan.home / "reports" / FAILED)
+        with signals.critical():
+            shutil.rmtree(plan.failed_dir, ignore_errors=True)  # an earlier failure is obsolete
+            _prune_empty(plan.home / "reports" / FAILED)
     seconds = time.perf_counter() - started
     result = RunResult(
         province=plan.province.name_en, slug=plan.slug, year=plan.year,
@@ -377,23 +403,64 @@ def main_run(province: str | None = None, year: int | None = None, lang: str = "
 
 
 @contextlib.contextmanager
-def _locked(path: Path, plan: RunPlan) -> Iterator[None]:
-    """One run at a time per year and province (an advisory lock on a file)."""
+def _locked(path: Path, plan: RunPlan, say: Progress = lambda _t: None) -> Iterator[None]:
+    """One run at a time per year and province: a POSIX record lock (``lockf``) on a file.
+
+    Such a lock belongs to this process alone: the workers it forks do not inherit it,
+    and it goes with the process however it ends (``kill -9`` included), so a killed run
+    never locks out the next. The file records the holder's pid and start; a run that
+    finds the pid of a run that is gone says so before it cleans up after it.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: no lock
         yield
         return
-    with open(path, "a+") as fh:
+    fh = open(path, "a+", encoding="utf-8")
+    try:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip()
             raise UsageError(f"another run for {plan.province.name_en} {plan.year} is in "
-                             "progress", hint=f"lock {path}") from None
+                             "progress" + (f" ({holder})" if holder else ""),
+                             hint=f"lock {path}") from None
+        fh.seek(0)
+        previous = fh.read().strip()
+        if previous:
+            say(f"An earlier run ({previous}) stopped before it finished; "
+                "cleaning up after it.")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def _lock_is_free(path: Path) -> bool:
+    """Whether no live run holds the lock at ``path`` (tried and released at once)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return False
+    if not path.exists():
+        return True
+    with open(path, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.lockf(fh, fcntl.LOCK_UN)
+        return True
 
 
 def _targets(plan: RunPlan) -> list[tuple[str, Path]]:
@@ -416,18 +483,79 @@ def _recover(root: Path, key: str, plan: RunPlan, say: Progress) -> None:
             shutil.rmtree(stage, ignore_errors=True)
 
 
+_STAGE_NAME = re.compile(r"^(\d+-[a-z0-9_]+)-(\d+)-[0-9a-f]+$")
+_FRESH_FAILED = re.compile(r"^\..+\.new-(\d+)$")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    try:  # a zombie is gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
+    """Remove what runs of other years or provinces left when they were killed: staging
+    folders whose lock no live run holds (a committed one is completed from the targets
+    its marker records), and half-kept failed notebooks of processes that are gone."""
+    root = staging_root(home)
+    for stage in sorted(root.iterdir()) if root.is_dir() else ():
+        match = _STAGE_NAME.match(stage.name)
+        if not stage.is_dir() or not match or match.group(1) == key:
+            continue  # our own key was handled under our lock (never reopen our lock file)
+        if not _lock_is_free(root / f"{match.group(1)}.lock"):
+            continue
+        targets = _marker_targets(stage)
+        if targets:
+            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
+            _move_targets(targets, stage)
+        else:
+            shutil.rmtree(stage, ignore_errors=True)
+    failed = home / "reports" / FAILED
+    if failed.is_dir():
+        for fresh in sorted(failed.glob("*/.*.new-*")):
+            match = _FRESH_FAILED.match(fresh.name)
+            if match and fresh.is_dir() and not _pid_alive(int(match.group(1))):
+                shutil.rmtree(fresh, ignore_errors=True)
+        _prune_empty(failed)
+
+
+def _marker_targets(stage: Path) -> list[tuple[str, Path]]:
+    """The (kind, target folder) pairs a committed stage records in its marker."""
+    try:
+        recorded = json.loads((stage / COMMIT_MARKER).read_text(encoding="utf-8"))
+        return [(str(kind), Path(target)) for kind, target in recorded["targets"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def _commit(plan: RunPlan, stage: Path) -> None:
     marker = stage / COMMIT_MARKER
+    record = {"note": "all notebooks succeeded; moving into place",
+              "targets": [[kind, str(target)] for kind, target in _targets(plan)]}
     with open(marker, "w", encoding="utf-8") as fh:
-        fh.write("all notebooks succeeded; moving into place\n")
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
     _move_into_place(plan, stage)
 
 
 def _move_into_place(plan: RunPlan, stage: Path) -> None:
+    _move_targets(_targets(plan), stage)
+
+
+def _move_targets(targets: list[tuple[str, Path]], stage: Path) -> None:
     """Rename the previous folders aside, the staged ones in, then delete the previous."""
-    for kind, target in _targets(plan):
+    for kind, target in targets:
         new = stage / kind
         target.parent.mkdir(parents=True, exist_ok=True)
         aside = _aside(target, stage)
@@ -439,7 +567,7 @@ def _move_into_place(plan: RunPlan, stage: Path) -> None:
             os.rename(new, target)
         elif not target.exists() and aside.exists():  # pragma: no cover - defensive
             os.rename(aside, target)
-    for _kind, target in _targets(plan):
+    for _kind, target in targets:
         aside = _aside(target, stage)
         if aside.exists():
             shutil.rmtree(aside)
@@ -514,8 +642,9 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
     # times in the previous run, else as the notebooks declare); progress is in order
     expected = _expected_seconds(plan)
     order = sorted(range(total), key=lambda i: -expected.get(plan.notebooks[i].name, math.inf))
-    # worker processes (not threads): a Ctrl-C or a kill reaches them and their kernels
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context())
+    # worker processes (not threads), which die with this process (see _worker_start)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
+                               initializer=_worker_start, initargs=(os.getpid(),))
     try:
         pending = {pool.submit(_execute_one, **jobs[i]): i for i in order}
         done: dict[int, dict] = {}
@@ -536,10 +665,96 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
                 finish(reported + 1, plan.notebooks[reported], done[reported])
                 reported += 1
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
     return runs
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker process: leave Ctrl-C and SIGTERM to the run (which stops the
+    workers itself), and die with the run however it ends — Linux's parent-death signal,
+    and a thread watching the parent wherever that is not available."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the run died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="indexmodel-parent-watch", daemon=True).start()
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux; an empty list elsewhere)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"launch_new_instance" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _stop_own_kernels() -> None:
+    """Kill the kernels this process started itself (notebooks run one at a time here)
+    and wait until they are gone, so that none writes into a staging folder being
+    removed."""
+    import signal
+
+    kernels = [pid for pid in _children(os.getpid()) if _is_kernel(pid)]
+    for pid in kernels:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    for pid in kernels:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError, OSError):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    break
+            if not _pid_alive(pid):
+                break
+            time.sleep(0.05)
+
+
+def _stop_workers(pool) -> None:
+    """Stop the workers and their kernels at once (an interrupt or a failure elsewhere):
+    kill them, wait until they are gone, then let the pool go."""
+    import signal
+
+    workers = list(getattr(pool, "_processes", {}).values())
+    kernels = [k for w in workers if w.pid for k in _children(w.pid)]
+    for process in workers:
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+    for pid in kernels:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_pid_alive(k) for k in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _expected_seconds(plan: RunPlan) -> dict[str, float]:
