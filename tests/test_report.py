@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from indexmodel import report
+from indexmodel.report import runner as report
 from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
                                UnknownProvinceError, UsageError)
 
