@@ -59,7 +59,7 @@ MOVED = {
 
 #: Old top-level module split in several → the modules holding its names now.
 SPLIT = {
-    "movement": ("model.calibration",),
+    "movement": ("model.panel", "model.calibration", "model.simulation", "model.thresholds"),
 }
 
 

@@ -5,7 +5,7 @@ gets a predicted rank distribution built only from data up to ``t`` plus its own
 ``T`` score (the scenario question the package answers: "if we reach this score, where
 do we land?"): the peers start from their ``t`` values and move ``T − t`` years under
 the movement model calibrated on the year pairs up to ``t``
-(:mod:`indexmodel.movement`). Within one methodology era the peers move component by
+(:mod:`indexmodel.model.calibration`). Within one methodology era the peers move component by
 component; across a methodology change (PCI 2008→2009, 2012→2013) only composites are
 modelled, by the composite-level model.
 
@@ -28,7 +28,9 @@ import pandas as pd
 from ..core.errors import DataUnavailableError, InputFileError, UsageError
 from ..core.output import write_text_atomic
 from ..data.spec import load_specs
-from ..model import calibration as mv
+from ..model.calibration import MovementModel, calibrate
+from ..model.panel import Panel, _check_level, _span, build_panel
+from ..model.simulation import leave_one_out_ranks, simulate
 from ..model.ranking import competition_rank
 
 BACKTEST_INDICES = ("pci", "papi")
@@ -50,7 +52,7 @@ class BacktestResult:
     test_year: int
     table: pd.DataFrame
     summary: Mapping[str, object]
-    model: mv.MovementModel = field(repr=False)
+    model: MovementModel = field(repr=False)
 
     def describe(self) -> str:
         s = self.summary
@@ -73,22 +75,22 @@ def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None
         raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
 
 
-def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int, test_year: int,
+def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, test_year: int,
              sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
              results: pd.DataFrame | None = None, *, level: str | None = None,
              noise: str = "normal", shift_pool=None, **model_options) -> BacktestResult:
     """Predict ``test_year``'s ranks of ``index`` from data up to ``train_until``.
 
-    ``peers``: a tidy peer table (None: the shipped one) or a :class:`movement.Panel`.
+    ``peers``: a tidy peer table (None: the shipped one) or a :class:`~indexmodel.model.panel.Panel`.
     ``results``: published composites (None: the shipped ones), needed where a year's
     composite is published-only (PCI 2011, 2005).
     ``level``: None picks ``"component"`` within one methodology era and
     ``"composite"`` across a change; forcing ``"component"`` across a change is refused.
     ``shift_pool``: panels of other indices whose common shifts (up to ``train_until``)
-    pool into the shift's sd (see :func:`movement.calibrate`); None: the other
+    pool into the shift's sd (see :func:`~indexmodel.model.calibration.calibrate`); None: the other
     backtestable indices of ``peers``, or of the shipped peer data where ``peers`` has
     none (no pooling when ``peers`` is a panel).
-    ``model_options`` go to :func:`movement.calibrate` (e.g. ``dynamics="iterate"``).
+    ``model_options`` go to :func:`~indexmodel.model.calibration.calibrate` (e.g. ``dynamics="iterate"``).
     """
     _check_args(index, train_until, test_year, sims)
     panel, pool, results = _panels(index, peers, results, shift_pool)
@@ -98,12 +100,12 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
             raise DataUnavailableError(
                 f"the peer data has no full {index} table for the {what} {year}",
                 hint="years with component values for every province: "
-                     + (mv._span(panel.component_years) or "none"))
+                     + (_span(panel.component_years) or "none"))
     same_era = book.same_era(index, train_until, test_year)
     has_components = train_until in panel.scored and test_year in panel.scored
     if level is None:
         level = "component" if same_era and has_components else "composite"
-    mv._check_level(level)
+    _check_level(level)
     if level == "component" and not same_era:
         raise UsageError(f"{index} {train_until} and {test_year} lie in different methodology eras: "
                          "only the composite level can be modelled across the change")
@@ -111,7 +113,7 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
         raise DataUnavailableError(f"{index}: component values are missing for "
                                    + (str(train_until) if train_until not in panel.scored else str(test_year)))
 
-    model = mv.calibrate(panel, index, level=level, until=train_until, target_year=test_year,
+    model = calibrate(panel, index, level=level, until=train_until, target_year=test_year,
                          book=book, shift_pool=pool, **model_options)
     actual = panel.composites[test_year]                 # every province ranked in the test year
     actual_rank = pd.Series(competition_rank(actual.to_numpy()), index=actual.index)
@@ -142,9 +144,9 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
     provinces = [p for p in actual.index if p in start.index]
     unseen = [p for p in actual.index if p not in start.index]
     X = start.loc[provinces]
-    sim = mv.simulate(model, X.to_numpy(), test_year - train_until, sims, seed, noise=noise)
+    sim = simulate(model, X.to_numpy(), test_year - train_until, sims, seed, noise=noise)
     own = own_model.reindex(provinces).to_numpy(float)
-    ranks = mv.leave_one_out_ranks(own, sim)              # sims × provinces
+    ranks = leave_one_out_ranks(own, sim)              # sims × provinces
     # the naive baseline: every peer keeps its published score of the training year
     start_scores = panel.composite(train_until).reindex(provinces)
 
@@ -197,7 +199,7 @@ def backtest(index: str, peers: pd.DataFrame | mv.Panel | None, train_until: int
     return BacktestResult(index, int(train_until), int(test_year), table, summary, model)
 
 
-def backtest_all(index: str, peers: pd.DataFrame | mv.Panel | None = None, *,
+def backtest_all(index: str, peers: pd.DataFrame | Panel | None = None, *,
                  sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
                  results: pd.DataFrame | None = None, max_horizon: int | None = None,
                  noise: str = "normal", include_refused: bool = False, shift_pool=None,
@@ -241,14 +243,14 @@ def _panels(index: str, peers, results, shift_pool):
             results = default_results()
         except DataUnavailableError:
             results = None
-    if isinstance(peers, mv.Panel):
+    if isinstance(peers, Panel):
         if peers.index != index:
             raise UsageError(f"the panel is of {peers.index}, not {index}")
         return peers, (shift_pool if shift_pool is not None else "none"), results
     if peers is None:
         from ..data.peers import default_peers
         peers = default_peers()
-    panel = mv.build_panel(peers, index, results)
+    panel = build_panel(peers, index, results)
     if shift_pool is None:
         shift_pool = []
         for other in BACKTEST_INDICES:
@@ -261,7 +263,7 @@ def _panels(index: str, peers, results, shift_pool):
                     source = default_peers()
                 except DataUnavailableError:
                     continue
-            shift_pool.append(mv.build_panel(source, other, results))
+            shift_pool.append(build_panel(source, other, results))
     return panel, shift_pool, results
 
 

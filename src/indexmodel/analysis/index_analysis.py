@@ -178,9 +178,9 @@ class IndexAnalysis:
     @functools.cached_property
     def panel(self):
         """The index's real panel (built once per analysis object)."""
-        from ..model import calibration as movement
+        from ..model.panel import build_panel
 
-        return movement.build_panel(self.peers, self.index, self.results)
+        return build_panel(self.peers, self.index, self.results)
 
     def cheapest_path(self, goal: int | None = None, *, difficulty=None, yearly_cap=None,
                       years: int | None = None, conservative: bool = True,
@@ -247,7 +247,9 @@ class IndexAnalysis:
 
         ``scenario``: component values, or a composite; default: the plan's targets.
         """
-        from ..model import calibration as movement
+        from ..model.calibration import calibrate
+        from ..model.simulation import rank_distribution, simulate
+        from ..model.thresholds import threshold_outlook
 
         composite = (float(scenario) if isinstance(scenario, (int, float))
                      else self.scenario_composite(scenario))
@@ -259,11 +261,11 @@ class IndexAnalysis:
         if goal is not None and not 1 <= goal <= self.field.n:
             raise UsageError(f"rank goal {goal} is outside 1..{self.field.n}")
         if self.field.coverage == "full":
-            model = movement.calibrate(self.panel, self.index, until=self.year,
+            model = calibrate(self.panel, self.index, until=self.year,
                                        target_year=self.year, fill_missing="pooled")
             peers_now = self.field.peers.dropna(subset=list(model.components))
-            simulated = movement.simulate(model, peers_now, horizon, sims=sims, seed=seed)
-            dist = movement.rank_distribution(composite, simulated, goal)
+            simulated = simulate(model, peers_now, horizon, sims=sims, seed=seed)
+            dist = rank_distribution(composite, simulated, goal)
             assumptions = [model.describe()] + list(getattr(model, "notes", []))
             vi = [f"Các tỉnh khác thay đổi điểm theo mô hình hiệu chỉnh trên số liệu thực "
                   f"{self.index.upper()} (các cặp năm {model.years}): một mức dịch chuyển chung "
@@ -282,7 +284,7 @@ class IndexAnalysis:
         errors = []
         for curve in self._threshold_curves():
             try:
-                outlooks.append(movement.threshold_outlook(
+                outlooks.append(threshold_outlook(
                     composite, curve, goal, self.year, target_year, self.panel, self.index))
             except DataUnavailableError as exc:
                 errors.append(exc.message)
@@ -342,7 +344,7 @@ class Odds:
     p_goal: float | None
     p_goal_low: float | None = None
     p_goal_high: float | None = None
-    distribution: object | None = None  # movement.RankDistribution for simulations
+    distribution: object | None = None  # simulation.RankDistribution for simulations
     rank_p05: int | None = None
     rank_p50: int | None = None
     rank_p95: int | None = None
@@ -375,10 +377,10 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
     ``median`` is a typical improvement (the median gain of the provinces that
     improved), ``p90`` a strong one (their 90th percentile).
     """
-    from ..model import calibration as movement
+    from ..model.panel import improvement_quantiles
 
     try:
-        raw = movement.improvement_quantiles(peers, index, horizon=1, results=results)
+        raw = improvement_quantiles(peers, index, horizon=1, results=results)
     except DataUnavailableError as exc:
         return None, (Note(f"Chưa có số liệu bảng (panel) để đo mức cải thiện thực tế: {exc.message}",
                            f"No panel to measure real improvements: {exc.message}"),)

@@ -22,7 +22,7 @@ every level the data has (the composite included):
   the gain still needed (target − new) against the gain made so far (new −
   baseline), the gain a linear pace would have made by now, and where the still
   needed gain sits among the real changes of that component over the remaining years
-  (:func:`indexmodel.movement.gain_percentile`; unknown where there is no panel).
+  (:func:`indexmodel.model.panel.gain_percentile`; unknown where there is no panel).
 
 Agency rule (:data:`AGENCY_RULE`): an agency answers for a component when the plan's
 action table gives it a task on that component (``direct``), on a component above it
@@ -865,17 +865,17 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
 def _panel(peers, index, results, book):
     """The real panel of ``index`` (False where there is none, or no movement module)."""
     try:
-        from ..model import calibration as movement
-        return movement.build_panel(peers, index, results, book=book)
+        from ..model.panel import build_panel
+        return build_panel(peers, index, results, book=book)
     except (ImportError, AttributeError, DataUnavailableError):
         return False
 
 
 def _percentile(gain: float, panel, index: str, node: str, horizon: int) -> float:
     """Where ``gain`` sits among the real ``horizon``-year changes of ``node`` (NaN: no panel)."""
-    from ..model import calibration as movement
+    from ..model.panel import gain_percentile
     try:
-        return float(movement.gain_percentile(gain, panel, index, node, horizon=horizon))
+        return float(gain_percentile(gain, panel, index, node, horizon=horizon))
     except DataUnavailableError:
         return math.nan
 

@@ -1205,7 +1205,7 @@ class IndexView:
     def realism_table(self) -> pd.DataFrame | None:
         """Per top component and the composite: the target gain against the real changes over
         the same number of years (:func:`indexmodel.leverage.target_realism`); None without targets."""
-        from ...model import calibration as movement
+        from ...model.panel import build_panel, changes
         from ...model.leverage import target_realism
         from ...model.scoring import score
 
@@ -1219,13 +1219,13 @@ class IndexView:
         baseline = {c: float(base[c]) for c in ids if math.isfinite(base[c])}
         targets = {c: float(targ[c]) for c in ids if math.isfinite(targ[c])}
         try:
-            panel = movement.build_panel(a.peers, self.index, a.results)
+            panel = build_panel(a.peers, self.index, a.results)
         except IndexModelError:
             panel = None
         real, pairs = {}, {}
         for c in ids:
             try:
-                ch = movement.changes(panel, self.index, c, horizon) if panel is not None else None
+                ch = changes(panel, self.index, c, horizon) if panel is not None else None
             except IndexModelError:
                 ch = None
             if ch is None or ch.empty:
