@@ -64,12 +64,16 @@ SPLIT = {
 
 
 class _Joined(types.ModuleType):
-    """An old module split in several: a name is read from the first part that has it;
-    setting it sets it in every part holding the object read (so patching works)."""
+    """An old module split in several: a name is read from the first part that holds it.
+
+    Setting a name sets it in every part holding the object read, and remembers what
+    they held; deleting it gives the parts those values back (so patching it, then
+    undoing the patch, works as on the old module)."""
 
     def __init__(self, name: str, parts: tuple[types.ModuleType, ...]) -> None:
         super().__init__(name, f"Old name of {', '.join(p.__name__ for p in parts)}.")
         super().__setattr__("_parts", parts)
+        super().__setattr__("_saved", {})
 
     def __getattr__(self, name: str):
         if not name.startswith("__"):
@@ -89,12 +93,20 @@ class _Joined(types.ModuleType):
 
     def __setattr__(self, name: str, value) -> None:
         holders = self._holders(name)
-        for part in holders:
-            setattr(part, name, value)
         if not holders:
             super().__setattr__(name, value)
+            return
+        saved = self._saved.setdefault(name, [(p, vars(p)[name]) for p in holders])
+        for part in holders:
+            setattr(part, name, value)
+        if all(value is before for _, before in saved):  # set back as it was
+            del self._saved[name]
 
     def __delattr__(self, name: str) -> None:
+        if name in self._saved:
+            for part, before in self._saved.pop(name):
+                setattr(part, name, before)
+            return
         holders = self._holders(name)
         for part in holders:
             delattr(part, name)

@@ -1,7 +1,7 @@
 """One index for one province: structure, data and results in one object.
 
 An :class:`IndexAnalysis` holds the index's spec, the province's own component
-values, the field of peers it is ranked against (:mod:`indexmodel.field`), the real
+values, the field of peers it is ranked against (:mod:`indexmodel.model.field`), the real
 year-to-year improvements seen in the panels, and — when it comes from a plan — the
 targets and rank goals. Its methods give the leverage table, the cheapest path to a
 rank goal, the best rank for a budget, target realism and the rank odds. What-if
@@ -120,7 +120,7 @@ class IndexAnalysis:
         return self.field.national
 
     def leverage(self) -> pd.DataFrame:
-        """Rank gained per component (see :func:`indexmodel.leverage.leverage_table`)."""
+        """Rank gained per component (see :func:`indexmodel.model.leverage.leverage_table`)."""
         frontier = None
         if self.field.peers is not None and not self.field.peers.empty:
             frontier = lev.frontier_of(self.field.peers, self.spec.top_components)

@@ -85,7 +85,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
 
     Refused, each with the file and the reason:
 
-    - anything :func:`indexmodel.peers.load_peers` refuses (unknown province,
+    - anything :func:`indexmodel.data.peers.load_peers` refuses (unknown province,
       component, out-of-range value …);
     - rows of another index than ``index``, when it is given;
     - no row of ``year`` in the file;

@@ -14,7 +14,7 @@ draws (:func:`indexmodel.analysis.for_plan`) —
   is none),
 - which component has the most leverage: a step of 1% of its range and reaching its
   plan target, measured by :meth:`IndexAnalysis.leverage` and chosen by
-  :func:`indexmodel.leverage.most_leverage` (rank gained, then composite points;
+  :func:`indexmodel.model.leverage.most_leverage` (rank gained, then composite points;
   with no rank to gain, composite points decide) —
 
 and checks whether it holds across the plausible settings:
@@ -27,7 +27,7 @@ and checks whether it holds across the plausible settings:
   draws in which each conclusion holds, :attr:`Sensitivity.leverage_shares` how often
   each component comes out on top;
 - the exact joint range of each composite over all settings at once (the corners of
-  the box, :func:`indexmodel.settings.composite_range`).
+  the box, :func:`indexmodel.model.settings.composite_range`).
 
 A composite "holds" in a draw when it lies within ``tolerance`` composite points of its
 default value; a rank when its interval is the default's; a leverage conclusion when

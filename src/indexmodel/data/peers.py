@@ -2,7 +2,7 @@
 
 ``load_peers`` reads the shipped ``data/peers/components.csv`` and any analyst file in
 the same format (CSV as Excel writes it, or a workbook; see
-:mod:`indexmodel.sources.tables`) and refuses, with the file, the spreadsheet row and
+:mod:`indexmodel.data.sources.tables`) and refuses, with the file, the spreadsheet row and
 the reason, anything the package could not use faithfully:
 
 - an unknown index, or a year that no methodology era of that index covers;

@@ -10,7 +10,7 @@ gained (peers held where they are) by
 - matching the best province in that component (the headroom to the frontier),
 
 nationally and, where the region's peers are known, regionally. Where peers are only
-partly known the field is a :class:`~indexmodel.ranking.RankCurve` and every rank gain
+partly known the field is a :class:`~indexmodel.model.ranking.RankCurve` and every rank gain
 is an interval (``*_low`` .. ``*_high``) with a central value; where they are known in
 full the interval is a single number.
 
@@ -72,7 +72,7 @@ def leverage_table(
     rank columns are empty.
 
     ``improvements``: real one-year gains per component (index: component id; columns
-    ``median`` and ``p90``), from :mod:`indexmodel.movement`; ``targets``: the plan's
+    ``median`` and ``p90``), from :mod:`indexmodel.model.panel`; ``targets``: the plan's
     target values; ``frontier``: the best peer value of each component. Any of them may
     be missing: its columns are then empty (NaN), never guessed.
     """

@@ -66,7 +66,7 @@ def node_values_under_weights(spec: Spec, values: Mapping[str, float], ids: tupl
                               weights: np.ndarray, *, year: int | None = None) -> dict[str, np.ndarray]:
     """Every node's value (one per row of ``weights``) for one set of component values.
 
-    Vectorised over the weight rows: the scoring rules of :mod:`indexmodel.scoring`
+    Vectorised over the weight rows: the scoring rules of :mod:`indexmodel.model.scoring`
     (given values stand; a parent is computed where all its children are known).
     """
     k = weights.shape[0]

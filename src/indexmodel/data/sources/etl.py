@@ -6,7 +6,7 @@ if given, ``published_dir``; it writes ``components.csv``, ``results.csv`` and (
 ``published_dir``) ``region_means.csv`` into ``out_dir``.
 
 Writing is atomic: every table is written into a temporary folder beside ``out_dir``
-and read back through :mod:`indexmodel.peers` (every check an analyst file gets); only
+and read back through :mod:`indexmodel.data.peers` (every check an analyst file gets); only
 then are the files moved into place. On any error nothing in ``out_dir`` changes.
 Output is deterministic: rows sorted, floats written as Python's shortest round-trip
 ``repr``, UTF-8, ``\\n`` line ends, so two runs give byte-identical files.

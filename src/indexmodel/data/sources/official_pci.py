@@ -7,7 +7,7 @@ that score. Before reading a workbook its layout is checked against the guide: t
 header above each guide column must name what the guide says it holds, the rows above
 and below the guide's range must not be provinces, every row in the range must be a
 province (or a summary/blank row), and every score must be a number in its range. A
-workbook that fails is refused with :class:`~indexmodel.errors.InputFileError` naming
+workbook that fails is refused with :class:`~indexmodel.core.errors.InputFileError` naming
 the file, sheet, row and problem.
 
 Rank columns are not in the guide: a column of the guide's sheet headed "Xếp hạng" /

@@ -89,7 +89,7 @@ _BASIS_KEYS = {"rank gained by a typical one-year improvement": "typical_rank_ga
 
 @dataclass
 class Ownership:
-    """One index's leverage joined to the plan's tasks (:mod:`indexmodel.ownership`)."""
+    """One index's leverage joined to the plan's tasks (:mod:`indexmodel.analysis.ownership`)."""
 
     index: str
     coverage: pd.DataFrame

@@ -62,7 +62,7 @@ def backtest_sims(setup: NotebookSetup) -> int:
 
 
 def backtests(setup: NotebookSetup) -> pd.DataFrame:
-    """:func:`indexmodel.backtest.backtest_all` for PCI and PAPI (every year pair), one table."""
+    """:func:`indexmodel.analysis.backtest.backtest_all` for PCI and PAPI (every year pair), one table."""
     from ...analysis.backtest import BACKTEST_INDICES, backtest_all
 
     peers, results = setup.peers(), setup.results()

@@ -310,7 +310,7 @@ class IndexView:
     # -- target realism -------------------------------------------------------------------------
     def realism_table(self) -> pd.DataFrame | None:
         """Per top component and the composite: the target gain against the real changes over
-        the same number of years (:func:`indexmodel.leverage.target_realism`); None without targets."""
+        the same number of years (:func:`indexmodel.model.leverage.target_realism`); None without targets."""
         from ...model.panel import build_panel, changes
         from ...model.leverage import target_realism
         from ...model.scoring import score

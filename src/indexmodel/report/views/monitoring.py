@@ -120,7 +120,7 @@ def _year_sentence(setup: NotebookSetup, year: int | None) -> str:
 
 
 def monitor_report(setup: NotebookSetup, year: int):
-    """:func:`indexmodel.monitor.monitor` for the province and ``year`` (the analyst's peers
+    """:func:`indexmodel.analysis.monitor.monitor` for the province and ``year`` (the analyst's peers
     laid over the shipped ones)."""
     from ...analysis.monitor import monitor
 
@@ -180,7 +180,7 @@ def monitor_markdown(report, lang: str = "vi") -> str:
 
 
 def trajectory_frame(setup: NotebookSetup) -> pd.DataFrame:
-    """:func:`indexmodel.trajectory.trajectory` of the province (every index, targets ahead)."""
+    """:func:`indexmodel.analysis.trajectory.trajectory` of the province (every index, targets ahead)."""
     from ...analysis.trajectory import trajectory
 
     return trajectory(setup.province.name_en, peers=setup.peers(), results=setup.results(),
@@ -242,7 +242,7 @@ def sensitivity_sims(setup: NotebookSetup) -> int:
 
 
 def sensitivity_result(setup: NotebookSetup, index: str):
-    """:func:`indexmodel.sensitivity.sensitivity` of the index's analysis; None without data."""
+    """:func:`indexmodel.analysis.sensitivity.sensitivity` of the index's analysis; None without data."""
     from ...analysis.sensitivity import sensitivity
 
     view = setup.view(index)
@@ -308,7 +308,7 @@ def sensitivity_figure(setup: NotebookSetup, index: str, result):
 
 
 def pci_2011_section(setup: NotebookSetup) -> list:
-    """PCI 2011 published against recomputed (:func:`indexmodel.sensitivity.pci_2011`)."""
+    """PCI 2011 published against recomputed (:func:`indexmodel.analysis.sensitivity.pci_2011`)."""
     from ...analysis.sensitivity import pci_2011
 
     lang = setup.lang

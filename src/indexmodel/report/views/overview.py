@@ -138,7 +138,7 @@ def _figure_level(levels: pd.Series) -> int:
 
 
 def component_frame(setup: NotebookSetup, checks: Mapping, index: str) -> pd.DataFrame:
-    """The input of :func:`indexmodel.plots.plot_components` for one index:
+    """The input of :func:`indexmodel.report.plots.plot_components` for one index:
     component, name_vi, name_en, baseline, target, best, max (one level of the tree)."""
     from ...data.spec import load_specs
 

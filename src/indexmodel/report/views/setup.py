@@ -69,7 +69,7 @@ class NotebookSetup:
     def peers(self) -> pd.DataFrame:
         """The shipped component table with the analyst's file laid over it: every (index,
         year) the file covers replaces the shipped rows of that index and year (as
-        :func:`indexmodel.peers.with_analyst_file` does)."""
+        :func:`indexmodel.data.peers.with_analyst_file` does)."""
         if self._peers is None:
             from ...data.peers import default_peers
 
