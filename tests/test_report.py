@@ -20,9 +20,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from indexmodel.core.errors import (DataUnavailableError, IndexModelError, InputFileError,
+                                    UnknownProvinceError, UsageError)
 from indexmodel.report import runner as report
-from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
-                               UnknownProvinceError, UsageError)
+from indexmodel.report.contents import sha256
 
 PARAMETERS = report.PARAMETERS_CELL
 
@@ -32,8 +33,9 @@ WRITER = textwrap.dedent('''\
     import numpy as np
     import pandas as pd
     from IPython.display import Markdown, display
-    from indexmodel import plots, report
-    from indexmodel.output import write_csv_atomic
+    from indexmodel import report
+    from indexmodel.core.output import write_csv_atomic
+    from indexmodel.report import plots
 
     display(Markdown("# Tiny notebook — Tiếp cận đất đai"))
     Path(tables_dir, "params.json").write_text(json.dumps(dict(
@@ -192,7 +194,7 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert "figures/2025/binh_dinh/fig.png" in listed
     for path, digest in listed.items():
-        assert report.sha256(home / path) == digest
+        assert sha256(home / path) == digest
     assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
     # the next run of the same year and province starts the longest notebooks first
     expected = report._expected_seconds(report.prepare(home=home, notebooks_dir=books))

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indexmodel import views
-from indexmodel.errors import UsageError
-from indexmodel.paths import data_dir
+from indexmodel.core.errors import UsageError
+from indexmodel.core.paths import data_dir
+from indexmodel.report import views
 
 
 @pytest.fixture(scope="module")
