@@ -1,4 +1,4 @@
-"""What the notebooks show (indexmodel.views): real numbers, both languages, no plan.
+"""What the notebooks show (indexmodel.report.views): real numbers, both languages, no plan.
 
 Everything here runs in-process (no kernel): the notebooks' own runs are in
 test_report.py and under nbval.
