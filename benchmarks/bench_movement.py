@@ -18,8 +18,10 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from indexmodel import movement as mv  # noqa: E402
-from indexmodel.peers import default_peers  # noqa: E402
+from indexmodel.data.peers import default_peers  # noqa: E402
+from indexmodel.model.calibration import calibrate  # noqa: E402
+from indexmodel.model.panel import build_panel  # noqa: E402
+from indexmodel.model.simulation import leave_one_out_ranks, rank_distribution, simulate  # noqa: E402
 
 SIMS = 20_000
 YEARS = 2
@@ -38,28 +40,28 @@ def best_time(fn, repeats: int = REPEATS) -> float:
 
 def main() -> None:
     peers = default_peers()
-    panel = mv.build_panel(peers, "pci")
-    X = panel.components(2014, mv.calibrate(panel, "pci", target_year=2014).components)
+    panel = build_panel(peers, "pci")
+    X = panel.components(2014, calibrate(panel, "pci", target_year=2014).components)
     X = X.to_numpy()
     n, m = X.shape
     print(f"PCI peers: {n} provinces x {m} sub-indices (2014), {SIMS} simulations, "
           f"{YEARS} years ahead, one thread")
     for dynamics in ("iterate", "persistent"):
-        model = mv.calibrate(panel, "pci", target_year=2014, dynamics=dynamics, shift_pool="none")
+        model = calibrate(panel, "pci", target_year=2014, dynamics=dynamics, shift_pool="none")
         for noise in ("normal", "bootstrap"):
-            seconds = best_time(lambda: mv.simulate(model, X, YEARS, SIMS, seed=1, noise=noise))
+            seconds = best_time(lambda: simulate(model, X, YEARS, SIMS, seed=1, noise=noise))
             rate = SIMS * n * YEARS / seconds
             print(f"  simulate ({dynamics:10s}, {noise:9s} noise): {seconds * 1e3:7.1f} ms  "
                   f"{rate:14,.0f} province-years/s")
-    model = mv.calibrate(panel, "pci", target_year=2014, shift_pool="none")
-    sim = mv.simulate(model, X, YEARS, SIMS, seed=1)
+    model = calibrate(panel, "pci", target_year=2014, shift_pool="none")
+    sim = simulate(model, X, YEARS, SIMS, seed=1)
     own = float(np.median(sim))
-    seconds = best_time(lambda: mv.rank_distribution(own, sim[:, 1:], goal=20))
+    seconds = best_time(lambda: rank_distribution(own, sim[:, 1:], goal=20))
     print(f"  rank_distribution over {SIMS} simulations: {seconds * 1e3:.1f} ms")
-    seconds = best_time(lambda: mv.leave_one_out_ranks(sim[0], sim[:2000]))
+    seconds = best_time(lambda: leave_one_out_ranks(sim[0], sim[:2000]))
     print(f"  leave_one_out_ranks, 2000 simulations x {n} provinces: {seconds * 1e3:.1f} ms")
-    iterate = mv.calibrate(panel, "pci", target_year=2014, dynamics="iterate", shift_pool="none")
-    seconds = best_time(lambda: mv.simulate(iterate, X, YEARS, SIMS, seed=1))
+    iterate = calibrate(panel, "pci", target_year=2014, dynamics="iterate", shift_pool="none")
+    seconds = best_time(lambda: simulate(iterate, X, YEARS, SIMS, seed=1))
     rate = SIMS * n * YEARS / seconds
     verdict = "meets" if rate >= 1_000_000 else "misses"
     print(f"simulated province-years per second (iterated, normal noise): {rate:,.0f} "

@@ -28,8 +28,8 @@ PARAMETERS = PARAMETERS_CELL
 SETUP = '''\
 from IPython.display import Markdown, display
 
-from indexmodel import views
-from indexmodel.i18n import index_label
+from indexmodel.core.i18n import index_label
+from indexmodel.report import views
 
 setup = views.setup_notebook(province, baseline_year, target_year, lang, peers_file, sims,
                              seed, figures_dir, tables_dir)'''
@@ -57,7 +57,8 @@ def overview() -> nbformat.NotebookNode:
             "index: the composite of the plan's 2023 results and of its 2025 targets, the "
             "ranks and goals, the inconsistencies in the plan's own numbers, and figure (a) "
             "(result, target, best known value by component). Everything an analyst reads "
-            "follows `lang`; the logic is in `indexmodel.views` and `indexmodel.plots`.\n\n"
+            "follows `lang`; the logic is in `indexmodel.report.views` and "
+            "`indexmodel.report.plots`.\n\n"
             "Without the province's plan for these years (another province, a year of the "
             "peer data) it shows the province's standing in the peer data instead.\n\n"
             "nbval compares the outputs of the cells marked `# NBVAL_CHECK_OUTPUT`; the "
@@ -83,7 +84,7 @@ HEAD = {"vi": "Điểm tổng hợp, thứ hạng và mục tiêu", "en": "Compo
 HEAD_YEAR = {"vi": "Điểm tổng hợp và thứ hạng", "en": "Composites and ranks"}
 display(Markdown("## " + (HEAD if setup.has_plan else HEAD_YEAR)[lang]))
 if setup.has_plan:
-    from indexmodel.plan_check import check_plan
+    from indexmodel.analysis.plan_check import check_plan
 
     checks = check_plan(setup.plan, outlook=False)  # the overview shows no odds
     summary = views.overview_summary(checks, lang)
@@ -128,7 +129,7 @@ def about_the_data() -> nbformat.NotebookNode:
             "under `data/peers` (component values, published results, regional means, and "
             "the analyst's peer file when one is given), the methodology eras and which "
             "years are published-only, what is missing, and every source. Labels follow "
-            "`lang`; the logic is in `indexmodel.views`."),
+            "`lang`; the logic is in `indexmodel.report.views`."),
         _code(PARAMETERS, ["parameters"]),
         _code("# NBVAL_CHECK_OUTPUT\n" + SETUP + '''
 
@@ -169,7 +170,7 @@ views.source_list(tables, lang)'''),
 VIEWS_SETUP = """\
 from IPython.display import display
 
-from indexmodel import views
+from indexmodel.report import views
 
 setup = views.setup_notebook(province, baseline_year, target_year, lang, peers_file, sims,
                              seed, figures_dir, tables_dir)"""
@@ -209,7 +210,8 @@ def index_notebook(index: str) -> nbformat.NotebookNode:
     first = VIEWS_SETUP + f'\n\nINDEX = "{index}"\nview = setup.view(INDEX)\nviews.show(*view.title())'
     cells = [
         _dev(f"# {number} — {label} (developer notes)\n\n"
-             "One index for one province, as `indexmodel.views.IndexView` shows it: what the data "
+             "One index for one province, as `indexmodel.report.views.IndexView` shows it: "
+             "what the data "
              "allow (`field.describe`), the baseline against the targets by component (table and "
              "figure a), leverage (table and figure b: ranks gained with intervals, or composite "
              "points where there is no field), target realism (real two-year gains), the odds of "
@@ -294,7 +296,8 @@ def backtest() -> nbformat.NotebookNode:
 def agencies() -> nbformat.NotebookNode:
     cells = [
         _dev("# 07 — Agencies (developer notes)\n\n"
-             "`indexmodel.ownership` joins the plan's action table (23 appendices) to each "
+             "`indexmodel.analysis.ownership` joins the plan's action table (23 appendices) "
+             "to each "
              "index's leverage: which agencies own the components with the most leverage, "
              "which high-leverage components have few or no tasks, which agencies carry mostly "
              "low-leverage tasks; deadlines by quarter; one figure (leverage and tasks per "
@@ -321,11 +324,13 @@ def monitor() -> nbformat.NotebookNode:
         "        display(setup.show(path))")
     cells = [
         _dev("# 08 — Monitoring (developer notes)\n\n"
-             "The release-day review (`indexmodel.monitor.monitor`) for `target_year` where the "
+             "The release-day review (`indexmodel.analysis.monitor.monitor`) for `target_year` "
+             "where the "
              "data hold it, else for the latest year with the province's data (said in a "
-             "sentence); the trajectory (`indexmodel.trajectory`, table and figure f per index, "
+             "sentence); the trajectory (`indexmodel.analysis.trajectory`, table and figure f "
+             "per index, "
              "targets drawn ahead); the sensitivity to unverified settings "
-             "(`indexmodel.sensitivity`, tables and tornado figure g; draws capped at "
+             "(`indexmodel.analysis.sensitivity`, tables and tornado figure g; draws capped at "
              "`views.SENSITIVITY_SIMS`); PCI 2011 published against recomputed."),
         _code(PARAMETERS, ["parameters"]),
         _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "monitor"))'),

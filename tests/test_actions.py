@@ -14,17 +14,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indexmodel.actions import (
-    ACTION_COLUMNS,
-    build_action_table,
-    clean_cell,
-    load_actions,
-    load_agencies,
-    load_component_map,
-    parse_deadline,
-    write_action_table,
-)
-from indexmodel.errors import InputFileError
+from indexmodel.core.errors import InputFileError
+from indexmodel.data.actions import (
+                                     ACTION_COLUMNS,
+                                     build_action_table,
+                                     clean_cell,
+                                     load_actions,
+                                     load_agencies,
+                                     load_component_map,
+                                     parse_deadline,
+                                     write_action_table,
+                                     )
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "data" / "raw" / "binh_dinh_plan_2024.txt"

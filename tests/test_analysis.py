@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from indexmodel.analysis import for_plan, for_year
-from indexmodel.errors import DataUnavailableError, UsageError
-from indexmodel.peers import with_analyst_file
+from indexmodel.core.errors import DataUnavailableError, UsageError
+from indexmodel.data.peers import with_analyst_file
 
 from test_field import complete_file
 

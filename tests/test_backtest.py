@@ -5,10 +5,10 @@ import csv
 import pandas as pd
 import pytest
 
-from indexmodel import backtest as bt
-from indexmodel import movement as mv
-from indexmodel.errors import DataUnavailableError, IndexModelError, UsageError
-from indexmodel.peers import default_peers, default_results
+from indexmodel.analysis import backtest as bt
+from indexmodel.core.errors import DataUnavailableError, IndexModelError, UsageError
+from indexmodel.data.peers import default_peers, default_results
+from indexmodel.model.panel import build_panel
 
 SIMS = 200
 
@@ -25,7 +25,7 @@ def results():
 
 @pytest.fixture(scope="module")
 def panels(peers, results):
-    return {index: mv.build_panel(peers, index, results) for index in ("pci", "papi")}
+    return {index: build_panel(peers, index, results) for index in ("pci", "papi")}
 
 
 def run(panels, results, index, train_until, test_year, **kwargs):

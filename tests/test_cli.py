@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from indexmodel import cli
-from indexmodel.paths import peers_dir
+from indexmodel.core.paths import peers_dir
 
 COMPONENTS = str(peers_dir() / "components.csv")
 

@@ -3,9 +3,9 @@
 
 import pytest
 
-from indexmodel.field import build_field
-from indexmodel.peers import default_peers, default_results
-from indexmodel.ranking import EnvelopeField, ExactField
+from indexmodel.data.peers import default_peers, default_results
+from indexmodel.model.field import build_field
+from indexmodel.model.ranking import EnvelopeField, ExactField
 
 RESULTS = default_results()
 
@@ -75,7 +75,7 @@ def complete_file(tmp_path, year=2023):
 
 
 def test_a_complete_analyst_file_makes_the_field_exact(tmp_path):
-    from indexmodel.peers import with_analyst_file
+    from indexmodel.data.peers import with_analyst_file
 
     peers = with_analyst_file(complete_file(tmp_path))
     field = build_field("pci", 2023, "Binh Dinh", peers=peers)

@@ -13,9 +13,10 @@ import math
 import pandas as pd
 import pytest
 
-from indexmodel.errors import IndexModelError, InputFileError
-from indexmodel.monitor import load_release, monitor, monitor_command, report_deadline
-from indexmodel.paths import data_dir
+from indexmodel.analysis.monitor import load_release, monitor, monitor_command
+from indexmodel.analysis.monitor_report import report_deadline
+from indexmodel.core.errors import IndexModelError, InputFileError
+from indexmodel.core.paths import data_dir
 
 PROVINCE = "Binh Dinh"
 

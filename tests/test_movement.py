@@ -7,11 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indexmodel import movement as mv
-from indexmodel.errors import DataUnavailableError, UsageError
-from indexmodel.peers import default_peers, default_results
-from indexmodel.ranking import RankCurve
-from indexmodel.spec import load_specs
+from indexmodel.core.errors import DataUnavailableError, UsageError
+from indexmodel.data.peers import default_peers, default_results
+from indexmodel.data.spec import load_specs
+from indexmodel.model.calibration import calibrate
+from indexmodel.model.panel import build_panel, changes, gain_percentile, improvement_quantiles, year_pairs
+from indexmodel.model.ranking import RankCurve
+from indexmodel.model.simulation import leave_one_out_ranks, rank_distribution, simulate
+from indexmodel.model.thresholds import rank_score_changes, threshold_outlook
 
 PCI_2013 = load_specs().spec_for("pci", 2013)
 COMPONENTS = list(PCI_2013.top_components)
@@ -52,13 +55,13 @@ def synthetic():
     corr[0, 1] = corr[1, 0] = 0.6
     corr[2, 3] = corr[3, 2] = -0.4
     peers, shifts = synthetic_panel(pull, sigma, corr)
-    panel = mv.build_panel(peers, "pci", use_default_results=False)
+    panel = build_panel(peers, "pci", use_default_results=False)
     return panel, shifts, pull, sigma, corr
 
 
 def test_calibration_recovers_a_known_model(synthetic):
     panel, shifts, pull, sigma, corr = synthetic
-    model = mv.calibrate(panel, "pci", target_year=2022, units="points")
+    model = calibrate(panel, "pci", target_year=2022, units="points")
     assert len(model.pairs) == 9
     table = model.table().set_index("component")
     assert np.allclose(table.loc[COMPONENTS, "pull"], pull, atol=0.05)
@@ -70,7 +73,7 @@ def test_calibration_recovers_a_known_model(synthetic):
     observed = model.shifts.loc[list(shifts)].to_numpy()
     assert np.abs(observed - np.array(list(shifts.values()))).max() < 0.12
     # spread units give the same pull (a slope is unit-free)
-    spread = mv.calibrate(panel, "pci", target_year=2022)
+    spread = calibrate(panel, "pci", target_year=2022)
     assert np.allclose(spread.table()["pull"], table.loc[COMPONENTS, "pull"], atol=0.03)
 
 
@@ -80,22 +83,22 @@ def test_full_pull_matrix_is_recovered_and_preferred():
     B[0, 1], B[2, 0] = 0.25, -0.2
     peers, _ = synthetic_panel(np.diag(B), np.full(m, 0.5), full_pull=B, seed=11,
                                years=range(2013, 2020))
-    panel = mv.build_panel(peers, "pci", use_default_results=False)
-    model = mv.calibrate(panel, "pci", target_year=2022, units="points", pull="auto")
+    panel = build_panel(peers, "pci", use_default_results=False)
+    model = calibrate(panel, "pci", target_year=2022, units="points", pull="auto")
     assert model.pull_kind == "full"
     assert model.diagnostics["lr_p_value"] < 1e-6
     assert np.abs(model.pull - B).max() < 0.07
-    diagonal = mv.calibrate(panel, "pci", target_year=2022, units="points")
+    diagonal = calibrate(panel, "pci", target_year=2022, units="points")
     assert diagonal.pull_kind == "diagonal"
     assert np.count_nonzero(diagonal.pull - np.diag(np.diag(diagonal.pull))) == 0
 
 
 def test_simulation_keeps_the_calibrated_moves(synthetic):
     panel, _, pull, sigma, _ = synthetic
-    model = mv.calibrate(panel, "pci", target_year=2022, units="points", dynamics="iterate",
+    model = calibrate(panel, "pci", target_year=2022, units="points", dynamics="iterate",
                          shift_center="observed")
     X = panel.components(2022, COMPONENTS)
-    sim = mv.simulate(model, X, 1, sims=400, seed=3, return_components=True)
+    sim = simulate(model, X, 1, sims=400, seed=3, return_components=True)
     dev0 = X.to_numpy() - X.to_numpy().mean(axis=0)
     move = sim - X.to_numpy()[None]
     move = move - move.mean(axis=1, keepdims=True)                  # common shift removed
@@ -106,17 +109,17 @@ def test_simulation_keeps_the_calibrated_moves(synthetic):
 # -- the real panels -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pci_panel():
-    return mv.build_panel(default_peers(), "pci", default_results())
+    return build_panel(default_peers(), "pci", default_results())
 
 
 @pytest.fixture(scope="module")
 def papi_panel():
-    return mv.build_panel(default_peers(), "papi", default_results())
+    return build_panel(default_peers(), "papi", default_results())
 
 
 @pytest.fixture(scope="module")
 def pci_model(pci_panel, papi_panel):
-    return mv.calibrate(pci_panel, "pci", target_year=2023, shift_pool=[papi_panel])
+    return calibrate(pci_panel, "pci", target_year=2023, shift_pool=[papi_panel])
 
 
 def test_real_panels(pci_panel, papi_panel):
@@ -126,7 +129,7 @@ def test_real_panels(pci_panel, papi_panel):
     assert 2019 not in pci_panel.composites              # a partial top-ranked table
     assert set(papi_panel.composite_years) == {2011, 2012, 2013, 2014}
     assert len(papi_panel.composite(2014)) == 61         # Bac Giang and Dong Thap unranked
-    pairs = mv.year_pairs(pci_panel)
+    pairs = year_pairs(pci_panel)
     assert [p.label for p in pairs] == ["2006-2007", "2007-2008", "2009-2010", "2010-2011",
                                         "2011-2012", "2013-2014"]
     assert not any(p.crosses_era for p in pairs)
@@ -156,26 +159,26 @@ def test_real_pci_calibration(pci_model):
 
 
 def test_composite_level_model_spans_methodology_changes(pci_panel):
-    model = mv.calibrate(pci_panel, "pci", level="composite", target_year=2023)
+    model = calibrate(pci_panel, "pci", level="composite", target_year=2023)
     assert model.components == ("pci",)
     assert "2008-2009" in model.years and "2012-2013" in model.years
     assert any("methodology change" in n for n in model.notes)
     assert any("published composites used for 2005, 2011" in n for n in model.notes)
-    within = mv.calibrate(pci_panel, "pci", level="composite", target_year=2023, cross_era=False)
+    within = calibrate(pci_panel, "pci", level="composite", target_year=2023, cross_era=False)
     assert "2008-2009" not in within.years
     assert model.table()["pull"].item() < 0
 
 
 def test_papi_latest_era_needs_an_assumption_for_new_dimensions(papi_panel):
     with pytest.raises(DataUnavailableError, match="e_governance"):
-        mv.calibrate(papi_panel, "papi", target_year=2023)
-    model = mv.calibrate(papi_panel, "papi", target_year=2023, fill_missing="pooled")
+        calibrate(papi_panel, "papi", target_year=2023)
+    model = calibrate(papi_panel, "papi", target_year=2023, fill_missing="pooled")
     assert set(model.filled) == {"environmental_governance", "e_governance"}
     assert any("assumed, not calibrated" in n for n in model.notes)
     assert model.table().set_index("component").loc["e_governance", "assumed"]
     X = pd.DataFrame(np.full((10, 8), 5.0) + np.arange(10)[:, None] * 0.1,
                      columns=list(model.components))
-    assert mv.simulate(model, X, 2, sims=50, seed=1).shape == (50, 10)
+    assert simulate(model, X, 2, sims=50, seed=1).shape == (50, 10)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -188,19 +191,19 @@ def test_papi_latest_era_needs_an_assumption_for_new_dimensions(papi_panel):
 def test_calibration_refuses_without_enough_pairs(kwargs, message):
     index = kwargs.pop("index")
     with pytest.raises(DataUnavailableError, match=message):
-        mv.calibrate(None, index, **kwargs)
+        calibrate(None, index, **kwargs)
 
 
 @pytest.mark.parametrize("option", [{"pull": "sideways"}, {"units": "feet"}, {"level": "region"},
                                     {"shift_center": "median"}, {"min_pairs": 1}])
 def test_calibration_refuses_unknown_options(option):
     with pytest.raises(UsageError):
-        mv.calibrate(None, "pci", **option)
+        calibrate(None, "pci", **option)
 
 
 def test_unknown_index_is_refused():
     with pytest.raises(DataUnavailableError, match="unknown index"):
-        mv.calibrate(None, "hdi")
+        calibrate(None, "hdi")
 
 
 # -- simulation and rank odds ------------------------------------------------------------
@@ -210,13 +213,13 @@ def peers_2014(pci_panel, pci_model):
 
 
 def test_simulation_is_deterministic_with_a_seed(pci_model, peers_2014):
-    a = mv.simulate(pci_model, peers_2014, 2, sims=300, seed=42)
-    b = mv.simulate(pci_model, peers_2014, 2, sims=300, seed=42)
-    c = mv.simulate(pci_model, peers_2014, 2, sims=300, seed=43)
+    a = simulate(pci_model, peers_2014, 2, sims=300, seed=42)
+    b = simulate(pci_model, peers_2014, 2, sims=300, seed=42)
+    c = simulate(pci_model, peers_2014, 2, sims=300, seed=43)
     assert a.shape == (300, len(peers_2014))
     assert np.array_equal(a, b) and not np.array_equal(a, c)
     assert np.all((a >= 0) & (a <= 100))
-    start = mv.simulate(pci_model, peers_2014, 0, sims=3, seed=1)
+    start = simulate(pci_model, peers_2014, 0, sims=3, seed=1)
     assert np.allclose(start[0], peers_2014.to_numpy() @ pci_model.coefficients)
 
 
@@ -224,38 +227,38 @@ def test_simulation_is_deterministic_with_a_seed(pci_model, peers_2014):
     {"dynamics": "iterate"}, {"shift_process": "walk"}, {"shift_tails": "t"},
     {"units": "points"}, {"pull": "full"}])
 def test_model_variants_simulate(pci_panel, peers_2014, options):
-    model = mv.calibrate(pci_panel, "pci", target_year=2023, **options)
-    sim = mv.simulate(model, peers_2014, 3, sims=100, seed=5)
+    model = calibrate(pci_panel, "pci", target_year=2023, **options)
+    sim = simulate(model, peers_2014, 3, sims=100, seed=5)
     assert sim.shape == (100, len(peers_2014)) and np.isfinite(sim).all()
-    boot = mv.simulate(model, peers_2014, 1, sims=100, seed=5, noise="bootstrap")
+    boot = simulate(model, peers_2014, 1, sims=100, seed=5, noise="bootstrap")
     assert np.isfinite(boot).all()
 
 
 def test_a_province_without_values_stays_unranked(pci_model, peers_2014):
     X = peers_2014.to_numpy().copy()
     X[3, 2] = np.nan
-    sim = mv.simulate(pci_model, X, 1, sims=50, seed=1)
+    sim = simulate(pci_model, X, 1, sims=50, seed=1)
     assert np.isnan(sim[:, 3]).all() and np.isfinite(np.delete(sim, 3, axis=1)).all()
-    dist = mv.rank_distribution(60.0, np.delete(sim, 3, axis=1))
+    dist = rank_distribution(60.0, np.delete(sim, 3, axis=1))
     assert dist.n_ranked == len(X)                        # 62 peers + the province
 
 
 def test_simulation_refuses_a_wrong_matrix(pci_model):
     with pytest.raises(UsageError, match="lacks component"):
-        mv.simulate(pci_model, pd.DataFrame({"entry_costs": [5.0, 6.0]}), 1)
+        simulate(pci_model, pd.DataFrame({"entry_costs": [5.0, 6.0]}), 1)
     with pytest.raises(UsageError, match="n × 10"):
-        mv.simulate(pci_model, np.ones((5, 3)), 1)
+        simulate(pci_model, np.ones((5, 3)), 1)
     with pytest.raises(UsageError, match="years_ahead"):
-        mv.simulate(pci_model, np.ones((5, 10)), -1)
+        simulate(pci_model, np.ones((5, 10)), -1)
     with pytest.raises(UsageError, match="noise"):
-        mv.simulate(pci_model, np.ones((5, 10)), 1, noise="pink")
+        simulate(pci_model, np.ones((5, 10)), 1, noise="pink")
 
 
 def test_rank_probabilities_sum_to_one_and_repeat(pci_model, peers_2014):
-    sim = mv.simulate(pci_model, peers_2014.iloc[1:], 2, sims=500, seed=9)
+    sim = simulate(pci_model, peers_2014.iloc[1:], 2, sims=500, seed=9)
     own = float(peers_2014.iloc[0].to_numpy() @ pci_model.coefficients)
-    dist = mv.rank_distribution(own, sim, goal=20)
-    again = mv.rank_distribution(own, mv.simulate(pci_model, peers_2014.iloc[1:], 2, sims=500,
+    dist = rank_distribution(own, sim, goal=20)
+    again = rank_distribution(own, simulate(pci_model, peers_2014.iloc[1:], 2, sims=500,
                                                   seed=9), goal=20)
     assert dist.n_ranked == len(peers_2014)
     assert math.isclose(dist.probabilities.sum(), 1.0)
@@ -266,32 +269,32 @@ def test_rank_probabilities_sum_to_one_and_repeat(pci_model, peers_2014):
     assert list(table.columns) == ["rank", "probability", "cumulative"]
     assert table["cumulative"].iloc[-1] == pytest.approx(1.0)
     with pytest.raises(UsageError, match="outside 1..63"):
-        mv.rank_distribution(own, sim, goal=64)
+        rank_distribution(own, sim, goal=64)
 
 
 def test_far_above_every_peer_is_first(pci_model, peers_2014):
-    sim = mv.simulate(pci_model, peers_2014, 2, sims=400, seed=1)
-    dist = mv.rank_distribution(sim.max() + 1.0, sim, goal=1)
+    sim = simulate(pci_model, peers_2014, 2, sims=400, seed=1)
+    dist = rank_distribution(sim.max() + 1.0, sim, goal=1)
     assert dist.probabilities[0] == pytest.approx(1.0)
     assert dist.p_goal == pytest.approx(1.0)
-    assert mv.rank_distribution(sim.min() - 1.0, sim).probabilities[-1] == pytest.approx(1.0)
+    assert rank_distribution(sim.min() - 1.0, sim).probabilities[-1] == pytest.approx(1.0)
 
 
 def test_competition_ranking_and_drawn_own_scores():
     peers = np.array([[6.0, 5.0, 4.0], [4.0, 4.0, 4.0]])
-    dist = mv.rank_distribution(5.0, peers)               # a tie shares the better place
+    dist = rank_distribution(5.0, peers)               # a tie shares the better place
     assert dist.probabilities.tolist() == [0.5, 0.5, 0.0, 0.0]
-    drawn = mv.rank_distribution(np.array([3.0, 7.0]), peers)
+    drawn = rank_distribution(np.array([3.0, 7.0]), peers)
     assert drawn.probabilities.tolist() == [0.5, 0.0, 0.0, 0.5]
     with pytest.raises(UsageError, match="one per simulation"):
-        mv.rank_distribution(np.array([1.0, 2.0, 3.0]), peers)
+        rank_distribution(np.array([1.0, 2.0, 3.0]), peers)
 
 
 def test_leave_one_out_ranks_match_a_plain_count():
     rng = np.random.default_rng(0)
     sim = np.round(rng.normal(50, 5, (40, 12)), 0)      # ties on purpose
     own = np.round(rng.normal(50, 5, 12), 0)
-    ranks = mv.leave_one_out_ranks(own, sim)
+    ranks = leave_one_out_ranks(own, sim)
     for s in range(40):
         for i in range(12):
             others = np.delete(sim[s], i)
@@ -300,7 +303,7 @@ def test_leave_one_out_ranks_match_a_plain_count():
 
 # -- real improvements ---------------------------------------------------------------------
 def test_improvement_quantiles(pci_panel):
-    one = mv.improvement_quantiles(pci_panel, "pci", horizon=1)
+    one = improvement_quantiles(pci_panel, "pci", horizon=1)
     assert {"component", "median_gain", "p90_gain", "median_change", "p90_change",
             "share_improved", "n", "year_pairs"} <= set(one.columns)
     assert set(COMPONENTS) <= set(one["component"]) and "pci" in set(one["component"])
@@ -308,43 +311,43 @@ def test_improvement_quantiles(pci_panel):
     assert (top["median_gain"] > 0).all() and (top["p90_gain"] > top["median_gain"]).all()
     assert (top["p90_change"] > top["median_change"]).all()
     assert top.loc["transparency", "n"] == 380
-    two = mv.improvement_quantiles(pci_panel, "pci", horizon=2).set_index("component")
+    two = improvement_quantiles(pci_panel, "pci", horizon=2).set_index("component")
     assert two.loc["transparency", "year_pairs"] == "2006-2008, 2009-2011, 2010-2012"
     with pytest.raises(DataUnavailableError):
-        mv.improvement_quantiles(pci_panel, "pci", components=["happiness"])
+        improvement_quantiles(pci_panel, "pci", components=["happiness"])
 
 
 def test_gain_percentile(pci_panel):
-    values = mv.gain_percentile([-5.0, 0.0, 0.5, 1.0, 5.0], pci_panel, "pci", "transparency",
+    values = gain_percentile([-5.0, 0.0, 0.5, 1.0, 5.0], pci_panel, "pci", "transparency",
                                 horizon=2)
     assert np.all(np.diff(values) >= 0) and values[0] == 0.0 and values[-1] == 100.0
-    real = mv.changes(pci_panel, "pci", "transparency", 2)["change"]
+    real = changes(pci_panel, "pci", "transparency", 2)["change"]
     median = float(real.median())
-    assert mv.gain_percentile(median, pci_panel, "pci", "transparency") == pytest.approx(50, abs=1)
+    assert gain_percentile(median, pci_panel, "pci", "transparency") == pytest.approx(50, abs=1)
     with pytest.raises(DataUnavailableError):
-        mv.gain_percentile(1.0, pci_panel, "pci", "transparency", horizon=7)
+        gain_percentile(1.0, pci_panel, "pci", "transparency", horizon=7)
 
 
 def test_papi_improvements(papi_panel):
-    table = mv.improvement_quantiles(papi_panel, "papi", horizon=2).set_index("component")
+    table = improvement_quantiles(papi_panel, "papi", horizon=2).set_index("component")
     assert table.loc["participation", "year_pairs"] == "2011-2013, 2012-2014"
     assert table.loc["papi", "n"] == 63 + 61
 
 
 # -- thresholds from anchors ---------------------------------------------------------------
 def test_rank_score_changes(pci_panel):
-    changes = mv.rank_score_changes(pci_panel, "pci", 20, horizon=2)
+    changes = rank_score_changes(pci_panel, "pci", 20, horizon=2)
     assert list(zip(changes["start"], changes["end"])) == [(2006, 2008), (2009, 2011), (2010, 2012)]
     s2010 = np.sort(pci_panel.composite(2010).to_numpy())[::-1][19]
     assert changes.set_index("start").loc[2010, "score_start"] == pytest.approx(s2010)
-    across = mv.rank_score_changes(pci_panel, "pci", 20, horizon=1, same_era=False)
+    across = rank_score_changes(pci_panel, "pci", 20, horizon=1, same_era=False)
     assert across["crosses_era"].any()
 
 
 def test_threshold_outlook_names_its_assumptions(pci_panel):
     curve = RankCurve.from_anchors([(1, 73.0), (10, 68.0), (25, 66.0), (40, 63.5), (63, 55.0)], 63)
-    low = mv.threshold_outlook(64.0, curve, 20, 2023, 2025, pci_panel, "pci")
-    high = mv.threshold_outlook(69.0, curve, 20, 2023, 2025, pci_panel, "pci")
+    low = threshold_outlook(64.0, curve, 20, 2023, 2025, pci_panel, "pci")
+    high = threshold_outlook(69.0, curve, 20, 2023, 2025, pci_panel, "pci")
     assert 0 <= low.probability < high.probability <= 1
     assert low.anchor_low == 66.0 and low.anchor_high == 68.0
     assert low.anchor_low <= low.anchor_score <= low.anchor_high
@@ -352,9 +355,9 @@ def test_threshold_outlook_names_its_assumptions(pci_panel):
     text = " ".join(low.assumptions)
     assert "rank 20" in text and "PCI 2006-2008, 2009-2011, 2010-2012" in text
     assert "score at rank 20 in 2025" in text
-    exact = mv.threshold_outlook(66.5, curve, 25, 2023, 2025, pci_panel, "pci")
+    exact = threshold_outlook(66.5, curve, 25, 2023, 2025, pci_panel, "pci")
     assert exact.anchor_score == 66.0 and exact.probability_low == exact.probability_high
     with pytest.raises(UsageError):
-        mv.threshold_outlook(66.0, curve, 20, 2023, 2023, pci_panel, "pci")
+        threshold_outlook(66.0, curve, 20, 2023, 2023, pci_panel, "pci")
     with pytest.raises(DataUnavailableError, match="real 5-year change"):
-        mv.threshold_outlook(66.0, curve, 20, 2023, 2028, pci_panel, "pci")
+        threshold_outlook(66.0, curve, 20, 2023, 2028, pci_panel, "pci")

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indexmodel.errors import UsageError
-from indexmodel.leverage import leaders, leverage_table, most_leverage, rank_gain, target_realism
-from indexmodel.optimize import best_rank_for_budget, cheapest_path
-from indexmodel.ranking import ExactField, RankCurve
-from indexmodel.scoring import score
-from indexmodel.spec import load_specs
+from indexmodel.core.errors import UsageError
+from indexmodel.data.spec import load_specs
+from indexmodel.model.leverage import leaders, leverage_table, most_leverage, rank_gain, target_realism
+from indexmodel.model.optimize import best_rank_for_budget, cheapest_path
+from indexmodel.model.ranking import ExactField, RankCurve
+from indexmodel.model.scoring import score
 
 SPEC = load_specs().spec_for("pci", 2023)
 OWN = dict(entry_costs=7.26, land_access=6.84, transparency=6.51, time_costs=8.07,

@@ -5,11 +5,11 @@ from collections import Counter
 
 import pandas as pd
 
-from indexmodel.actions import load_actions
-from indexmodel.ownership import (agency_profile, coverage, deadlines_by_quarter, ownership,
-                                  top_component)
-from indexmodel.paths import data_dir
-from indexmodel.spec import load_specs
+from indexmodel.analysis.ownership import (agency_profile, coverage, deadlines_by_quarter, ownership,
+                                           top_component)
+from indexmodel.core.paths import data_dir
+from indexmodel.data.actions import load_actions
+from indexmodel.data.spec import load_specs
 
 BOOK = load_specs()
 ACTIONS = load_actions()

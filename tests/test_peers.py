@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indexmodel import peers
-from indexmodel.errors import InputFileError
-from indexmodel.peers import (default_peers, default_region_means, default_results, load_peers,
-                              load_region_means, load_results)
+from indexmodel.core.errors import InputFileError
+from indexmodel.data import peers
+from indexmodel.data.peers import (default_peers, default_region_means, default_results, load_peers,
+                                   load_region_means, load_results)
 
 HEADER = "index,year,province,component,value\n"
 

@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-from indexmodel.errors import InputFileError
-from indexmodel.paths import plan_dir
-from indexmodel.plan import load_plan, write_plan_tables
-from indexmodel.plan_check import check_plan, render_text
-from indexmodel.spec import load_specs
+from indexmodel.analysis.plan_check import check_plan, render_text
+from indexmodel.core.errors import InputFileError
+from indexmodel.core.paths import plan_dir
+from indexmodel.data.plan import load_plan, write_plan_tables
+from indexmodel.data.spec import load_specs
 
 BOOK = load_specs()
 

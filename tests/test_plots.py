@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from indexmodel import plots
-from indexmodel.errors import UsageError
+from indexmodel.core.errors import UsageError
+from indexmodel.report import plots
 
 VI_NAMES = ["Tiếp cận đất đai", "Quản trị điện tử", "Đắk Lắk"]
 

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexmodel.optimize import best_rank_for_budget, cheapest_path
-from indexmodel.ranking import ExactField, competition_rank, rank_among
-from indexmodel.scoring import score
-from indexmodel.spec import load_specs
+from indexmodel.data.spec import load_specs
+from indexmodel.model.optimize import best_rank_for_budget, cheapest_path
+from indexmodel.model.ranking import ExactField, competition_rank, rank_among
+from indexmodel.model.scoring import score
 
 BOOK = load_specs()
 SPECS = [s for s in BOOK.specs if s.root.rule != "unknown"]
@@ -109,17 +109,17 @@ def test_a_bigger_budget_never_buys_a_worse_rank(case, budget):
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**31 - 1), st.floats(40, 80, allow_nan=False), st.integers(1, 3))
 def test_monte_carlo_repeats_with_its_seed_and_probabilities_add_up(seed, own, years):
-    from indexmodel import movement
-    from indexmodel.peers import default_peers
+    from indexmodel.data.peers import default_peers
+    from indexmodel.model.simulation import rank_distribution, simulate
 
     model = _pci_model()
     peers = default_peers()
     x = (peers[(peers["index"] == "pci") & (peers["year"] == 2014)]
          .pivot(index="province", columns="component", values="value")[list(model.components)])
-    a = movement.simulate(model, x, years, sims=200, seed=seed)
-    b = movement.simulate(model, x, years, sims=200, seed=seed)
+    a = simulate(model, x, years, sims=200, seed=seed)
+    b = simulate(model, x, years, sims=200, seed=seed)
     assert np.array_equal(a, b)
-    dist = movement.rank_distribution(own, a, goal=20)
+    dist = rank_distribution(own, a, goal=20)
     assert dist.probabilities.sum() == pytest.approx(1.0)
     assert (dist.probabilities >= 0).all() and 0 <= dist.p_goal <= 1
 
@@ -129,8 +129,8 @@ _MODEL = []
 
 def _pci_model():
     if not _MODEL:
-        from indexmodel import movement
-        from indexmodel.peers import default_peers
+        from indexmodel.data.peers import default_peers
+        from indexmodel.model.calibration import calibrate
 
-        _MODEL.append(movement.calibrate(default_peers(), "pci", target_year=2014))
+        _MODEL.append(calibrate(default_peers(), "pci", target_year=2014))
     return _MODEL[0]

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexmodel import provinces as pv
-from indexmodel.errors import UnknownProvinceError, UsageError
-from indexmodel.paths import data_dir
+from indexmodel.core.errors import UnknownProvinceError, UsageError
+from indexmodel.core.paths import data_dir
+from indexmodel.data import provinces as pv
 
 REG_DIR = data_dir() / "provinces"
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indexmodel.errors import DataUnavailableError, UsageError
-from indexmodel.ranking import (ExactField, RankCurve, competition_rank, rank_among, ranks_of,
-                                score_for_rank)
+from indexmodel.core.errors import DataUnavailableError, UsageError
+from indexmodel.model.ranking import (ExactField, RankCurve, competition_rank, rank_among, ranks_of,
+                                      score_for_rank)
 
 
 def test_competition_ranking_shares_the_best_place():

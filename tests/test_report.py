@@ -21,9 +21,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from indexmodel import report
-from indexmodel.errors import (DataUnavailableError, IndexModelError, InputFileError,
-                               UnknownProvinceError, UsageError)
+from indexmodel.core.errors import (DataUnavailableError, IndexModelError, InputFileError,
+                                    UnknownProvinceError, UsageError)
+from indexmodel.report import runner as report
+from indexmodel.report.contents import sha256
 
 PARAMETERS = report.PARAMETERS_CELL
 
@@ -33,8 +34,9 @@ WRITER = textwrap.dedent('''\
     import numpy as np
     import pandas as pd
     from IPython.display import Markdown, display
-    from indexmodel import plots, report
-    from indexmodel.output import write_csv_atomic
+    from indexmodel import report
+    from indexmodel.core.output import write_csv_atomic
+    from indexmodel.report import plots
 
     display(Markdown("# Tiny notebook — Tiếp cận đất đai"))
     Path(tables_dir, "params.json").write_text(json.dumps(dict(
@@ -193,7 +195,7 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert "figures/2025/binh_dinh/fig.png" in listed
     for path, digest in listed.items():
-        assert report.sha256(home / path) == digest
+        assert sha256(home / path) == digest
     assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
     # the next run of the same year and province starts the longest notebooks first
     expected = report._expected_seconds(report.prepare(home=home, notebooks_dir=books))
@@ -372,8 +374,9 @@ def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig):
     runner = textwrap.dedent(f"""\
         import sys
         from pathlib import Path
-        from indexmodel import cli, report
-        report.NOTEBOOKS_DIR = Path({str(books)!r})
+        from indexmodel import cli
+        from indexmodel.report import runner
+        runner.NOTEBOOKS_DIR = Path({str(books)!r})
         sys.exit(cli.main(['run']))
     """)
     proc = subprocess.Popen([sys.executable, "-c", runner], stdout=subprocess.PIPE,
@@ -435,7 +438,7 @@ def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books):
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
     home = tmp_path / "home"
     before = previous_outputs(home)
-    runner = (f"import sys\nfrom indexmodel import report\n"
+    runner = (f"import sys\nfrom indexmodel.report import runner as report\n"
               f"try:\n    report.run(home={str(home)!r}, notebooks_dir={str(books)!r}, "
               f"workers=1)\n"
               f"except BaseException as exc:\n    print(type(exc).__name__, exc.exit_code)\n")

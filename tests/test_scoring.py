@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indexmodel.scoring import ConsistencyWarning, ValueOutOfRangeError, score, score_frame
-from indexmodel.spec import load_specs
+from indexmodel.data.spec import load_specs
+from indexmodel.model.scoring import ConsistencyWarning, ValueOutOfRangeError, score, score_frame
 
 BOOK = load_specs()
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from indexmodel.analysis import for_plan
-from indexmodel.errors import IndexModelError
-from indexmodel.paths import data_dir
-from indexmodel.sensitivity import pci_2011, sensitivity
-from indexmodel.settings import composite_range, sweep_one_at_a_time
+from indexmodel.analysis.sensitivity import pci_2011, sensitivity
+from indexmodel.core.errors import IndexModelError
+from indexmodel.core.paths import data_dir
+from indexmodel.model.settings import composite_range, sweep_one_at_a_time
 
 SIMS = 30
 

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from indexmodel.scoring import score
-from indexmodel.settings import composite_range, corner_weights, node_values_under_weights
-from indexmodel.spec import load_specs
+from indexmodel.data.spec import load_specs
+from indexmodel.model.scoring import score
+from indexmodel.model.settings import composite_range, corner_weights, node_values_under_weights
 
 BOOK = load_specs()
 

@@ -15,13 +15,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indexmodel.errors import InputFileError
-from indexmodel.paths import REPO_ROOT, peers_dir
-from indexmodel.peers import default_peers, default_region_means, default_results
-from indexmodel.provinces import REGIONS, all_provinces, resolve
-from indexmodel.sources import etl, official_papi, official_pci
-from indexmodel.sources.official_pci import pci_2011_gap, read_layout_guide, read_workbook
-from indexmodel.spec import load_specs
+from indexmodel.core.errors import InputFileError
+from indexmodel.core.paths import REPO_ROOT, peers_dir
+from indexmodel.data.peers import default_peers, default_region_means, default_results
+from indexmodel.data.provinces import REGIONS, all_provinces, resolve
+from indexmodel.data.sources import etl, official_papi, official_pci
+from indexmodel.data.sources.official_pci import pci_2011_gap, read_layout_guide, read_workbook
+from indexmodel.data.spec import load_specs
 
 OFFICIAL = Path(os.environ.get("INDEXMODEL_OFFICIAL", REPO_ROOT.parent / "shared" / "data" / "official"))
 PUBLISHED = OFFICIAL.parent / "published"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from indexmodel.errors import DataUnavailableError, SpecError
-from indexmodel.paths import specs_dir
-from indexmodel.spec import INDICES, load_specs
+from indexmodel.core.errors import DataUnavailableError, SpecError
+from indexmodel.core.paths import specs_dir
+from indexmodel.data.spec import INDICES, load_specs
 
 
 @pytest.fixture(scope="module")

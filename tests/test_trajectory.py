@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indexmodel.errors import IndexModelError
-from indexmodel.paths import data_dir
-from indexmodel.trajectory import describe, trajectory
+from indexmodel.analysis.trajectory import describe, trajectory
+from indexmodel.core.errors import IndexModelError
+from indexmodel.core.paths import data_dir
 
 
 @pytest.fixture(scope="module")

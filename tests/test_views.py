@@ -1,4 +1,4 @@
-"""What the notebooks show (indexmodel.views): real numbers, both languages, no plan.
+"""What the notebooks show (indexmodel.report.views): real numbers, both languages, no plan.
 
 Everything here runs in-process (no kernel): the notebooks' own runs are in
 test_report.py and under nbval.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indexmodel import views
-from indexmodel.errors import UsageError
-from indexmodel.paths import data_dir
+from indexmodel.core.errors import UsageError
+from indexmodel.core.paths import data_dir
+from indexmodel.report import views
 
 
 @pytest.fixture(scope="module")

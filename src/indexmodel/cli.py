@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Callable, Sequence
 
-from .errors import IndexModelError, Interrupted, interruptible
+from .core.errors import IndexModelError, Interrupted, interruptible
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 @command("backtest")
 def _backtest(args: argparse.Namespace) -> int:
-    from .backtest import backtest_command
+    from .analysis.backtest import backtest_command
 
     print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
                            args.seed, args.out))
@@ -105,7 +105,7 @@ def _backtest(args: argparse.Namespace) -> int:
 
 @command("monitor")
 def _monitor(args: argparse.Namespace) -> int:
-    from .monitor import monitor_command
+    from .analysis.monitor import monitor_command
 
     return monitor_command(args.year, args.province, args.peers, args.lang, args.out,
                            args.replace, args.index)
@@ -113,7 +113,7 @@ def _monitor(args: argparse.Namespace) -> int:
 
 @command("run")
 def _run(args: argparse.Namespace) -> int:
-    from .report import run
+    from .report.runner import run
 
     run(args.province or "Bình Định", args.year, args.lang, args.peers,
         **{k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None})
@@ -122,9 +122,9 @@ def _run(args: argparse.Namespace) -> int:
 
 @command("score")
 def _score(args: argparse.Namespace) -> int:
-    from .output import write_csv_atomic
-    from .peers import load_peers
-    from .ranking import score_and_rank
+    from .core.output import write_csv_atomic
+    from .data.peers import load_peers
+    from .model.ranking import score_and_rank
 
     peers = load_peers(args.peers)
     table = score_and_rank(peers, args.index, args.year)
@@ -137,8 +137,8 @@ def _score(args: argparse.Namespace) -> int:
 def _etl(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .paths import peers_dir
-    from .sources.etl import run_etl
+    from .core.paths import peers_dir
+    from .data.sources.etl import run_etl
 
     source = Path(args.source)
     published = Path(args.published) if args.published else source.parent / "published"
@@ -151,11 +151,11 @@ def _etl(args: argparse.Namespace) -> int:
 
 @command("plan")
 def _plan(args: argparse.Namespace) -> int:
-    from . import i18n
-    from .plan import load_plan
-    from .plan_check import check_plan, render_text, to_json
+    from .core import i18n
+    from .data.plan import load_plan
+    from .analysis.plan_check import check_plan, render_text, to_json
 
-    from .peers import with_analyst_file
+    from .data.peers import with_analyst_file
 
     i18n.check_lang(args.lang)
     plan = load_plan(args.plan) if args.plan else load_plan()

@@ -1,0 +1,276 @@
+"""The tidy peer tables: component values, published results and regional means.
+
+``load_peers`` reads the shipped ``data/peers/components.csv`` and any analyst file in
+the same format (CSV as Excel writes it, or a workbook; see
+:mod:`indexmodel.data.sources.tables`) and refuses, with the file, the spreadsheet row and
+the reason, anything the package could not use faithfully:
+
+- an unknown index, or a year that no methodology era of that index covers;
+- an unknown province (the closest names are listed) or one that did not exist that year;
+- a component that is not an id (or name) of the spec in force for that index and year;
+- a value that is not a number or lies outside the component's range;
+- the same (index, year, province, component) twice, even written two ways
+  ("TP.HCM" and "Hồ Chí Minh").
+
+Provinces come out under their canonical English names, components as spec ids.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
+from ..core.paths import peers_dir
+from .provinces import Province, all_provinces, fold, region_or_national, resolve
+from .sources.tables import Table, read_table, text, to_int, to_number
+from .spec import Spec, load_specs
+
+PEER_COLUMNS = ("index", "year", "province", "component", "value", "source")
+RESULT_COLUMNS = ("index", "year", "province", "composite", "rank", "ranked_provinces", "note", "source")
+REGION_COLUMNS = ("index", "year", "region", "mean_value", "source")
+
+FIRST_INDEX_YEAR = 2005  # PCI's first year
+COMPONENTS_FILE = "components.csv"
+RESULTS_FILE = "results.csv"
+REGION_MEANS_FILE = "region_means.csv"
+
+
+class _Rows:
+    """Checks the cells of one table, raising errors that name file, row and column."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.book = load_specs()
+        self._provinces: dict[tuple[str, int], Province] = {}
+
+    def fail(self, reason: str, row: int, column: str | None = None, hint: str | None = None):
+        return InputFileError(reason, file=self.table.file, row=row, column=column, hint=hint)
+
+    def default_source(self) -> str:
+        return f"analyst file {self.table.file.name}"
+
+    def index(self, rec: dict, row: int) -> str:
+        raw = text(rec.get("index"))
+        key = fold(raw).replace(" ", "_")
+        if key not in self.book.indices:
+            raise self.fail(f"unknown index '{raw}'", row, "index",
+                            hint="one of " + ", ".join(self.book.indices))
+        return key
+
+    def year(self, rec: dict, row: int, index: str, *, nearest: bool = False) -> tuple[int, Spec]:
+        """The year and the spec in force; with ``nearest``, a year of an earlier
+        methodology (from 2005, the first index year, to now) gets the nearest era."""
+        raw = rec.get("year")
+        try:
+            year = to_int(raw)
+        except ValueError:
+            raise self.fail(f"'{text(raw)}' is not a year", row, "year") from None
+        try:
+            return year, self.book.spec_for(index, year)
+        except DataUnavailableError as err:
+            if nearest and FIRST_INDEX_YEAR <= year <= date.today().year:
+                eras = self.book.eras(index)
+                return year, min(eras, key=lambda s: min(abs(s.valid_from - year),
+                                                         abs((s.valid_to or 10**4) - year)))
+            raise self.fail(err.reason, row, "year", hint=err.hint) from None
+
+    def province(self, rec: dict, row: int, year: int) -> Province:
+        raw = text(rec.get("province"))
+        if (raw, year) not in self._provinces:
+            try:
+                self._provinces[raw, year] = resolve(raw, year)
+            except UnknownProvinceError as err:
+                raise self.fail(err.reason, row, "province", hint=err.hint) from None
+        return self._provinces[raw, year]
+
+    def component(self, rec: dict, row: int, spec: Spec, year: int) -> str:
+        raw = text(rec.get("component"))
+        if spec.has(raw):
+            return raw
+        key = fold(raw)
+        for cid in spec.ids:
+            node = spec.node(cid)
+            if key and key in (fold(cid), fold(node.name_en), fold(node.name_vi)):
+                return cid
+        close = difflib.get_close_matches(raw, spec.ids, n=3, cutoff=0.5)
+        raise self.fail(
+            f"'{raw}' is not a component of {spec.index} {year} (era {spec.era})", row, "component",
+            hint=("closest: " + ", ".join(close)) if close else "components: " + ", ".join(spec.ids))
+
+    def number(self, rec: dict, row: int, column: str, *, required: bool) -> float | None:
+        raw = rec.get(column)
+        if raw is None or text(raw) == "":
+            if required:
+                raise self.fail("missing value", row, column)
+            return None
+        try:
+            return to_number(raw)
+        except ValueError:
+            raise self.fail(f"'{text(raw)}' is not a number", row, column) from None
+
+    def in_range(self, value: float, row: int, column: str, spec: Spec, cid: str) -> None:
+        node = spec.node(cid)
+        if not node.min <= value <= node.max:
+            raise self.fail(f"{value:g} is outside the range {node.min:g}..{node.max:g} of {cid} "
+                            f"({node.name_en})", row, column)
+
+    def whole(self, rec: dict, row: int, column: str) -> int | None:
+        value = self.number(rec, row, column, required=False)
+        if value is None:
+            return None
+        if value != int(value) or value < 1:
+            raise self.fail(f"'{text(rec.get(column))}' is not a positive whole number", row, column)
+        return int(value)
+
+    def once(self, seen: dict, key: tuple, row: int, written: str, what: str) -> None:
+        if key in seen:
+            first_row, first_written = seen[key]
+            two_ways = (f" (written '{first_written}' and '{written}')"
+                        if first_written != written else "")
+            raise self.fail(f"duplicate {what}: already on row {first_row}{two_ways}", row)
+        seen[key] = (row, written)
+
+
+def load_peers(path: str | Path) -> pd.DataFrame:
+    """A tidy peer table (index, year, province, component, value, source), checked."""
+    table = read_table(path, PEER_COLUMNS[:5], optional=("source",))
+    check = _Rows(table)
+    out, seen = [], {}
+    for row, rec in table.rows:
+        index = check.index(rec, row)
+        year, spec = check.year(rec, row, index)
+        province = check.province(rec, row, year)
+        cid = check.component(rec, row, spec, year)
+        value = check.number(rec, row, "value", required=True)
+        check.in_range(value, row, "value", spec, cid)
+        check.once(seen, (index, year, province.id, cid), row, text(rec.get("province")),
+                   f"{index} {year} {province.name_en} {cid}")
+        out.append((index, year, province.name_en, cid, value,
+                    text(rec.get("source")) or check.default_source()))
+    return _frame(out, PEER_COLUMNS, table)
+
+
+def load_results(path: str | Path) -> pd.DataFrame:
+    """Published composites and ranks (index … ranked_provinces, note, source), checked.
+
+    A result may come from a year before the first era of its index (SIPAS and PAR
+    INDEX 2021 used earlier methodologies): its composite is checked against the range
+    of the nearest era.
+    """
+    table = read_table(path, ("index", "year", "province"), optional=RESULT_COLUMNS[3:])
+    if not {"composite", "rank"} & set(table.columns):
+        raise InputFileError("a results table needs a 'composite' or a 'rank' column",
+                             file=table.file, row=table.header_row)
+    check = _Rows(table)
+    out, seen = [], {}
+    for row, rec in table.rows:
+        index = check.index(rec, row)
+        year, spec = check.year(rec, row, index, nearest=True)
+        province = check.province(rec, row, year)
+        composite = check.number(rec, row, "composite", required=False)
+        if composite is not None:
+            check.in_range(composite, row, "composite", spec, spec.composite)
+        rank = check.whole(rec, row, "rank")
+        ranked = check.whole(rec, row, "ranked_provinces")
+        n_provinces = len(all_provinces(year))
+        if ranked is not None and ranked > n_provinces:
+            raise check.fail(f"{ranked} ranked provinces, but {year} had {n_provinces}", row,
+                             "ranked_provinces")
+        if rank is not None and rank > (ranked or n_provinces):
+            raise check.fail(f"rank {rank} is beyond the {ranked or n_provinces} ranked provinces",
+                             row, "rank")
+        check.once(seen, (index, year, province.id), row, text(rec.get("province")),
+                   f"{index} {year} {province.name_en}")
+        out.append((index, year, province.name_en, composite, rank, ranked,
+                    text(rec.get("note")), text(rec.get("source")) or check.default_source()))
+    frame = _frame(out, RESULT_COLUMNS, table)
+    for col in ("rank", "ranked_provinces"):
+        frame[col] = frame[col].astype("Int64")
+    frame["composite"] = frame["composite"].astype(float)
+    return frame
+
+
+def load_region_means(path: str | Path) -> pd.DataFrame:
+    """Published regional means (index, year, region, mean_value, source), checked.
+
+    Regions are the registry's six (English or Vietnamese names); a national mean
+    ("all provinces", "cả nước") is kept under the region ``national``.
+    """
+    table = read_table(path, REGION_COLUMNS[:4], optional=("source",))
+    check = _Rows(table)
+    out, seen = [], {}
+    for row, rec in table.rows:
+        index = check.index(rec, row)
+        year, spec = check.year(rec, row, index, nearest=True)
+        raw = text(rec.get("region"))
+        try:
+            region = region_or_national(raw)
+        except UsageError as err:
+            raise check.fail(err.reason, row, "region", hint=err.hint) from None
+        value = check.number(rec, row, "mean_value", required=True)
+        check.in_range(value, row, "mean_value", spec, spec.composite)
+        check.once(seen, (index, year, region), row, raw, f"{index} {year} {region}")
+        out.append((index, year, region, value, text(rec.get("source")) or check.default_source()))
+    return _frame(out, REGION_COLUMNS, table)
+
+
+def _frame(rows: list[tuple], columns: tuple[str, ...], table: Table) -> pd.DataFrame:
+    if not rows:
+        raise InputFileError("no data rows under the header", file=table.file, row=table.header_row)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    frame["year"] = frame["year"].astype(int)
+    return frame
+
+
+# -- the shipped tables --------------------------------------------------------------
+def _default(name: str) -> pd.DataFrame:
+    return _load_cached(str(peers_dir() / name), name)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, name: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise DataUnavailableError(f"the shipped table {path} is missing",
+                                   hint="run `indexmodel etl` to rebuild data/peers")
+    loader = {COMPONENTS_FILE: load_peers, RESULTS_FILE: load_results,
+              REGION_MEANS_FILE: load_region_means}[name]
+    return loader(path)
+
+
+def default_peers() -> pd.DataFrame:
+    """The shipped component table (a copy: change it freely)."""
+    return _default(COMPONENTS_FILE).copy()
+
+
+def default_results() -> pd.DataFrame:
+    """The shipped results table (a copy)."""
+    return _default(RESULTS_FILE).copy()
+
+
+def default_region_means() -> pd.DataFrame:
+    """The shipped regional means (a copy)."""
+    return _default(REGION_MEANS_FILE).copy()
+
+
+def with_analyst_file(path: str | Path | None, shipped: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shipped peer table with an analyst's own file laid over it.
+
+    Every (index, year) the analyst's file covers replaces the shipped rows of that
+    index and year — a complete table for a year supersedes the partial one — and the
+    other years stay as shipped. ``path`` None gives the shipped table.
+    """
+    base = default_peers() if shipped is None else shipped
+    if path is None:
+        return base
+    extra = load_peers(path)
+    covered = set(zip(extra["index"], extra["year"]))
+    keep = [(i, y) not in covered for i, y in zip(base["index"], base["year"])]
+    combined = pd.concat([base[keep], extra], ignore_index=True)
+    return combined.sort_values(["index", "year", "province", "component"],
+                                kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,320 @@
+"""The field a province is ranked against, built from whatever the data holds.
+
+What the data allows differs by index and year, and this module says it plainly:
+
+``full``
+    every ranked peer's composite is known (PCI 2006–2014, PAPI 2011–2014, or an
+    analyst's complete peer file): ranks are exact, nationally and regionally.
+``partial``
+    some peers are known (the top of PCI 2019 and 2021, scattered anchors such as
+    PAPI 2023's ranks 1–6 and 61). The anchors alone give *guaranteed* rank intervals;
+    where another year of the same methodology era shows how scores spread over
+    ranks, that spread is borrowed — shifted to pass through the province's own
+    published score and rank — and each such assumption is named. The field is the
+    envelope over the borrowed spreads.
+``anchors``
+    a handful of anchors and no spread to borrow: only guaranteed intervals.
+``none``
+    no peer composite at all (SIPAS, PAR INDEX at component level): the analysis shows
+    the composite arithmetic and names the peer file that would unlock the rest.
+
+Nothing is filled with invented peers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataUnavailableError
+from ..core.i18n import index_label
+from ..data.provinces import region_of, resolve
+from ..data.spec import SpecBook, load_specs
+from .ranking import EnvelopeField, ExactField, RankCurve
+from .scoring import score_peers
+
+MIN_REFERENCE_RANKS = 15
+MAX_REFERENCES = 3
+EXTRAPOLATE_FROM = 8
+
+
+class Note(NamedTuple):
+    """A sentence an analyst reads, in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def __call__(self, lang: str = "vi") -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+@dataclass
+class PeerField:
+    index: str
+    year: int
+    province: str
+    coverage: str
+    n: int | None
+    national: object | None
+    regional: object | None
+    guaranteed: RankCurve | None
+    peers: pd.DataFrame | None
+    composites: pd.Series
+    own_composite: float | None
+    own_rank: int | None
+    region: str
+    assumptions: list[Note] = field(default_factory=list)
+    missing: list[Note] = field(default_factory=list)
+    references: list[int] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return self.coverage == "full"
+
+    def describe(self, lang: str = "vi") -> list[str]:
+        """Plain sentences: what the field rests on and what is missing."""
+        head = {
+            "full": Note(f"Có đủ số liệu của {self.n} tỉnh, thành phố: thứ hạng chính xác.",
+                         f"Every one of the {self.n} ranked provinces is known: ranks are exact."),
+            "partial": Note("Chỉ biết một phần bảng xếp hạng: thứ hạng là khoảng, dựa trên các giả định dưới đây.",
+                            "Only part of the table is known: ranks are intervals resting on the assumptions below."),
+            "anchors": Note("Chỉ có vài mốc công bố: thứ hạng là khoảng rộng.",
+                            "Only a few published anchors: ranks are wide intervals."),
+            "none": Note("Không có điểm của tỉnh, thành phố nào khác: không xếp hạng được.",
+                         "No other province's score is known: no rank can be computed."),
+        }[self.coverage]
+        return [head(lang)] + [a(lang) for a in self.assumptions] + [m(lang) for m in self.missing]
+
+
+def _own_from_results(results: pd.DataFrame, index: str, year: int, province: str):
+    row = results[(results["index"] == index) & (results["year"] == year)
+                  & (results["province"] == province)]
+    if row.empty:
+        return None, None
+    comp = row["composite"].iloc[0]
+    rank = row["rank"].iloc[0]
+    return (float(comp) if pd.notna(comp) else None), (int(rank) if pd.notna(rank) else None)
+
+
+def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFrame,
+                book: SpecBook) -> pd.DataFrame:
+    """Every province with a known composite or rank in ``year``: composite, rank, origin."""
+    res = results[(results["index"] == index) & (results["year"] == year)].set_index("province")
+    out = pd.DataFrame({"composite": res["composite"].astype(float),
+                        "rank": res["rank"].astype("Int64")}, index=res.index)
+    out["origin"] = "published"
+    try:
+        spec = book.spec_for(index, year)
+    except DataUnavailableError:
+        spec = None
+    if spec is not None and not spec.is_published_only(year):
+        table = score_peers(peers, spec, year)
+        if not table.empty:
+            computed = table[spec.composite].dropna()
+            for province, value in computed.items():
+                out.loc[province, "composite"] = float(value)
+                out.loc[province, "origin"] = "components"
+    out["rank"] = out["rank"].astype("Int64")
+    return out.sort_index()
+
+
+def _ranked_count(index: str, year: int, results: pd.DataFrame, scores: pd.DataFrame) -> int | None:
+    res = results[(results["index"] == index) & (results["year"] == year)]
+    counts = res["ranked_provinces"].dropna()
+    if len(counts):
+        return int(counts.max())
+    finite = scores["composite"].notna().sum()
+    return int(finite) if finite else None
+
+
+def _profile(scores: pd.DataFrame) -> pd.Series:
+    """Composite by rank (1..m) for a reference year, from ranks where published."""
+    known = scores.dropna(subset=["composite"])
+    if known["rank"].notna().sum() >= max(len(known) - 1, 1):
+        ranked = known.dropna(subset=["rank"])
+        prof = ranked.groupby(ranked["rank"].astype(int))["composite"].max()
+    else:  # ranks not published: rank the composites
+        values = np.sort(known["composite"].to_numpy())[::-1]
+        prof = pd.Series(values, index=np.arange(1, len(values) + 1))
+    return prof.sort_index()
+
+
+def _value_at(profile: pd.Series, rank: int) -> tuple[float, bool]:
+    """The reference composite at ``rank``, extrapolating linearly past the last rank."""
+    if rank in profile.index:
+        return float(profile.loc[rank]), False
+    if rank < profile.index.max():
+        return float(np.interp(rank, profile.index.to_numpy(), profile.to_numpy())), False
+    tail = profile.iloc[-EXTRAPOLATE_FROM:]
+    slope, intercept = np.polyfit(tail.index.to_numpy(float), tail.to_numpy(float), 1)
+    return float(intercept + slope * rank), True
+
+
+def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | None = None,
+                results: pd.DataFrame | None = None, own_composite: float | None = None,
+                own_rank: int | None = None, n: int | None = None, book: SpecBook | None = None,
+                own_verified: bool = True) -> PeerField:
+    """The field ``province`` is ranked against in ``index`` and ``year``.
+
+    ``own_composite`` / ``own_rank``: the province's own composite and published rank
+    that year when they are not in the peer data (e.g. from the plan). A composite
+    resting on unverified settings (``own_verified=False``) is not used as an anchor.
+    """
+    from ..data.peers import default_peers, default_results
+
+    book = book or load_specs()
+    peers = default_peers() if peers is None else peers
+    results = default_results() if results is None else results
+    resolved = resolve(province)
+    province, province_vi = resolved.name_en, resolved.name_vi
+    region = region_of(province)
+    scores = year_scores(index, year, peers, results, book)
+    pub_comp, pub_rank = _own_from_results(results, index, year, province)
+    if province in scores.index and scores.loc[province, "origin"] == "components":
+        pub_comp = float(scores.loc[province, "composite"])
+    own_composite = own_composite if own_composite is not None else pub_comp
+    own_rank = own_rank if own_rank is not None else pub_rank
+    n = n or _ranked_count(index, year, results, scores)
+    others = scores.drop(index=province, errors="ignore")
+    label = index_label(index, "en")
+    label_vi = index_label(index, "vi")
+    assumptions: list[Note] = []
+    missing: list[Note] = []
+    unlock = Note(
+        f"Để có thứ hạng chính xác: cung cấp tệp số liệu đầy đủ của {label_vi} năm {year} cho tất cả "
+        f"{n or 63} tỉnh, thành phố (CSV dạng index,year,province,component,value) qua --peers TỆP.",
+        f"For exact ranks: supply a complete {label} {year} peer file for all {n or 63} provinces "
+        "(tidy CSV: index,year,province,component,value) with --peers FILE.")
+
+    composites = scores["composite"].dropna()
+    peers_table = None
+    try:
+        spec = book.spec_for(index, year)
+        table = score_peers(peers, spec, year)
+        peers_table = table.drop(index=province, errors="ignore") if not table.empty else None
+    except DataUnavailableError:
+        spec = None
+
+    known_others = others["composite"].dropna()
+    if n and len(known_others) >= n - 1 and len(known_others) > 0:
+        national = ExactField.from_series(known_others)
+        regional_scores = known_others[[region_of(p) == region for p in known_others.index]]
+        regional = ExactField.from_series(regional_scores) if len(regional_scores) else None
+        return PeerField(index, year, province, "full", n, national, regional, None, peers_table,
+                         composites, own_composite, own_rank, region, assumptions, missing)
+
+    anchors = [(int(r), float(c)) for c, r in zip(others["composite"], others["rank"])
+               if pd.notna(c) and pd.notna(r)]
+    own = (own_rank, own_composite) if (own_rank and own_composite is not None and own_verified) else None
+    if not n or (not anchors and own is None):
+        missing.append(Note(f"Không có điểm tổng hợp nào của tỉnh khác cho {label_vi} năm {year}.",
+                            f"No other province's {label} {year} composite is known."))
+        missing.append(unlock)
+        return PeerField(index, year, province, "none", n, None, None, None, peers_table,
+                         composites, own_composite, own_rank, region, assumptions, missing)
+
+    guaranteed = RankCurve.from_anchors(anchors, n, own=own)
+    own_vi = f"; {province_vi} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else ""
+    own_en = f"; {province} ranked {own[0]} with {own[1]:.2f}" if own else ""
+    if anchors:
+        assumptions.append(Note(
+            f"Mốc công bố năm {year}: {len(anchors)} tỉnh có cả điểm và thứ hạng{own_vi}.",
+            f"Published {year} anchors: {len(anchors)} provinces with both a score and a rank{own_en}."))
+    else:
+        assumptions.append(Note(
+            f"Năm {year} không có điểm công bố của tỉnh nào khác{own_vi}.",
+            f"No other province's {year} score is published{own_en}."))
+
+    curves = []
+    refs = []
+    if spec is not None:
+        candidates = []
+        for ref_year in sorted(set(results.loc[results["index"] == index, "year"]) |
+                               set(peers.loc[peers["index"] == index, "year"]), reverse=True):
+            if ref_year == year or not spec.covers(int(ref_year)):
+                continue
+            ref_scores = year_scores(index, int(ref_year), peers, results, book)
+            ranked = ref_scores.dropna(subset=["composite"])
+            if len(ranked) >= MIN_REFERENCE_RANKS:
+                candidates.append((int(ref_year), ref_scores))
+        for ref_year, ref_scores in candidates[:MAX_REFERENCES]:
+            curve, note = _borrowed_curve(ref_year, ref_scores, anchors, own, n,
+                                          (province, province_vi), year, label, label_vi)
+            if curve is not None:
+                curves.append(curve)
+                refs.append(ref_year)
+                assumptions.append(note)
+    missing.append(unlock)
+    if curves:
+        national = EnvelopeField(tuple(curves), tuple(a.en for a in assumptions), guaranteed)
+        coverage = "partial"
+    else:
+        national = guaranteed
+        coverage = "anchors"
+    missing.insert(0, Note(
+        "Thứ hạng trong vùng cần điểm của mọi tỉnh trong vùng: chưa có.",
+        "Regional ranks need every province of the region: not available."))
+    return PeerField(index, year, province, coverage, n, national, None, guaranteed, peers_table,
+                     composites, own_composite, own_rank, region, assumptions, missing, refs)
+
+
+def _borrowed_curve(ref_year, ref_scores, anchors, own, n, names, year, label, label_vi):
+    province, province_vi = names
+    profile = _profile(ref_scores)
+    extrapolated = False
+    if own is not None:
+        ref_value, extrapolated = _value_at(profile, own[0])
+        shift = own[1] - ref_value
+        how_en = f"shifted by {shift:+.2f} so that {province}'s {own[1]:.2f} sits at its rank {own[0]}"
+        how_vi = f"dịch {shift:+.2f} điểm để {province_vi} ({own[1]:.2f}) đứng đúng hạng {own[0]}"
+    else:
+        diffs = [c - _value_at(profile, r)[0] for r, c in anchors if r <= profile.index.max()]
+        if not diffs:
+            return None, None
+        shift = float(np.mean(diffs))
+        how_en = f"shifted by {shift:+.2f} to fit the published anchors"
+        how_vi = f"dịch {shift:+.2f} điểm cho khớp các mốc công bố"
+    real = dict(anchors)
+    points = dict(real)
+    for rank, value in profile.items():
+        rank = int(rank)
+        if rank > n or rank in points or (own is not None and rank == own[0]):
+            continue
+        points[rank] = float(value) + shift
+    # keep the published anchors; drop borrowed points that would contradict them
+    ordered = sorted(points.items())
+    kept = []
+    for rank, value in ordered:
+        if rank in real:
+            kept.append((rank, value))
+            continue
+        better = [v for r, v in points.items() if r < rank and r in real]
+        worse = [v for r, v in points.items() if r > rank and r in real]
+        if better and value > min(better):
+            continue
+        if worse and value < max(worse):
+            continue
+        if own is not None and ((rank < own[0] and value < own[1]) or (rank > own[0] and value > own[1])):
+            continue
+        kept.append((rank, value))
+    # enforce monotone borrowed points (ties allowed)
+    mono, last = [], math.inf
+    for rank, value in kept:
+        value = min(value, last)
+        mono.append((rank, value))
+        last = value
+    extra_en = (f"; ranks beyond {int(profile.index.max())} extrapolated from its last "
+                f"{EXTRAPOLATE_FROM}" if extrapolated else "")
+    extra_vi = (f"; các hạng sau hạng {int(profile.index.max())} được ngoại suy từ "
+                f"{EXTRAPOLATE_FROM} hạng cuối" if extrapolated else "")
+    note = Note(
+        f"Giả định: độ phân tán điểm theo thứ hạng của {label_vi} năm {ref_year} "
+        f"({len(profile)} hạng đã biết) giữ nguyên cho năm {year}, {how_vi}{extra_vi}.",
+        f"Assumption: the spread of scores over ranks in {label} {ref_year} ({len(profile)} ranks "
+        f"known) stands for {year}, {how_en}{extra_en}.")
+    curve = RankCurve.from_anchors(mono, n, assumptions=(note.en,), own=own)
+    return curve, note

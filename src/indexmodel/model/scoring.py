@@ -1,0 +1,174 @@
+"""Scoring: component values at any level of a tree → every parent → the composite.
+
+Values may be given at any level: leaves, only a middle level (PAPI dimensions
+without sub-dimensions), or a mix. Each parent is computed from its children when
+all of them are known; a parent that is given keeps its given value, and where its
+children are known too and disagree beyond the tolerance its spec states, the gap
+is reported as an :class:`Inconsistency` (and a :class:`ConsistencyWarning`).
+
+Values outside their component's range are refused. In a published-only year
+(PCI 2005, PCI 2011) the composite is never recomputed: it is known only if given.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import IndexModelError
+from ..data.spec import Spec
+
+RANGE_EPS = 1e-9
+
+
+class ConsistencyWarning(UserWarning):
+    """A given parent disagrees with what its children add up to."""
+
+
+class ValueOutOfRangeError(IndexModelError):
+    """A component value outside the range its spec allows."""
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A given parent that disagrees with its children beyond the spec's tolerance."""
+
+    index: str
+    component: str
+    given: float
+    computed: float
+    tolerance: float
+    province: str | None = None
+
+    @property
+    def gap(self) -> float:
+        return self.given - self.computed
+
+    def describe(self, spec: Spec | None = None, lang: str = "en") -> str:
+        name = spec.name(self.component, lang) if spec is not None else self.component
+        who = f"{self.province}: " if self.province else ""
+        if lang == "vi":
+            return (f"{who}{name} ({self.component}): giá trị công bố {self.given:.4g} khác giá trị "
+                    f"tính từ các thành phần {self.computed:.4g} (chênh {self.gap:+.4g}, "
+                    f"dung sai {self.tolerance:g})")
+        return (f"{who}{name} ({self.component}): given {self.given:.4g} but its components give "
+                f"{self.computed:.4g} (gap {self.gap:+.4g}, tolerance {self.tolerance:g})")
+
+
+def check_range(spec: Spec, component: str, value: float, *, file=None, row=None,
+                province: str | None = None) -> None:
+    """Refuse a value outside ``component``'s range (or not a finite number)."""
+    node = spec.node(component)
+    who = f"{province}: " if province else ""
+    if value is None or not isinstance(value, (int, float, np.floating, np.integer)) or not math.isfinite(value):
+        raise ValueOutOfRangeError(f"{who}{spec.index} {component} value {value!r} is not a number",
+                                   file=file, row=row)
+    if value < node.min - RANGE_EPS or value > node.max + RANGE_EPS:
+        raise ValueOutOfRangeError(
+            f"{who}{spec.index} {component} = {value:g} is outside its range "
+            f"{node.min:g}..{node.max:g}", file=file, row=row)
+
+
+def score_frame(spec: Spec, values: pd.DataFrame, *, year: int | None = None,
+                warn: bool = True, label_rows: bool = True
+                ) -> tuple[pd.DataFrame, list[Inconsistency]]:
+    """Score every row of a wide table (rows: provinces; columns: component ids).
+
+    Returns a table with a column for every node of the spec (NaN where unknown)
+    and the inconsistencies found. Columns that are not components of ``spec`` are
+    refused; so are values outside their range.
+    """
+    unknown = [c for c in values.columns if not spec.has(c)]
+    if unknown:
+        raise IndexModelError(
+            f"not components of {spec.index} era {spec.era}: {', '.join(map(str, unknown))}",
+            hint="known components: " + ", ".join(spec.ids))
+    given = values.astype(float)
+    for column in given.columns:
+        col = given[column].to_numpy()
+        bad = np.isfinite(col) & ((col < spec.node(column).min - RANGE_EPS) |
+                                  (col > spec.node(column).max + RANGE_EPS))
+        if bad.any():
+            who = given.index[np.argmax(bad)]
+            check_range(spec, column, float(col[np.argmax(bad)]), province=str(who))
+
+    n = len(given)
+    out: dict[str, np.ndarray] = {}
+    issues: list[Inconsistency] = []
+    published_only = year is not None and spec.is_published_only(year)
+    for node_id in spec.postorder():
+        node = spec.nodes[node_id]
+        given_col = (given[node_id].to_numpy(dtype=float) if node_id in given.columns
+                     else np.full(n, np.nan))
+        if node.is_leaf or (published_only and node_id == spec.composite) or node.rule == "unknown":
+            out[node_id] = given_col
+            continue
+        coef = spec.child_coefficients(node_id)
+        computed = np.zeros(n)
+        for child, c in coef.items():
+            computed = computed + c * out[child]  # NaN where any child is unknown
+        has_given = np.isfinite(given_col)
+        tol = max(node.tolerance, 1e-9)
+        clash = has_given & np.isfinite(computed) & (np.abs(given_col - computed) > tol)
+        for i in np.flatnonzero(clash):
+            issues.append(Inconsistency(spec.index, node_id, float(given_col[i]),
+                                        float(computed[i]), node.tolerance,
+                                        str(given.index[i]) if label_rows else None))
+        out[node_id] = np.where(has_given, given_col, computed)
+    if warn:
+        for issue in issues:
+            warnings.warn(issue.describe(spec), ConsistencyWarning, stacklevel=2)
+    result = pd.DataFrame({i: out[i] for i in spec.ids}, index=given.index)
+    return result, issues
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Every node's value for one set of component values."""
+
+    spec: Spec
+    values: Mapping[str, float]
+    inconsistencies: tuple[Inconsistency, ...]
+
+    @property
+    def composite(self) -> float:
+        return self.values[self.spec.composite]
+
+    def __getitem__(self, node_id: str) -> float:
+        return self.values[node_id]
+
+
+def score(spec: Spec, values: Mapping[str, float], *, year: int | None = None,
+          warn: bool = True) -> Scored:
+    """Score one set of component values (any level) up to the composite."""
+    for component, value in values.items():
+        spec.node(component)
+        check_range(spec, component, value)
+    frame = pd.DataFrame([dict(values)], index=[0], columns=list(values)).astype(float)
+    table, issues = score_frame(spec, frame, year=year, warn=warn, label_rows=False)
+    row = table.iloc[0]
+    return Scored(spec, {k: float(row[k]) for k in spec.ids}, tuple(issues))
+
+
+def long_to_wide(peers: pd.DataFrame, index: str, year: int) -> pd.DataFrame:
+    """Pivot the tidy peer rows of one index and year to provinces × components."""
+    sub = peers[(peers["index"] == index) & (peers["year"] == year)]
+    if sub.empty:
+        return pd.DataFrame(dtype=float)
+    wide = sub.pivot(index="province", columns="component", values="value")
+    wide.columns.name = None
+    return wide.sort_index()
+
+
+def score_peers(peers: pd.DataFrame, spec: Spec, year: int, *, warn: bool = False) -> pd.DataFrame:
+    """Every node for every province of the tidy peer table in ``year`` (provinces as rows)."""
+    wide = long_to_wide(peers, spec.index, year)
+    if wide.empty:
+        return pd.DataFrame(columns=list(spec.ids), dtype=float)
+    table, _ = score_frame(spec, wide, year=year, warn=warn)
+    return table

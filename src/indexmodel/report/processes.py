@@ -1,0 +1,255 @@
+"""The processes of a yearly run: one run at a time, and nothing outliving it.
+
+A run holds a POSIX record lock (``lockf``) for its year and province: it belongs to the
+run's own process, is not inherited by the workers it forks, and goes with the process
+however it ends, so a killed run never locks out the next. Workers and kernels die with
+the process that started them (Linux's parent-death signal, and a thread watching the
+parent elsewhere); an interrupted run stops them itself before it removes its staging.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..core.errors import UsageError
+
+KERNEL_NAME = "python3"
+
+
+# -- the kernel: the interpreter running this code ----------------------------------------
+# ipykernel_launcher, but the kernel asks Linux to kill it when the process that started it
+# dies (a killed run leaves no kernel computing), and checks that this has not happened yet.
+_KERNEL_LAUNCHER = """\
+import os, sys
+if sys.path and sys.path[0] == "":
+    del sys.path[0]
+try:
+    import ctypes, signal
+    ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != int(os.environ.get("JPY_PARENT_PID") or os.getppid()):
+        os._exit(1)
+except (OSError, AttributeError):
+    pass
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
+def kernel_manager_class():
+    """A jupyter kernel manager whose ``python3`` kernel is this interpreter (``sys.executable``).
+
+    The ``python3`` kernel spec that ipykernel installs runs ``python`` (which
+    jupyter_client maps to ``sys.executable``), but a user-level spec of the same name
+    may point elsewhere; this manager always starts the interpreter that runs the
+    package, so the kernel imports the same indexmodel.
+    """
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class ThisPythonSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            if kernel_name == KERNEL_NAME:
+                spec = get_kernel_dict()
+                spec["argv"][0] = sys.executable
+                # the kernel's own log (a warning about TCP on every start) is not the
+                # analyst's business; errors in cells still reach the notebook
+                spec["argv"].insert(-2, "--IPKernelApp.log_level=CRITICAL")
+                if sys.platform.startswith("linux"):  # dies with the process that started it
+                    at = spec["argv"].index("-m")
+                    spec["argv"][at:at + 2] = ["-c", _KERNEL_LAUNCHER]
+                return KernelSpec(resource_dir=RESOURCES, **spec)
+            return super().get_kernel_spec(kernel_name)
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return ThisPythonSpecs(data_dir=self.data_dir)
+
+    return ThisPythonKernelManager
+
+
+@contextlib.contextmanager
+def _locked(path: Path, what: str, say: Callable[[str], None] = lambda _t: None
+            ) -> Iterator[None]:
+    """One run at a time per year and province: a POSIX record lock (``lockf``) on a file.
+
+    Such a lock belongs to this process alone: the workers it forks do not inherit it,
+    and it goes with the process however it ends (``kill -9`` included), so a killed run
+    never locks out the next. The file records the holder's pid and start; a run that
+    finds the pid of a run that is gone says so before it cleans up after it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    fh = open(path, "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip()
+            raise UsageError(f"another run for {what} is in progress" + (f" ({holder})" if holder else ""),
+                             hint=f"lock {path}") from None
+        fh.seek(0)
+        previous = fh.read().strip()
+        if previous:
+            say(f"An earlier run ({previous}) stopped before it finished; "
+                "cleaning up after it.")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fh.flush()
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def _lock_is_free(path: Path) -> bool:
+    """Whether no live run holds the lock at ``path`` (tried and released at once)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return False
+    if not path.exists():
+        return True
+    with open(path, "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.lockf(fh, fcntl.LOCK_UN)
+        return True
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    try:  # a zombie is gone for our purposes
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker process: leave Ctrl-C and SIGTERM to the run (which stops the
+    workers itself), and die with the run however it ends — Linux's parent-death signal,
+    and a thread watching the parent wherever that is not available."""
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the run died before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="indexmodel-parent-watch", daemon=True).start()
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux; an empty list elsewhere)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError, ValueError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _is_kernel(pid: int) -> bool:
+    try:
+        return b"launch_new_instance" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _stop_own_kernels() -> None:
+    """Kill the kernels this process started itself (notebooks run one at a time here)
+    and wait until they are gone, so that none writes into a staging folder being
+    removed."""
+    import signal
+
+    kernels = [pid for pid in _children(os.getpid()) if _is_kernel(pid)]
+    for pid in kernels:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    for pid in kernels:
+        while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError, OSError):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    break
+            if not _pid_alive(pid):
+                break
+            time.sleep(0.05)
+
+
+def _stop_workers(pool) -> None:
+    """Stop the workers and their kernels at once (an interrupt or a failure elsewhere):
+    kill them, wait until they are gone, then let the pool go."""
+    import signal
+
+    workers = list(getattr(pool, "_processes", {}).values())
+    kernels = [k for w in workers if w.pid for k in _children(w.pid)]
+    for process in workers:
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+    for pid in kernels:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_pid_alive(k) for k in kernels) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_context():
+    """Forked workers where fork is safe (Linux, and this process runs one thread — not
+    inside a Jupyter kernel, say): they start at once with papermill and nbconvert
+    already imported; spawned ones otherwise."""
+    import multiprocessing
+    import threading
+
+    if (sys.platform.startswith("linux") and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        import nbconvert  # noqa: F401 - imported once here, inherited by the workers
+        import papermill  # noqa: F401
+
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
