@@ -351,6 +351,32 @@ def monitor() -> nbformat.NotebookNode:
     return _metadata(new_notebook(cells=cells))
 
 
+def explorer() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 09 — Scenario explorer (developer notes)\n\n"
+             "An ipywidgets explorer (`indexmodel.report.explorer.Explorer`): province, index and "
+             "year; one slider per component (its range, starting at the baseline, marked at the "
+             "plan's target and the best real one- and two-year gains); live composite, national "
+             "and regional rank, odds of the goal (seeded, "
+             "`indexmodel.analysis.scenario.EXPLORER_SIMS` simulations on each release of a "
+             "slider, a button for `sims`), the cheapest path from the sliders, the best rank for "
+             "a budget; save and load the scenario as a tidy CSV. The logic is in "
+             "`indexmodel.analysis.scenario`; the widgets only wire it.\n\n"
+             "Widgets need a kernel: the HTML report shows, instead, the static tables of the last "
+             "cell (the targets' scenario and the cheapest path per index). The explorer cell's "
+             "output is not compared by nbval (`# NBVAL_IGNORE_OUTPUT`); `tests/test_explorer.py` "
+             "drives the widgets."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + "\n\nviews.show(*views.explorer_intro(setup))"),
+        _code("# NBVAL_IGNORE_OUTPUT\n"
+              "from indexmodel.report.explorer import Explorer\n\n"
+              "explorer = Explorer(setup)\n"
+              "explorer"),
+        _check("views.show(*views.explorer_sections(setup))"),
+    ]
+    return _metadata(new_notebook(cells=cells))
+
+
 BUILDERS = {
     "00_overview.ipynb": overview,
     **{f"{stem}.ipynb": (lambda i=index: index_notebook(i)) for index, stem in INDEX_NOTEBOOKS.items()},
@@ -358,6 +384,7 @@ BUILDERS = {
     "06_backtest.ipynb": backtest,
     "07_agencies.ipynb": agencies,
     "08_monitor.ipynb": monitor,
+    "09_explorer.ipynb": explorer,
     "90_about_the_data.ipynb": about_the_data,
 }
 
