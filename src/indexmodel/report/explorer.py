@@ -128,7 +128,7 @@ class Explorer:
             row(self.regional_label, self.regional_html),
             row(self.odds_label, w.HBox([self.odds_html, self.more_sims_button])),
             self.path_html,
-            self.apply_path_button,
+            w.HBox([self.apply_path_button]),
             self.budget,
             self.budget_html,
             w.HBox([self.name, self.file]),

@@ -76,20 +76,22 @@ LABELS: dict[str, tuple[str, str]] = {
     "btn.target": ("▲ {v}", "▲ {v}"),
     "btn.one_year": ("◆1 {v}", "◆1 {v}"),
     "btn.two_years": ("◆2 {v}", "◆2 {v}"),
-    "legend": ("Thanh trượt bắt đầu ở kết quả năm {y} (│ xám), giới hạn trong thang điểm của chỉ số thành "
-               "phần. Mốc: ▲ chỉ tiêu {t} của kế hoạch; ◆1, ◆2: kết quả năm {y} cộng mức tăng lớn nhất mà "
-               "một tỉnh thực sự đạt được trong 1 năm, 2 năm (di chuột vào nút để xem tỉnh và năm). Bấm một "
-               "nút để đặt thanh trượt vào mốc đó.",
-               "Sliders start at the {y} results (grey │), bounded by each component's scale. Marks: ▲ the "
-               "plan's {t} target; ◆1, ◆2: the {y} result plus the largest gain a province really made in "
-               "one year, two years (hover a button for the province and years). Click a button to set the "
-               "slider there."),
-    "legend_year": ("Thanh trượt bắt đầu ở kết quả năm {y} (│ xám), giới hạn trong thang điểm của chỉ số "
-                    "thành phần. Mốc ◆1, ◆2: kết quả năm {y} cộng mức tăng lớn nhất mà một tỉnh thực sự đạt "
-                    "được trong 1 năm, 2 năm. Bấm một nút để đặt thanh trượt vào mốc đó.",
-                    "Sliders start at the {y} results (grey │), bounded by each component's scale. Marks "
-                    "◆1, ◆2: the {y} result plus the largest gain a province really made in one year, two "
-                    "years. Click a button to set the slider there."),
+    "legend": ("Thanh trượt bắt đầu ở kết quả năm {y} (│ xám; │ đen: giá trị đang chọn), giới hạn "
+               "trong thang điểm của chỉ số thành phần. Mốc: ▲ chỉ tiêu {t} của kế hoạch; ◆1, ◆2: kết quả "
+               "năm {y} cộng mức tăng lớn nhất mà một tỉnh thực sự đạt được trong 1 năm, 2 năm (di chuột "
+               "vào nút để xem tỉnh và năm). Bấm một nút để đặt thanh trượt vào mốc đó.",
+               "Sliders start at the {y} results (grey │; black │: the value chosen), bounded by each "
+               "component's scale. Marks: ▲ the plan's {t} target; ◆1, ◆2: the {y} result plus the "
+               "largest gain a province really made in one year, two years (hover a button for the "
+               "province and years). Click a button to set the slider there."),
+    "legend_year": ("Thanh trượt bắt đầu ở kết quả năm {y} (│ xám; │ đen: giá trị đang chọn), giới "
+                    "hạn trong thang điểm của chỉ số thành phần. Mốc ◆1, ◆2: kết quả năm {y} cộng mức "
+                    "tăng lớn nhất mà một tỉnh thực sự đạt được trong 1 năm, 2 năm. Bấm một nút để đặt "
+                    "thanh trượt vào mốc đó.",
+                    "Sliders start at the {y} results (grey │; black │: the value chosen), bounded by "
+                    "each component's scale. Marks ◆1, ◆2: the {y} result plus the largest gain a "
+                    "province really made in one year, two years. Click a button to set the slider "
+                    "there."),
     # results
     "composite": ("Điểm tổng hợp", "Composite"),
     "composite_text": ("{v} ({d} so với năm {y})", "{v} ({d} against {y})"),
