@@ -20,6 +20,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from indexmodel.report import PARAMETERS_CELL
+from indexmodel.report.runner import WIDGET_VIEW
 
 HERE = Path(__file__).resolve().parent
 
@@ -407,8 +408,13 @@ def _execute(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     began = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - began
+    nb.metadata.pop("widgets", None)  # no widget state: widgets are live only with a kernel
     for cell in nb.cells:  # no run-dependent metadata in the stored notebooks
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):  # a widget's text stands until the cell runs
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
     # roughly how long it takes (to 5 s): the yearly run starts the longest ones first
     nb.metadata["indexmodel"] = {"seconds": max(5, 5 * round(seconds / 5))}
     return nb

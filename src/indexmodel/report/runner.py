@@ -659,6 +659,7 @@ def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None
 
     nb = nbformat.read(str(executed), as_version=4)
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)

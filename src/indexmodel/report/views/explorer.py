@@ -38,8 +38,10 @@ LABELS: dict[str, tuple[str, str]] = {
                   "The interactive explorer runs when the notebook “{title}” is opened in JupyterLab (it "
                   "needs a running Python kernel). In this report: the {y} results and the cheapest path, "
                   "as static tables."),
-    "fallback": ("[Công cụ khám phá kịch bản: mở sổ tính “{title}” trong JupyterLab để dùng thanh trượt.]",
-                 "[Scenario explorer: open the notebook “{title}” in JupyterLab to use the sliders.]"),
+    "fallback": ("[Công cụ khám phá kịch bản: mở sổ tính “{title}” trong JupyterLab và chạy nó (Run → Run "
+                 "All Cells) để dùng thanh trượt.]",
+                 "[Scenario explorer: open the notebook “{title}” in JupyterLab and run it (Run → Run All "
+                 "Cells) to use the sliders.]"),
     "h_explorer": ("Công cụ khám phá", "The explorer"),
     "h_static": ("{index}: kịch bản theo chỉ tiêu và lộ trình", "{index}: the targets' scenario and the path"),
     "h_static_year": ("{index}: kết quả năm {y} và lộ trình", "{index}: the {y} results and the path"),
