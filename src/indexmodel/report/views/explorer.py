@@ -265,9 +265,22 @@ def html_table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def why_no_path(a, goal, lang: str) -> str | None:
+    """Why the optimiser cannot run, in the reader's language (None where it can)."""
+    if a.field.national is None:
+        return label("no_rank", lang, why="; ".join(m(lang) for m in a.field.missing[:1])
+                     or t("unknown", lang))
+    if goal is None:
+        return label("no_goal", lang)
+    return None
+
+
 def path_html(a, values, goal, lang: str) -> str:
     """The cheapest path from the sliders to the goal, as the explorer shows it."""
     head = f"<b>{html.escape(label('h_path', lang, g=goal if goal else '—'))}</b>"
+    why = why_no_path(a, goal, lang)
+    if why is not None:
+        return f"{head}<br>{html.escape(why)}"
     try:
         path = sc.path_to_goal(a, values, goal)
     except IndexModelError as exc:
@@ -282,6 +295,9 @@ def path_html(a, values, goal, lang: str) -> str:
 def budget_html(a, values, budget: float, lang: str) -> str:
     """The best rank a budget buys from the sliders, as the explorer shows it."""
     head = f"<b>{html.escape(label('h_budget', lang, b=_fmt(budget, 1)))}</b>"
+    why = why_no_path(a, 1, lang)
+    if why is not None:
+        return f"{head}<br>{html.escape(why)}"
     try:
         result = sc.best_for_budget(a, values, budget)
     except IndexModelError as exc:
@@ -391,6 +407,10 @@ def static_section(setup: NotebookSetup, index: str) -> list:
     if goal is None:
         return out
     out.append("### " + label("h_path_static", lang, g=goal, y=a.year))
+    why = why_no_path(a, goal, lang)
+    if why is not None:
+        out.append(why)
+        return out
     try:
         path = sc.path_to_goal(a, base, goal)
     except IndexModelError as exc:
