@@ -56,12 +56,13 @@ def analysis_years(index: str, province: str, *, plan=None, peers: pd.DataFrame)
     name = resolve(province).name_en
     years = set(int(y) for y in peers.loc[(peers["index"] == index) & (peers["province"] == name),
                                           "year"].unique())
-    if plan is not None and _plan_covers(plan, index, name, plan.baseline_year):
+    if plan is not None and plan_covers(plan, index, name, plan.baseline_year):
         years.add(int(plan.baseline_year))
     return sorted(years)
 
 
-def _plan_covers(plan, index: str, province: str, year: int) -> bool:
+def plan_covers(plan, index: str, province: str, year: int) -> bool:
+    """True when ``plan`` is the province's, its baseline year is ``year`` and it states ``index``."""
     from ..data.provinces import resolve
 
     return (resolve(plan.province).id == resolve(province).id and int(year) == plan.baseline_year
@@ -76,7 +77,7 @@ def open_analysis(index: str, province: str, year: int, *, plan=None, peers: pd.
     (:func:`~indexmodel.analysis.index_analysis.for_year`)."""
     from .index_analysis import for_plan, for_year
 
-    if plan is not None and _plan_covers(plan, index, province, year):
+    if plan is not None and plan_covers(plan, index, province, year):
         return for_plan(index, plan, peers=peers, results=results)
     return for_year(index, int(year), province, peers=peers, results=results)
 

@@ -180,7 +180,7 @@ class Explorer:
         options = []
         for y in reversed(years):
             text = str(y)
-            if sc._plan_covers(self._plan, self.index.value, self.province.value, y):
+            if sc.plan_covers(self._plan, self.index.value, self.province.value, y):
                 text = self._label("year_plan", y=y, t=self._plan.target_year)
             options.append((text, y))
         wanted = year if year in years else (self.setup.year if self.setup.year in years
