@@ -343,6 +343,23 @@ class Registry:
         return [self.provinces[s.former_id] for s in rows] or [self.provinces[unit_id]]
 
 
+    def parts_in(self, unit_id: str, year: int, before: int | None = None) -> list[Province]:
+        """The provinces of ``year``'s map that make up ``unit_id`` (its territory then):
+        the unit Hà Nội of 2025 is Hà Nội and Hà Tây in 2008, the unit Gia Lai is Gia Lai
+        and Bình Định in 2024."""
+        rows = [s for s in self.successions if s.unit_id == unit_id
+                and year < s.first_index_year and (before is None or s.first_index_year < before)]
+        if not rows:
+            province = self.provinces[unit_id]
+            return [province] if province.exists_in(year) else []
+        last = max(s.first_index_year for s in rows)
+        out: list[Province] = []
+        for s in rows:
+            if s.first_index_year == last:
+                out += [p for p in self.parts_in(s.former_id, year, before=last) if p not in out]
+        return out
+
+
 def _load_successions(path: Path, by_id: dict[str, Province]) -> list[Succession]:
     out: list[Succession] = []
     for row, rec in _read(path, SUCCESSION_COLUMNS):
@@ -436,6 +453,12 @@ def former_provinces(unit: str | Province, year: int | None = None) -> list[Prov
     return registry().formers(unit.id, year)
 
 
+def parts_in(unit: Province, year: int) -> list[Province]:
+    """The provinces of ``year``'s map that make up ``unit`` (Gia Lai 2025 in 2024: Gia Lai
+    and Bình Định; Hà Nội in 2008: Hà Nội and Hà Tây); itself where nothing changed."""
+    return registry().parts_in(unit.id, int(year))
+
+
 def successor(province: str | Province, year: int) -> Province | None:
     """The province or unit in force in ``year`` that holds ``province``'s territory
     (Bình Định, 2025: Gia Lai, the merged unit), or None (it did not exist yet)."""
@@ -455,6 +478,31 @@ def is_merged_unit(province: Province) -> bool:
     """A unit a reform made from more than one province (or under a new id)."""
     rows = registry().reform_of(province.id)
     return bool(rows) and province.valid_from == rows[0].first_index_year
+
+
+def describe(province: Province, lang: str = "en") -> str:
+    """The name, and which province it is where two maps share it or a merger ended it:
+    "Gia Lai (the unit formed on 1 July 2025 from Gia Lai and Bình Định)", "Bình Định (the
+    province to 2024, part of Gia Lai from 1 July 2025)"; otherwise just the name."""
+    reg = registry()
+    name = province.name(lang)
+    if is_merged_unit(province):
+        rows = reg.reform_of(province.id)
+        formers = [reg.provinces[s.former_id].name(lang) for s in rows]
+        when = rows[0].when(lang)
+        if len(formers) == 1:
+            return (f"{name} (tên mới từ {when} của {formers[0]})" if lang == "vi"
+                    else f"{name} (the name from {when} of {formers[0]})")
+        joined = (", ".join(formers[:-1]) + (" và " if lang == "vi" else " and ") + formers[-1])
+        return (f"{name} (đơn vị hành chính mới từ {when}, gồm {joined})" if lang == "vi"
+                else f"{name} (the unit formed on {when} from {joined})")
+    went = reg.succession_of(province.id)
+    if went is not None and not reg.is_rename(went):
+        unit = reg.provinces[went.unit_id].name(lang)
+        return (f"{name} (tỉnh đến năm {province.valid_to}, thuộc {unit} từ {went.when(lang)})"
+                if lang == "vi" else
+                f"{name} (the province to {province.valid_to}, part of {unit} from {went.when(lang)})")
+    return name
 
 
 def map_year(year: int) -> int:
