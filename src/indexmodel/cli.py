@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor", help="release-day report: components below the national "
                        "average or fallen, by responsible agency, and progress to the targets")
     p.add_argument("--year", type=int, required=True, help="the release year")
-    p.add_argument("--province", default="Bình Định")
+    p.add_argument("--province", default=None,
+                   help="by the year's map (\"Gia Lai\" in 2025 is the merged unit); default: the "
+                        "plan's province, Bình Định, or the unit holding it in that year")
     p.add_argument("--peers", metavar="FILE", help="the new release as a tidy peer file")
     _lang(p)
     p.add_argument("--out", metavar="DIR", help="also write the report (CSV + Markdown) here")

@@ -35,7 +35,7 @@ from ..core.i18n import translate
 from ..data.provinces import (REGION_RULES, REGIONS, UNITS_2025, Province, all_provinces, describe,
                               is_merged_unit, merger_of, parts_in, region_of, resolve, successor)
 from ..model.field import Note
-from ..model.new_map import Weighting, approximate, weighting
+from ..model.new_map import Weighting, approximate, unit_weights, weighting, weights_text
 
 LABELS: dict[str, tuple[str, str]] = {
     "head": ("Trên bản đồ mới ({n} đơn vị hành chính cấp tỉnh được xếp hạng từ năm {year}) — cách hiểu, "
@@ -86,8 +86,9 @@ LABELS: dict[str, tuple[str, str]] = {
               "(trong {half} đơn vị dẫn đầu).",
               "Group goal \"{group}\" is by quartiles of the provinces ranked: on the new map, the top half "
               "of the {n} units (within the top {half})."),
-    "own": ("{unit} ước tính năm {base} (bình quân {weights} của các tỉnh cũ): {value}{rank}.",
-            "{unit} approximated for {base} ({weights} mean of its former provinces): {value}{rank}."),
+    "own": ("{unit} ước tính năm {base} (bình quân có trọng số của các tỉnh cũ: {weights}): {value}{rank}.",
+            "{unit} approximated for {base} (weighted mean of its former provinces: {weights}): "
+            "{value}{rank}."),
     "own_rank": ("; hạng {rank}/{n} trong các đơn vị (ước tính)", "; rank {rank} of {n} among the units "
                  "(approximate)"),
     "own_missing": ("{unit} năm {base}: chưa ước tính được (thiếu điểm tổng hợp năm {base} của {missing}).",
@@ -116,6 +117,12 @@ class GoalsOnNewMap:
 def unit_of_plan(plan, year: int) -> Province | None:
     """The unit in force in ``year`` that holds the plan's province (Gia Lai in 2025)."""
     return successor(resolve(plan.province), year)
+
+
+def _and(names: list[str], lang: str) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + (" và " if lang == "vi" else " and ") + names[-1]
 
 
 def _nearest(x: float) -> int:
@@ -199,13 +206,12 @@ def goals_on_new_map(check, analysis, plan, *, peers: pd.DataFrame | None = None
             rank = 1 + int((others_known > own + 1e-12).sum())
         facts["unit_baseline"] = own
         facts["unit_baseline_rank"] = rank
-        weights = comp.loc[unit.id, "weights"]
+        weights, pop_year, why = unit_weights(unit, base, how)
         for lang in ("vi", "en"):
             lines[lang].append(_t("own", lang, unit=unit.name(lang), base=base,
-                                  weights=how.describe(lang).split(" (")[0].split(" — ")[0],
+                                  weights=weights_text(weights, pop_year, base, why, lang),
                                   value=f"{own:.2f}",
-                                  rank=_t("own_rank", lang, rank=rank, n=n_new) if rank else "")
-                               + (f" [{weights}]" if weights else ""))
+                                  rank=_t("own_rank", lang, rank=rank, n=n_new) if rank else ""))
     elif unit.id in comp.index:
         for lang in ("vi", "en"):
             lines[lang].append(_t("own_missing", lang, unit=unit.name(lang), base=base,
@@ -302,12 +308,12 @@ def former_plan_note(unit: Province, plan) -> Note | None:
         return None
     return Note(
         f"{unit.name_vi} là đơn vị mới từ năm {unit.valid_from}, gồm "
-        f"{', '.join(p.name_vi for p in parts_in(unit, unit.valid_from - 1))}. Cơ quan chịu trách "
+        f"{_and([p.name_vi for p in parts_in(unit, unit.valid_from - 1)], 'vi')}. Cơ quan chịu trách "
         f"nhiệm ghi theo Kế hoạch của tỉnh {province.name_vi} cũ (như Kế hoạch đã giao); chỉ tiêu "
         f"năm {plan.target_year} của Kế hoạch đặt cho tỉnh {province.name_vi} cũ nên không dùng để "
         "đánh giá tiến độ của đơn vị mới (xem cách hiểu mục tiêu trên bản đồ mới: indexmodel plan).",
         f"{unit.name_en} is a unit from {unit.valid_from}, formed from "
-        f"{', '.join(p.name_en for p in parts_in(unit, unit.valid_from - 1))}. Agencies are named as "
+        f"{_and([p.name_en for p in parts_in(unit, unit.valid_from - 1)], 'en')}. Agencies are named as "
         f"the plan of the former {province.name_en} assigned them; the plan's {plan.target_year} "
         f"targets were set for the former {province.name_en} and are not used to judge the unit's "
         "progress (what the goals mean on the new map: indexmodel plan).")
@@ -329,17 +335,19 @@ def previous_on_new_map(index: str, year: int, unit: Province, peers: pd.DataFra
     if frame.empty:
         return {}, "", None
     values = dict(zip(frame["component"], frame["value"].astype(float)))
-    weights = frame["weights"].iloc[0]
+    weights, pop_year, why = unit_weights(unit, year, how)
     scheme = frame["weighting"].iloc[0]
-    source = f"approximate: {scheme}-weighted mean of the former provinces' {year} values ({weights})"
-    parts = ", ".join(p.name_vi for p in parts_in(unit, year))
-    parts_en = ", ".join(p.name_en for p in parts_in(unit, year))
+    source = (f"approximate: {scheme}-weighted mean of the former provinces' {year} values "
+              f"({weights_text(weights, pop_year, year, why)})")
+    parts = _and([p.name_vi for p in parts_in(unit, year)], "vi")
+    parts_en = _and([p.name_en for p in parts_in(unit, year)], "en")
     note = Note(
         f"≈ năm {year} của {unit.name_vi} là số ước tính trên bản đồ mới: bình quân "
-        f"{'theo dân số' if scheme == 'population' else 'đều'} của {parts} ({weights}); không phải số chính thức.",
+        f"{'theo dân số' if scheme == 'population' else 'đều'} của {parts} "
+        f"({weights_text(weights, pop_year, year, why, 'vi')}); không phải số chính thức.",
         f"≈ {unit.name_en}'s {year} is an approximation on the new map: the "
         f"{'population-weighted' if scheme == 'population' else 'equally weighted'} mean of {parts_en} "
-        f"({weights}); not an official figure.")
+        f"({weights_text(weights, pop_year, year, why, 'en')}); not an official figure.")
     if how.note is not None:
         note = Note(note.vi + " " + how.note.vi + ".", note.en + " " + how.note.en + ".")
     return values, source, note

@@ -101,8 +101,8 @@ def weighting(scheme: str = DEFAULT_WEIGHTING, population: pd.DataFrame | None =
             population = load_population()
         except DataUnavailableError:
             return Weighting("equal", asked="population", note=Note(
-                "chưa có bảng dân số (data/population/population.csv): dùng trọng số bằng nhau",
-                "no population table (data/population/population.csv): equal weights used"))
+                "chưa có bảng dân số GSO trong số liệu của gói: dùng trọng số bằng nhau",
+                "the GSO population table is not in the package's data: equal weights used"))
     return Weighting("population", population)
 
 
@@ -121,7 +121,7 @@ def unit_weights(unit: Province, year: int, how: Weighting
         try:
             persons, pop_year = how.persons(f.name_en, year)
         except DataUnavailableError:
-            return equal, None, f"equal weights: no population figure for {f.name_en}"
+            return equal, None, f.id
         counts[f.id] = persons
         used.add(pop_year)
     total = sum(counts.values())
@@ -134,13 +134,21 @@ def _basis(unit: Province, parts: list[Province]) -> str:
     return "same province" if parts and parts[0].id == unit.id else "same territory"
 
 
-def _weights_text(weights: dict[str, float], pop_year: int | None, year: int, why: str) -> str:
+def weights_text(weights: dict[str, float], pop_year: int | None, year: int, why: str = "",
+                 lang: str = "en") -> str:
+    """'Gia Lai 0.517, Binh Dinh 0.483 (GSO population 2023)' in ``lang``; ``why``: the id
+    of the province without a population figure, where the weights fell back to equal."""
     reg = registry()
-    text = ", ".join(f"{reg.provinces[k].name_en} {w:.3f}" for k, w in weights.items())
+    text = ", ".join(f"{reg.provinces[k].name(lang)} {w:.3f}" for k, w in weights.items())
     if why:
-        return f"{text} ({why})"
+        missing = reg.provinces[why].name(lang)
+        return text + (f" (trọng số bằng nhau: không có số dân của {missing})" if lang == "vi"
+                       else f" (equal weights: no population figure for {missing})")
     if pop_year is None:
         return text
+    if lang == "vi":
+        return text + f" (dân số GSO năm {pop_year}" + (
+            f", dùng thay cho năm {year})" if pop_year != year else ")")
     return text + f" (GSO population {pop_year}" + (
         f", standing in for {year})" if pop_year != year else ")")
 
@@ -172,7 +180,7 @@ def approximate(peers: pd.DataFrame, index: str, year: int, *, how: Weighting | 
         formers = parts_in(unit, year)
         weights, pop_year, why = unit_weights(unit, year, how)
         basis = _basis(unit, formers)
-        wtext = _weights_text(weights, pop_year, year, why) if basis == "approximate" else ""
+        wtext = weights_text(weights, pop_year, year, why) if basis == "approximate" else ""
         scheme = "equal" if why else how.scheme
         for node in nodes:
             values, absent = {}, []
