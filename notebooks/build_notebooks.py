@@ -351,6 +351,31 @@ def monitor() -> nbformat.NotebookNode:
     return _metadata(new_notebook(cells=cells))
 
 
+def merged() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 09 — The merged province (developer notes)\n\n"
+             "The unit of 2025 that holds the run's province (`views.merged_unit`: the province "
+             "itself where it is a unit formed in 2025, else the unit it went into): its former "
+             "provinces' composites and ranks before the merger (`analysis.trajectory`, official), "
+             "its approximate past on the new map (`model.new_map.history`, population-weighted, "
+             "with the equal-weights alternative; labelled approximate, never mixed with official "
+             "figures) and what the plan's goals mean when 34 units are ranked "
+             "(`analysis.new_map.goals_on_new_map`, the plan check's interpretations)."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + "\n\nviews.show(*views.merged_intro(setup))"),
+    ]
+    for index in ("pci", "papi"):
+        cells += [
+            _check(f'views.show(*views.former_standing(setup, "{index}"))'),
+            _check(f'frame = views.merged_history(setup, "{index}")\n'
+                   f'views.show(*views.merged_history_section(setup, "{index}", frame))'),
+            _figure(f'views.merged_history_figure(setup, "{index}", frame)',
+                    f'"09_history_{index}"'),
+        ]
+    cells.append(_check("views.show(*views.goals_section(setup))"))
+    return _metadata(new_notebook(cells=cells))
+
+
 BUILDERS = {
     "00_overview.ipynb": overview,
     **{f"{stem}.ipynb": (lambda i=index: index_notebook(i)) for index, stem in INDEX_NOTEBOOKS.items()},
@@ -358,6 +383,7 @@ BUILDERS = {
     "06_backtest.ipynb": backtest,
     "07_agencies.ipynb": agencies,
     "08_monitor.ipynb": monitor,
+    "09_merged_province.ipynb": merged,
     "90_about_the_data.ipynb": about_the_data,
 }
 

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError
 from ..core.i18n import index_label
-from ..data.provinces import map_year, region_of, resolve
+from ..data.provinces import UNITS_2025, map_year, region_of, resolve
 from ..data.spec import SpecBook, load_specs
 from .ranking import EnvelopeField, ExactField, RankCurve
 from .scoring import score_peers
@@ -77,9 +77,12 @@ class PeerField:
 
     def describe(self, lang: str = "vi") -> list[str]:
         """Plain sentences: what the field rests on and what is missing."""
+        units = self.year >= UNITS_2025  # the 34 provincial units from 2025
         head = {
-            "full": Note(f"Có đủ số liệu của {self.n} tỉnh, thành phố: thứ hạng chính xác.",
-                         f"Every one of the {self.n} ranked provinces is known: ranks are exact."),
+            "full": Note(f"Có đủ số liệu của {self.n} "
+                         f"{'đơn vị hành chính cấp tỉnh' if units else 'tỉnh, thành phố'}: thứ hạng chính xác.",
+                         f"Every one of the {self.n} ranked {'provincial units' if units else 'provinces'} "
+                         "is known: ranks are exact."),
             "partial": Note("Chỉ biết một phần bảng xếp hạng: thứ hạng là khoảng, dựa trên các giả định dưới đây.",
                             "Only part of the table is known: ranks are intervals resting on the assumptions below."),
             "anchors": Note("Chỉ có vài mốc công bố: thứ hạng là khoảng rộng.",

@@ -22,7 +22,9 @@ tables go. One module per notebook family, each name importable from here
 - ``overview`` (00) and ``about_data`` (90), with ``common``: shared helpers and labels;
 - ``index_pages`` (01–04): :class:`IndexView`, one index for one province, and its
   labels in ``index_labels``;
-- ``scenarios`` (05), ``backtesting`` (06), ``agencies`` (07), ``monitoring`` (08).
+- ``scenarios`` (05), ``backtesting`` (06), ``agencies`` (07), ``monitoring`` (08),
+  ``merged`` (09: the unit of 2025 holding the province, its approximate past, the goals on
+  the new map).
 
 A province and year without the plan (``province="Da Nang", target_year=2014``) is
 analysed from the peer data of that year; whatever the data cannot give is said in
@@ -47,6 +49,8 @@ from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, 
                          sensitivity_figure, sensitivity_result, sensitivity_section,
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
+from .merged import (former_standing, goals_section, merged_history, merged_history_figure,
+                     merged_history_section, merged_intro, merged_unit)
 
 __all__ = [
     "DEFAULT_SEED", "DEFAULT_SIMS", "NotebookSetup", "notebook_title", "setup_notebook",
@@ -63,4 +67,6 @@ __all__ = [
     "monitor_section", "monitor_year", "monitor_years", "pci_2011_section",
     "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
+    "former_standing", "goals_section", "merged_history", "merged_history_figure",
+    "merged_history_section", "merged_intro", "merged_unit",
 ]

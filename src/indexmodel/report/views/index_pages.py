@@ -53,7 +53,7 @@ def index_analysis(setup: NotebookSetup, index: str):
     except IndexModelError:
         pass
     own = peers[(peers["index"] == index) & (peers["province"] == setup.province.name_en)]
-    years = sorted({int(y) for y in own["year"]})
+    years = sorted({int(y) for y in own["year"] if setup.province.exists_in(int(y))})
     why = _ix("years_held", lang, years=", ".join(map(str, years)) or _ix("no_years", lang))
     try:
         standing = year_standing(setup, index)
@@ -633,8 +633,8 @@ class IndexView:
         peers, results, book = self.setup.peers(), self.setup.results(), load_specs()
         years = sorted({int(y) for y in peers.loc[peers["index"] == self.index, "year"]}, reverse=True)
         for year in years:
-            if year > self.year:
-                continue
+            if year > self.year or not self.setup.province.exists_in(year):
+                continue  # "Gia Lai" before 2025 is another province than the merged unit
             try:
                 scores = year_scores(self.index, year, peers, results, book)
             except IndexModelError:
