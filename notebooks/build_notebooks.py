@@ -78,7 +78,8 @@ SUB_YEAR = {
 }
 display(Markdown("# " + TITLE[lang].format(name=setup.name)))
 display(Markdown((SUB if setup.has_plan else SUB_YEAR)[lang].format(b=baseline_year,
-                                                                     t=target_year)))'''),
+                                                                     t=target_year)))
+views.show(views.merger_note(setup))  # the former province after its merger, or a new unit'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Điểm tổng hợp, thứ hạng và mục tiêu", "en": "Composites, ranks and goals"}
 HEAD_YEAR = {"vi": "Điểm tổng hợp và thứ hạng", "en": "Composites and ranks"}

@@ -417,3 +417,39 @@ def test_the_monitor_command_follows_the_plan_province_into_its_unit(unit_releas
                      "--peers", str(unit_release)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Bình Định: merged into Gia Lai on 1 July 2025; use Gia Lai" in err
+
+
+# -- the yearly run of a merged unit on a 34-unit release -----------------------------------------
+def test_a_34_unit_release_runs_for_the_merged_unit(tmp_path, unit_release):
+    """`indexmodel run --province "Gia Lai" --year 2025 --peers release.csv`: the overview, PCI,
+    monitoring and merged-province notebooks (the others are run for the plan by test_report)."""
+    from indexmodel import report
+    from indexmodel.report.runner import NOTEBOOKS_DIR
+
+    books = tmp_path / "books"
+    books.mkdir()
+    for name in ("00_overview.ipynb", "01_pci.ipynb", "08_monitor.ipynb", "09_merged_province.ipynb"):
+        shutil.copy(NOTEBOOKS_DIR / name, books / name)
+    result = report.run(province="Gia Lai", year=2025, lang="en", peers=unit_release, sims=100,
+                        home=tmp_path / "home", progress=None, notebooks_dir=books)
+    assert result.reports_dir == tmp_path / "home" / "reports" / "2025" / "gia_lai_2025"
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports_dir.glob("*.html")}
+    # the rank among the 34, by hand
+    raw = pd.read_csv(unit_release)
+    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
+    wide = raw[(raw["index"] == "pci") & (raw["year"] == 2025)].pivot(
+        index="province", columns="component", values="value")
+    composites = 10 * (wide[list(weights.index)] * weights).sum(axis=1)
+    rank = 1 + int((composites > composites["Gia Lai"]).sum())
+    assert f"{rank}/34" in pages["01_pci"] and "provincial units is known: ranks are exact" in pages["01_pci"]
+    assert "Gia Lai (the unit formed on 1 July 2025 from Gia Lai and Binh Dinh)" in pages["08_monitor"]
+    assert "mean of 34 provincial units" in pages["08_monitor"] and "≈ 2024" in pages["08_monitor"]
+    assert "The merged province — Gia Lai" in pages["09_merged_province"]
+    assert "Binh Dinh: score" in pages["09_merged_province"]
+    assert "Gia Lai (the unit formed on 1 July 2025" in pages["index"]
+    trajectory = pd.read_csv(result.reports_dir / "08_trajectory.csv")
+    assert set(trajectory["year"]) == {2025}  # the unit's own path: no figure of the former Gia Lai
+    history = pd.read_csv(result.reports_dir / "09_history_pci.csv")
+    assert set(history.loc[history["year"] == 2025, "basis"]) == {"official"}
+    assert set(history.loc[history["year"] < 2025, "basis"]) == {"approximate"}

@@ -52,7 +52,7 @@ import pandas as pd
 from ..core.errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
 from ..core.i18n import check_lang, index_label
 from ..data.plan import Plan, load_plan
-from ..data.provinces import NATIONAL, all_provinces, describe, resolve
+from ..data.provinces import NATIONAL, all_provinces, describe, is_merged_unit, resolve
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
 from ..model.field import Note, year_scores
 from ..model.scoring import score, score_peers
@@ -493,7 +493,8 @@ def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFra
     except IndexModelError:  # pragma: no cover - shipped
         agencies = None
     return MonitorReport(year=year, province=name, province_vi=prov.name_vi, table=table,
-                         province_long=(describe(prov, "vi"), describe(prov, "en")),
+                         province_long=((describe(prov, "vi"), describe(prov, "en"))
+                                        if is_merged_unit(prov) else None),
                          summary=summary_frame, notes=notes, lang=lang,
                          published_on=published_on, agencies=agencies)
 

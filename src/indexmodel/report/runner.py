@@ -478,7 +478,7 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
     parameters = plan.parameters(figures, reports)
     total = len(plan.notebooks)
     workers = max(1, min(workers or default_workers(), total))
-    say(f"Yearly run: {plan.province.name_en}, {plan.year} (baseline {plan.baseline_year}, "
+    say(f"Yearly run: {describe(plan.province)}, {plan.year} (baseline {plan.baseline_year}, "
         f"from the {plan.basis}), language {plan.lang}: {total} notebooks"
         + (f", {workers} at a time" if workers > 1 else ""))
     jobs = [dict(notebook=str(nb), executed=str(work / nb.name),

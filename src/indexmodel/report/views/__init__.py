@@ -50,7 +50,7 @@ from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, 
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
 from .merged import (former_standing, goals_section, merged_history, merged_history_figure,
-                     merged_history_section, merged_intro, merged_unit)
+                     merged_history_section, merged_intro, merged_unit, merger_note)
 
 __all__ = [
     "DEFAULT_SEED", "DEFAULT_SIMS", "NotebookSetup", "notebook_title", "setup_notebook",
@@ -68,5 +68,5 @@ __all__ = [
     "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
     "former_standing", "goals_section", "merged_history", "merged_history_figure",
-    "merged_history_section", "merged_intro", "merged_unit",
+    "merged_history_section", "merged_intro", "merged_unit", "merger_note",
 ]

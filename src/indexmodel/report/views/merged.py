@@ -100,6 +100,14 @@ def merged_unit(setup: NotebookSetup) -> Province | None:
     return successor(province, UNITS_2025)
 
 
+def merger_note(setup: NotebookSetup) -> str | None:
+    """A sentence saying which province the reports are of, where the 2025 merger makes it a
+    question (the plan's former province after 2024, a unit formed in 2025); else None."""
+    from ..contents import merger_sentence
+
+    return merger_sentence(setup.province, setup.target_year, setup.lang)
+
+
 def merged_intro(setup: NotebookSetup) -> list:
     """The title, the unit, its region under each rule, how its past is approximated."""
     from ...model.new_map import weighting
