@@ -453,3 +453,14 @@ def test_a_34_unit_release_runs_for_the_merged_unit(tmp_path, unit_release):
     history = pd.read_csv(result.reports_dir / "09_history_pci.csv")
     assert set(history.loc[history["year"] == 2025, "basis"]) == {"official"}
     assert set(history.loc[history["year"] < 2025, "basis"]) == {"approximate"}
+
+
+def test_figures_an_index_publishes_for_the_new_units_win_over_the_approximation(population):
+    restated = pd.DataFrame({"index": ["pci"], "year": [2014], "province": ["Gia Lai"],
+                             "component": ["pci"], "value": [61.5],
+                             "source": ["a restatement for the new units (test)"]})
+    path = nm.history("Gia Lai", "pci", how=nm.weighting("population", population),
+                      restated=restated, components=False)
+    row = path[path["year"] == 2014].iloc[0]
+    assert row["basis"] == "restated" and row["value"] == 61.5
+    assert set(path.loc[path["year"] == 2013, "basis"]) == {"approximate"}
