@@ -170,6 +170,12 @@ def test_a_34_unit_file_is_a_full_table(tmp_path):
     peers = load_peers(path)
     assert peers["province"].nunique() == 34 and set(peers["year"]) == {2026}
     assert "Gia Lai" in set(peers["province"]) and "Binh Dinh" not in set(peers["province"])
+    # the hostile case of the issue: every national average is known from the 34
+    from indexmodel.analysis.monitor import load_release, monitor
+
+    report = monitor(2026, "Gia Lai", peers=load_release(path, 2026, "Gia Lai"), index="pci")
+    assert report.components["national_average"].notna().all()
+    assert set(report.components["average_n"]) == {34}
 
 
 # -- the approximate past ---------------------------------------------------------------------------

@@ -271,8 +271,8 @@ def goals_on_new_map(check, analysis, plan, *, peers: pd.DataFrame | None = None
                                       region=region, rule=REGION_RULES[rule][lang == "en"],
                                       new=len(members), rank=_nearest(eq), eq=eq))
             regional = analysis.field.regional if analysis is not None else None
-            if regional is not None:
-                score = regional.score_for_rank(r_goal)
+            score = regional.score_for_rank(r_goal) if regional is not None else None
+            if score is not None and all(math.isfinite(v) for v in score):
                 ids = [u.id for u in members if u.id != unit.id]
                 region_known = others_known[[i for i in others_known.index if i in ids]]
                 where = _rank_interval(score, region_known, len(members))

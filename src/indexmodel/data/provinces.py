@@ -434,8 +434,13 @@ def all_provinces(year: int | None = None) -> list[Province]:
 def same_province(name: str, year: int, other_year: int) -> bool:
     """Whether ``name`` means the same province in both years (False: it did not exist in
     one of them, or a merger gave the name to another unit — "Gia Lai" in 2024 and 2025)."""
+    return _same_province(registry(), str(name), int(year), int(other_year))
+
+
+@lru_cache(maxsize=8192)
+def _same_province(reg: Registry, name: str, year: int, other_year: int) -> bool:
     try:
-        return resolve(name, year).id == resolve(name, other_year).id
+        return reg.resolve(name, year).id == reg.resolve(name, other_year).id
     except UnknownProvinceError:
         return False
 
@@ -507,7 +512,12 @@ def describe(province: Province, lang: str = "en") -> str:
 
 def map_year(year: int) -> int:
     """The first index year of the map in force in ``year`` (2025 for the 34 units)."""
-    firsts = [s.first_index_year for s in registry().successions if s.first_index_year <= int(year)]
+    return _map_year(registry(), int(year))
+
+
+@lru_cache(maxsize=256)
+def _map_year(reg: Registry, year: int) -> int:
+    firsts = [s.first_index_year for s in reg.successions if s.first_index_year <= year]
     return max(firsts) if firsts else 0
 
 
