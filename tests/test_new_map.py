@@ -449,6 +449,13 @@ def test_a_34_unit_release_runs_for_the_merged_unit(tmp_path, unit_release):
     composites = 10 * (wide[list(weights.index)] * weights).sum(axis=1)
     rank = 1 + int((composites > composites["Gia Lai"]).sum())
     assert f"{rank}/34" in pages["01_pci"] and "provincial units is known: ranks are exact" in pages["01_pci"]
+    # the regional rank by both rules (Gia Lai straddles two regions), by hand
+    for rule, n in (("centre", 9), ("name", 3)):
+        region = pv.region_of(pv.resolve("Gia Lai", 2025), rule=rule)
+        members = [p.name_vi for p in pv.provinces_in_region(region, 2025, rule=rule)]
+        regional = 1 + int((composites[members] > composites["Gia Lai"]).sum())
+        label = "Regional rank 2025" if rule == "centre" else "Regional rank 2025 by the other rule"
+        assert len(members) == n and f"<th>{label}</th>\n<td>{regional}/{n}</td>" in pages["01_pci"]
     assert "Gia Lai (the unit formed on 1 July 2025 from Gia Lai and Binh Dinh)" in pages["08_monitor"]
     assert "mean of 34 provincial units" in pages["08_monitor"] and "≈ 2024" in pages["08_monitor"]
     assert "The merged province — Gia Lai" in pages["09_merged_province"]
