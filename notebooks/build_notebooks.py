@@ -79,7 +79,8 @@ SUB_YEAR = {
 }
 display(Markdown("# " + TITLE[lang].format(name=setup.name)))
 display(Markdown((SUB if setup.has_plan else SUB_YEAR)[lang].format(b=baseline_year,
-                                                                     t=target_year)))'''),
+                                                                     t=target_year)))
+views.show(views.merger_note(setup))  # the former province after its merger, or a new unit'''),
         _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Điểm tổng hợp, thứ hạng và mục tiêu", "en": "Composites, ranks and goals"}
 HEAD_YEAR = {"vi": "Điểm tổng hợp và thứ hạng", "en": "Composites and ranks"}
@@ -375,6 +376,30 @@ def explorer() -> nbformat.NotebookNode:
               "explorer"),
         _check("views.show(*views.explorer_sections(setup))"),
     ]
+
+
+def merged() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 10 — The merged province (developer notes)\n\n"
+             "The unit of 2025 that holds the run's province (`views.merged_unit`: the province "
+             "itself where it is a unit formed in 2025, else the unit it went into): its former "
+             "provinces' composites and ranks before the merger (`analysis.trajectory`, official), "
+             "its approximate past on the new map (`model.new_map.history`, population-weighted, "
+             "with the equal-weights alternative; labelled approximate, never mixed with official "
+             "figures) and what the plan's goals mean when 34 units are ranked "
+             "(`analysis.new_map.goals_on_new_map`, the plan check's interpretations)."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + "\n\nviews.show(*views.merged_intro(setup))"),
+    ]
+    for index in ("pci", "papi"):
+        cells += [
+            _check(f'views.show(*views.former_standing(setup, "{index}"))'),
+            _check(f'frame = views.merged_history(setup, "{index}")\n'
+                   f'views.show(*views.merged_history_section(setup, "{index}", frame))'),
+            _figure(f'views.merged_history_figure(setup, "{index}", frame)',
+                    f'"10_history_{index}"'),
+        ]
+    cells.append(_check("views.show(*views.goals_section(setup))"))
     return _metadata(new_notebook(cells=cells))
 
 
@@ -386,6 +411,7 @@ BUILDERS = {
     "07_agencies.ipynb": agencies,
     "08_monitor.ipynb": monitor,
     "09_explorer.ipynb": explorer,
+    "10_merged_province.ipynb": merged,
     "90_about_the_data.ipynb": about_the_data,
 }
 

@@ -258,7 +258,9 @@ def test_national_mean_derived_from_the_six_regional_means():
     means = pd.read_csv(data_dir() / "peers" / "region_means.csv")
     means = means[(means["index"] == "par_index") & (means["year"] == 2023)].set_index("region")
     provinces = pd.read_csv(data_dir() / "provinces" / "provinces.csv", keep_default_na=False)
-    provinces = provinces[provinces["valid_to"] == ""]
+    ends = pd.to_numeric(provinces["valid_to"], errors="coerce").fillna(9999)
+    starts = pd.to_numeric(provinces["valid_from"], errors="coerce").fillna(0)
+    provinces = provinces[(starts <= 2023) & (2023 <= ends)]  # the 63 of 2023
     counts = provinces.groupby("region").size()
     expected = (means["mean_value"] * counts.reindex(means.index)).sum() / counts.sum()
     report = monitor(2023, "Bình Định", index="par_index", lang="vi")

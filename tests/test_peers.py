@@ -139,7 +139,19 @@ REFUSED_CASES = {
     "unknown province": (HEADER + "pci,2014,Binh Dihn,entry_costs,7\n", 2, "province",
                          "unknown province 'Binh Dihn' (closest: Binh Dinh (Bình Định)"),
     "province that did not exist that year": (HEADER + "pci,2010,Hà Tây,entry_costs,7\n", 2, "province",
-                                              "'Hà Tây' (Ha Tay) was not a province in 2010"),
+                                              "Hà Tây: merged into Hà Nội on 1 August 2008; use Hà Nội"),
+    "former province named after the 2025 merger": (
+        HEADER + "pci,2025,Gia Lai,entry_costs,7\npci,2025,Bình Định,entry_costs,7\n", 3, "province",
+        "Bình Định: merged into Gia Lai on 1 July 2025; use Gia Lai"),
+    "a year mixing the two maps": (
+        HEADER + "pci,2025,Gia Lai,entry_costs,7\npci,2025,Bình Định,entry_costs,7\n"
+                 "pci,2025,Huế,entry_costs,7\npci,2025,Kon Tum,entry_costs,7\n", 3, "province",
+        "2 row(s) of 2025 name provinces that are not on the map of 2025 (34 provincial units): "
+        "row 3 Bình Định (now Gia Lai), row 5 Kon Tum (now Quảng Ngãi)"),
+    "a merged unit named before it existed": (
+        HEADER + "pci,2024,gia_lai_2025,entry_costs,7\n", 2, "province",
+        "Gia Lai (gia_lai_2025) is a provincial unit of index years from 2025; in 2024 use its "
+        "former province(s): Gia Lai, Bình Định"),
     "non-numeric value": (HEADER + "pci,2014,Bình Định,entry_costs,abc\n", 2, "value",
                           "'abc' is not a number"),
     "missing value": (HEADER + "pci,2014,Bình Định,entry_costs,\n", 2, "value", "missing value"),

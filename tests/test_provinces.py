@@ -79,12 +79,12 @@ def test_every_alias_in_the_file_resolves_to_its_province():
         assert pv.resolve(rec["alias"]).id == rec["province_id"], rec
 
 
-def test_no_two_provinces_share_a_name_key():
-    keys = {}
-    for rec in _rows("provinces.csv"):
-        for name in (rec["name_vi"], rec["name_en"]):
-            key = pv.name_key(name)
-            assert keys.setdefault(key, rec["id"]) == rec["id"]
+def test_no_two_provinces_in_force_share_a_name_key():
+    for year in (2007, 2014, 2024, 2025, 2030):
+        keys = {}
+        for p in pv.all_provinces(year):
+            for name in (p.name_vi, p.name_en):
+                assert keys.setdefault(pv.name_key(name), p.id) == p.id
 
 
 def test_unknown_province_lists_closest_names():
@@ -103,7 +103,8 @@ def test_summary_rows_are_not_provinces():
 def test_ha_tay_is_refused_after_2008():
     assert pv.resolve("Hà Tây", 2008).id == "ha_tay"
     assert pv.resolve("Ha Tay").id == "ha_tay"
-    with pytest.raises(UnknownProvinceError, match="not a province in 2009"):
+    with pytest.raises(UnknownProvinceError, match="Hà Tây: merged into Hà Nội on 1 August 2008; "
+                                                   "use Hà Nội"):
         pv.resolve("Hà Tây", 2009)
 
 

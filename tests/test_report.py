@@ -518,6 +518,9 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     assert '<script type="application/vnd.jupyter.widget-view+json">' not in explorer  # no empty widget
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f'<li><a href="{b}.html">' in index for b in books)
+    # README command 1 after the 2025 merger: the former province, and it says so
+    assert "Bình Định (tỉnh đến năm 2024, thuộc Gia Lai từ 1/7/2025): phân tích của tỉnh cũ" in index
+    assert "Tỉnh sau sắp xếp — Gia Lai" in (reports / "10_merged_province.html").read_text(encoding="utf-8")
 
 
 def test_a_notebook_gets_only_the_parameters_it_declares(tmp_path):
@@ -541,7 +544,8 @@ def test_every_real_notebook_declares_the_nine_parameters():
     assert [b.name for b in books] == [
         "00_overview.ipynb", "01_pci.ipynb", "02_papi.ipynb", "03_sipas.ipynb",
         "04_par_index.ipynb", "05_scenarios.ipynb", "06_backtest.ipynb", "07_agencies.ipynb",
-        "08_monitor.ipynb", "09_explorer.ipynb", "90_about_the_data.ipynb"]
+        "08_monitor.ipynb", "09_explorer.ipynb", "10_merged_province.ipynb",
+        "90_about_the_data.ipynb"]
     for book in books:
         nb = nbformat.read(str(book), as_version=4)
         cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]

@@ -175,16 +175,16 @@ def test_a_saved_scenario_is_a_peer_file_with_a_scenario_name_and_loads_back(pci
     values = {**base, pci_sliders[0].component: pci_sliders[0].marks()["target"],
               pci_sliders[1].component: pci_sliders[1].low}
     path = tmp_path / sc.scenario_file_name(pci, "Tăng tốc 2025")
-    assert path.name == "binh_dinh_pci_2025_tang_toc_2025.csv"
+    assert path.name == "binh_dinh_pci_2023_tang_toc_2025.csv"
     sc.save_scenario(pci, values, "Tăng tốc 2025", path)
     frame = pd.read_csv(path)
     assert tuple(frame.columns) == PEER_COLUMNS + ("scenario",)
-    assert set(frame["scenario"]) == {"Tăng tốc 2025"} and set(frame["year"]) == {pci.target_year}
+    assert set(frame["scenario"]) == {"Tăng tốc 2025"} and set(frame["year"]) == {sc.scenario_year(pci)} == {pci.year}
     assert list(frame["component"]) == list(pci.spec.top_components)
     checked = load_peers(path)  # the package's own loader accepts it
     assert dict(zip(checked["component"], checked["value"])) == pytest.approx(values)
     loaded = sc.load_scenario(pci, path)
-    assert loaded.name == "Tăng tốc 2025" and loaded.year == pci.target_year
+    assert loaded.name == "Tăng tốc 2025" and loaded.year == pci.year
     assert loaded.values == pytest.approx(values)
     # the same scenario gives the same bytes
     again = tmp_path / "again.csv"
@@ -224,7 +224,7 @@ def test_loading_takes_any_level_and_keeps_other_components_at_the_baseline(tmp_
     value = papi.scored[sub] + 0.1
     path = tmp_path / "sub.csv"
     path.write_text("index,year,province,component,value,scenario\n"
-                    f"papi,2025,Bình Định,{sub},{value},một chỉ số con\n", encoding="utf-8")
+                    f"papi,2023,Bình Định,{sub},{value},một chỉ số con\n", encoding="utf-8")
     loaded = sc.load_scenario(papi, path)
     expected = papi.with_changes({sub: value}, absolute=True)
     assert loaded.values[dim] == pytest.approx(expected.scored[dim])
@@ -237,8 +237,8 @@ def test_loading_takes_any_level_and_keeps_other_components_at_the_baseline(tmp_
 def test_loading_a_bad_file_says_which_file_row_and_why(pci, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("index,year,province,component,value,source,scenario\n"
-                   "pci,2025,Bình Định,transparency,6.9,x,a\n"
-                   "pci,2025,Bình Định,transparancy,7.1,x,a\n", encoding="utf-8")
+                   "pci,2023,Bình Định,transparency,6.9,x,a\n"
+                   "pci,2023,Bình Định,transparancy,7.1,x,a\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         sc.load_scenario(pci, bad)
     assert err.value.row == 3 and "bad.csv" in err.value.message and "transparancy" in err.value.message

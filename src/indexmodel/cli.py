@@ -1,4 +1,4 @@
-"""The command line: ``indexmodel plan | score | etl | backtest | monitor | run``.
+"""The command line: ``indexmodel plan | score | etl | backtest | monitor | run | provinces``.
 
 A user's mistake (a bad file, an unknown province, an option that makes no sense)
 ends with a one-line message naming the file, the row and the problem, and exit
@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("monitor", help="release-day report: components below the national "
                        "average or fallen, by responsible agency, and progress to the targets")
     p.add_argument("--year", type=int, required=True, help="the release year")
-    p.add_argument("--province", default="Bình Định")
+    p.add_argument("--province", default=None,
+                   help="by the year's map (\"Gia Lai\" in 2025 is the merged unit); default: the "
+                        "plan's province, Bình Định, or the unit holding it in that year")
     p.add_argument("--peers", metavar="FILE", help="the new release as a tidy peer file")
     _lang(p)
     p.add_argument("--out", metavar="DIR", help="also write the report (CSV + Markdown) here")
@@ -91,7 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20240701)
     p.add_argument("--out", required=True, metavar="FILE.csv")
 
+    p = sub.add_parser("provinces", help="the provinces (to 2024) or provincial units (from 2025) "
+                       "in force in an index year: former provinces, names, region")
+    p.add_argument("--year", type=int, default=None,
+                   help="the index year (the survey year; default: this year)")
+    p.add_argument("--format", choices=("text", "csv"), default="text")
+    _lang(p)
+
     return parser
+
+
+@command("provinces")
+def _provinces(args: argparse.Namespace) -> int:
+    from .data.maps import render_map
+
+    sys.stdout.write(render_map(args.year, args.format, args.lang))
+    return 0
 
 
 @command("backtest")

@@ -75,6 +75,24 @@ def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None
         raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
 
 
+def _check_same_map(panel: Panel, index: str, train_until: int, test_year: int) -> None:
+    """Refuse a pair across a reform that gave names to merged units (2024 → 2025): a
+    province's rank among 63 and a unit's among 34 are not one province's path."""
+    from ..data.provinces import map_year
+    from ..model.panel import common_provinces
+
+    if map_year(train_until) == map_year(test_year):
+        return
+    s0, s1 = panel.composites[train_until], panel.composites[test_year]
+    common = s0.index.intersection(s1.index)
+    if len(common_provinces(s0.index, s1.index, train_until, test_year)) < len(common):
+        raise DataUnavailableError(
+            f"{index} {train_until} and {test_year} lie on two maps of provinces (the "
+            f"{len(s0)} of {train_until} and the {len(s1)} of {test_year}): ranks across "
+            "the merger of provinces are not comparable",
+            hint="backtest within one map")
+
+
 def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, test_year: int,
              sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
              results: pd.DataFrame | None = None, *, level: str | None = None,
@@ -101,6 +119,7 @@ def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, t
                 f"the peer data has no full {index} table for the {what} {year}",
                 hint="years with component values for every province: "
                      + (_span(panel.component_years) or "none"))
+    _check_same_map(panel, index, train_until, test_year)
     same_era = book.same_era(index, train_until, test_year)
     has_components = train_until in panel.scored and test_year in panel.scored
     if level is None:

@@ -457,7 +457,7 @@ def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
-    name = resolve(province).name_en
+    name = resolve(province, year).name_en  # by the year: "Gia Lai" in 2025 is the merged unit
     spec = book.spec_for(index, year)
     rows = peers[(peers["index"] == index) & (peers["year"] == year) & (peers["province"] == name)]
     if rows.empty:

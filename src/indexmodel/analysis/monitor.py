@@ -52,13 +52,14 @@ import pandas as pd
 from ..core.errors import DataUnavailableError, IndexModelError, InputFileError, UsageError
 from ..core.i18n import check_lang, index_label
 from ..data.plan import Plan, load_plan
-from ..data.provinces import NATIONAL, all_provinces, resolve
+from ..data.provinces import NATIONAL, all_provinces, describe, is_merged_unit, resolve
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
 from ..model.field import Note, year_scores
 from ..model.scoring import score, score_peers
 from ..model.settings import composite_range
 from .monitor_report import (AGENCY_RULE, LABELS, TABLE_COLUMNS, WORKING_DAYS, MonitorReport,
                              _t, report_deadline)
+from .new_map import former_plan_note, previous_on_new_map
 
 __all__ = ["ALLOWED_UNRANKED", "SAME_VALUE", "EPS", "LINKS", "load_release", "monitor",
            "monitor_command",
@@ -78,7 +79,7 @@ LINKS = ("direct", "parent", "sub_component", "index")
 
 
 # -- the release file -------------------------------------------------------------------
-def load_release(path: str | Path, year: int, province: str = "Bình Định", *,
+def load_release(path: str | Path, year: int, province: str | None = "Bình Định", *,
                  index: str | None = None, replace: bool = False,
                  shipped: pd.DataFrame | None = None) -> pd.DataFrame:
     """The shipped peer table with an analyst's release file laid over it, checked.
@@ -123,7 +124,7 @@ def load_release(path: str | Path, year: int, province: str = "Bình Định", *
     if int(year) not in years:
         raise InputFileError(f"the file holds no {year} rows (it holds {', '.join(map(str, years))})",
                              file=path, column="year")
-    name = resolve(province, year).name_en
+    name = _monitored(province, year, load_plan()).name_en
     for (ix, yr), rows in release.groupby(["index", "year"], sort=True):
         if int(yr) == int(year) and name not in set(rows["province"]):
             raise InputFileError(
@@ -314,7 +315,7 @@ def _agency_links(actions: pd.DataFrame, spec: Spec, node: str) -> list[dict]:
     return out
 
 
-def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | None = None,
+def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFrame | None = None,
             results: pd.DataFrame | None = None, lang: str = "vi", *, index: str | None = None,
             plan: Plan | None = None, actions: pd.DataFrame | None = None,
             region_means: pd.DataFrame | None = None, book: SpecBook | None = None,
@@ -337,17 +338,20 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
     region_means = default_region_means() if region_means is None else region_means
-    prov = resolve(province, year)
-    name = prov.name_en
     shipped_plan = load_plan()
-    own_plan = resolve(shipped_plan.province).name_en == name
+    prov = _monitored(province, year, shipped_plan)
+    name = prov.name_en
+    own_plan = resolve(shipped_plan.province).id == prov.id
+    # a unit formed from the plan's province (Gia Lai 2025, from Bình Định): the plan's
+    # agencies as it assigned them, not its targets (set for the former province)
+    former = None if own_plan else former_plan_note(prov, shipped_plan)
     if plan is None:
         plan = shipped_plan if own_plan else None
-    elif resolve(plan.province).name_en != name:
+    elif resolve(plan.province).id != prov.id:
         plan = None
-    notes_first: list[Note] = []
+    notes_first: list[Note] = [former] if former is not None else []
     if actions is None:
-        if own_plan:
+        if own_plan or former is not None:
             actions = load_actions()
         else:  # the shipped action table is the plan of another province
             actions = pd.DataFrame(columns=["index", "scope", "component", "agency_id",
@@ -372,7 +376,15 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             summary.append(dict(index=ix, has_data=False, why_vi=why[0], why_en=why[1]))
             continue
         prev_year = year - 1
-        prev, prev_source, prev_spec, _ = _own_scored(ix, prev_year, name, peers, results, plan, book)
+        if prov.exists_in(prev_year):
+            prev, prev_source, prev_spec, _ = _own_scored(ix, prev_year, name, peers, results, plan,
+                                                          book)
+        else:  # a unit new this year: its previous year approximated on the new map
+            prev, prev_source, approx_note = previous_on_new_map(ix, prev_year, prov, peers, results,
+                                                                 book)
+            prev_spec = _spec_or_none(book, ix, prev_year) if prev else None
+            if approx_note is not None and approx_note not in notes:
+                notes.append(approx_note)
         same_era = prev_spec is not None and prev_spec.era == spec.era
         national = _national(ix, year, spec, peers, results, region_means, book, name)
         if spec.era != current_era[ix]:
@@ -455,7 +467,7 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
             flagged=sum(1 for n, r in by_node.items() if n != spec.composite and r["flagged"]),
             incomplete=sum(1 for n, r in by_node.items() if n != spec.composite and not r["flagged"]
                            and (r["below_average"] is None or r["fell"] is None)),
-            value_source=source))
+            value_source=source, previous_source=top.get("previous_source", "")))
     if not any(s["has_data"] for s in summary):
         held = sorted({int(y) for y in peers.loc[peers["province"] == name, "year"]})
         raise DataUnavailableError(
@@ -470,7 +482,7 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     summary_cols = ["index", "has_data", "why_vi", "why_en", "year", "composite", "previous_year",
                     "previous_value", "change", "national_average", "average_source", "average_n",
                     "rank", "ranked", "verified", "value_low", "value_high", "average_uncertain",
-                    "components", "flagged", "incomplete", "value_source"]
+                    "components", "flagged", "incomplete", "value_source", "previous_source"]
     summary_frame = pd.DataFrame(summary, columns=summary_cols)
     for col in ("verified", "average_uncertain"):
         summary_frame[col] = summary_frame[col].astype("boolean")
@@ -481,8 +493,31 @@ def monitor(year: int, province: str = "Bình Định", peers: pd.DataFrame | No
     except IndexModelError:  # pragma: no cover - shipped
         agencies = None
     return MonitorReport(year=year, province=name, province_vi=prov.name_vi, table=table,
+                         province_long=((describe(prov, "vi"), describe(prov, "en"))
+                                        if is_merged_unit(prov) else None),
                          summary=summary_frame, notes=notes, lang=lang,
                          published_on=published_on, agencies=agencies)
+
+
+def _monitored(province: str | None, year: int, plan: Plan):
+    """The province a review is for: ``province`` by ``year``'s map ("Gia Lai" in 2025 is
+    the merged unit); None: the plan's province, or the unit holding it in ``year``."""
+    from ..data.provinces import successor
+
+    if province is not None:
+        return resolve(province, year)
+    own = resolve(plan.province)
+    unit = successor(own, year)
+    if unit is None:
+        return resolve(plan.province, year)  # raises: not a province then
+    return unit
+
+
+def _spec_or_none(book: SpecBook, index: str, year: int) -> Spec | None:
+    try:
+        return book.spec_for(index, year)
+    except DataUnavailableError:
+        return None
 
 
 def _panel(peers, index, results, book):
@@ -548,7 +583,7 @@ def _tracking(index: str, year: int, spec: Spec, own: dict[str, float], plan: Pl
 
 
 # -- the command ---------------------------------------------------------------------------
-def monitor_command(year: int, province: str = "Bình Định", peers_path: str | Path | None = None,
+def monitor_command(year: int, province: str | None = None, peers_path: str | Path | None = None,
                     lang: str = "vi", out: str | Path | None = None, replace: bool = False,
                     index: str | None = None, *, published_on: date | None = None) -> int:
     """``indexmodel monitor``: print the review, write it to ``out`` when given.

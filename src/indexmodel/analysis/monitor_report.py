@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..core.i18n import check_lang, index_label, translate
 from ..core.output import csv_text, write_csv_atomic, write_text_atomic
-from ..data.provinces import resolve
+from ..data.provinces import UNITS_2025, resolve
 from ..model.field import Note
 
 #: Working days the plan allows after publication (section IV.10).
@@ -94,6 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
                  "The action table follows the current methodology; {index} {year} components (era {era}) "
                  "are matched to it by id."),
     "avg_source.full": ("trung bình {n} tỉnh, thành phố", "mean of {n} provinces"),
+    "avg_source.full_units": ("trung bình {n} đơn vị hành chính cấp tỉnh", "mean of {n} provincial units"),
     "avg_source.published": ("trung bình cả nước theo công bố", "published national mean"),
     "col.index": ("Chỉ số", "Index"),
     "col.component": ("Chỉ số thành phần", "Component"),
@@ -151,6 +152,8 @@ class MonitorReport:
     lang: str = "vi"
     published_on: date | None = None
     agencies: pd.DataFrame | None = field(default=None, repr=False)
+    #: (vi, en) the province's name saying which it is where two maps share it
+    province_long: tuple[str, str] | None = None
 
     @property
     def deadline(self) -> date | None:
@@ -184,6 +187,8 @@ class MonitorReport:
 
     # -- rendering ---------------------------------------------------------------------
     def _province_name(self, lang: str) -> str:
+        if self.province_long is not None:
+            return self.province_long[lang == "en"]
         return self.province_vi if lang == "vi" else self.province
 
     def _agency_order(self) -> list[tuple[str, str, str]]:
@@ -213,13 +218,17 @@ class MonitorReport:
                 out.append(_t("no_data", lang, index=label, year=self.year,
                               why=row.why_vi if lang == "vi" else row.why_en))
                 continue
-            change = (_t("change", lang, year=int(row.previous_year), prev=_num(row.previous_value),
-                         delta=_signed(row.change)) if _finite(row.change) else "")
+            change = (_t("change", lang, year=_approx(row) + str(int(row.previous_year)),
+                         prev=_num(row.previous_value), delta=_signed(row.change))
+                      if _finite(row.change) else "")
             avg = ""
             if _finite(row.national_average):
                 avg = _t("avg", lang, avg=_num(row.national_average))
                 if isinstance(row.average_source, str) and row.average_source:
-                    avg += " (" + _t(f"avg_source.{row.average_source}", lang, n=int(row.average_n) if _finite(row.average_n) else "?") + ")"
+                    key = f"avg_source.{row.average_source}"
+                    if row.average_source == "full" and self.year >= UNITS_2025:
+                        key = "avg_source.full_units"  # the 34 provincial units
+                    avg += " (" + _t(key, lang, n=int(row.average_n) if _finite(row.average_n) else "?") + ")"
             rank = (_t("rank", lang, rank=int(row.rank), n=int(row.ranked))
                     if pd.notna(row.rank) else "")
             text = _t("summary_line", lang, index=label, year=self.year, value=_num(row.composite),
@@ -239,7 +248,8 @@ class MonitorReport:
         label = index_label(row["index"], lang)
         parts = [f"{label} · {name} ({row['component']}): {_num(row['value'])}"]
         if _finite(row["change"]):
-            parts[0] += f" ({int(row['previous_year'])}: {_num(row['previous_value'])}, {_signed(row['change'])})"
+            parts[0] += (f" ({_approx(row)}{int(row['previous_year'])}: {_num(row['previous_value'])}, "
+                         f"{_signed(row['change'])})")
         else:
             parts.append(_t("prev_unknown", lang))
         if _finite(row["national_average"]):
@@ -349,7 +359,7 @@ class MonitorReport:
                         index_label(row["index"], lang),
                         ("**" + name + "**" if is_flagged else name) + f" (`{row['component']}`)",
                         _num(row["value"]),
-                        (f"{_signed(row['change'])} ({int(row['previous_year'])}: "
+                        (f"{_signed(row['change'])} ({_approx(row)}{int(row['previous_year'])}: "
                          f"{_num(row['previous_value'])})" if _finite(row["change"])
                          else _t("prev_unknown", lang)),
                         _num(row["national_average"]) if _finite(row["national_average"])
@@ -363,7 +373,7 @@ class MonitorReport:
         return "\n".join(lines) + "\n"
 
     def file_stem(self) -> str:
-        return f"monitor_{resolve(self.province).id}_{self.year}"
+        return f"monitor_{resolve(self.province, self.year).id}_{self.year}"
 
     def write(self, folder: str | Path, lang: str | None = None) -> list[Path]:
         """Write ``<stem>.csv`` (the tidy table) and ``<stem>.<lang>.md``, each atomically."""
@@ -383,6 +393,13 @@ def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:
     for col in ("below_average", "average_uncertain", "fell", "flagged", "verified", "same_methodology"):
         out[col] = out[col].map(lambda v: "" if v is None or pd.isna(v) else str(bool(v)).lower())
     return out
+
+
+def _approx(row) -> str:
+    """'≈ ' before a previous year approximated on the new map (a merged unit's first year)."""
+    source = row["previous_source"] if isinstance(row, (dict, pd.Series)) else getattr(
+        row, "previous_source", "")
+    return "≈ " if isinstance(source, str) and source.startswith("approximate") else ""
 
 
 def _true(value) -> bool:

@@ -245,6 +245,19 @@ def add_outlook(check: IndexCheck, plan: Plan, book: SpecBook, *, peers=None, re
         for lang in ("vi", "en")}
     out["field_notes"] = {lang: analysis.field.describe(lang) for lang in ("vi", "en")}
     check.extra.update(out)
+    add_new_map(check, plan, analysis, peers=peers, results=results)
+
+
+def add_new_map(check: IndexCheck, plan: Plan, analysis=None, *, peers=None, results=None,
+                how=None) -> None:
+    """What the index's goals mean on the map of the target year where it is the 34 units
+    (:mod:`indexmodel.analysis.new_map`): interpretations, kept apart from the goals."""
+    from .new_map import goals_on_new_map
+
+    goals = goals_on_new_map(check, analysis, plan, peers=peers, results=results, how=how)
+    if goals is not None:
+        check.extra["new_map"] = {"unit": goals.unit.id, "interpretations": goals.facts,
+                                  "text": goals.lines}
 
 
 def to_json(checks: dict[str, IndexCheck], plan: Plan) -> dict:
@@ -303,6 +316,9 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
             lines.append(check.extra["implied_rank_text"][lang])
             for note in check.extra["field_notes"][lang]:
                 lines.append("  · " + note)
+        if "new_map" in check.extra:
+            lines.append(new_map_head(check, lang))
+            lines += ["  · " + line for line in check.extra["new_map"]["text"][lang]]
         lines.append("")
         header = [t("col.component", lang), t("col.baseline", lang, year=check.baseline_year),
                   t("col.target", lang, year=check.target_year), t("col.gain", lang),
@@ -323,6 +339,14 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
             lines.append("  - " + finding.text(lang))
         lines.append("")
     return "\n".join(lines)
+
+
+def new_map_head(check: IndexCheck, lang: str) -> str:
+    """The heading of the interpretations on the new map."""
+    from .new_map import _t as new_map_label
+
+    facts = check.extra["new_map"]["interpretations"]
+    return new_map_label("head", lang, n=facts["units"], year=check.target_year) + ":"
 
 
 def _short(text: str, width: int = 46) -> str:

@@ -297,8 +297,12 @@ def apply_path(values: Mapping[str, float], path) -> dict[str, float]:
 # -- saving and loading ---------------------------------------------------------------------
 def scenario_year(a: IndexAnalysis) -> int:
     """The year a scenario's rows carry: the plan's target year (when the methodology of
-    the year analysed covers it), else the year analysed."""
-    if a.target_year and a.spec.covers(a.target_year):
+    the year analysed covers it and the province still exists then — Bình Định's 2025 rows
+    would name a province merged into Gia Lai), else the year analysed."""
+    from ..data.provinces import resolve
+
+    if (a.target_year and a.spec.covers(a.target_year)
+            and resolve(a.province, year=a.year).exists_in(int(a.target_year))):
         return int(a.target_year)
     return int(a.year)
 

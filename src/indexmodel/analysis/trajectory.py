@@ -30,7 +30,7 @@ import pandas as pd
 from ..core.errors import DataUnavailableError
 from ..core.i18n import check_lang, index_label
 from ..data.plan import Plan, load_plan
-from ..data.provinces import resolve
+from ..data.provinces import Province, resolve
 from ..data.spec import INDICES, SpecBook, load_specs
 from ..model.field import year_scores
 from ..model.scoring import score
@@ -123,7 +123,7 @@ def _plan_rank(plan: Plan | None, index: str, year: int, status: str) -> tuple[i
     return int(row["rank"]), (int(row["out_of"]) if pd.notna(row["out_of"]) else None)
 
 
-def trajectory(province: str = "Bình Định", index: str | None = None, *,
+def trajectory(province: str | Province = "Bình Định", index: str | None = None, *,
                peers: pd.DataFrame | None = None, results: pd.DataFrame | None = None,
                plan: Plan | None = None, book: SpecBook | None = None,
                lang: str = "vi", with_targets: bool = True) -> pd.DataFrame:
@@ -141,7 +141,8 @@ def trajectory(province: str = "Bình Định", index: str | None = None, *,
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
-    name = resolve(province).name_en
+    prov = province if isinstance(province, Province) else resolve(province)
+    name = prov.name_en
     if plan is None:
         try:
             plan = load_plan()
@@ -165,7 +166,9 @@ def trajectory(province: str = "Bình Định", index: str | None = None, *,
             years |= {int(y) for y in pr.loc[(pr["index"] == ix) & (pr["component"] == ix)
                                              & pr["status"].isin(["actual", "implied"])
                                              & pr["rank"].notna(), "year"]}
-        for year in sorted(years):
+        # only the years this province exists in: from 2025 "Gia Lai" is the merged unit,
+        # whose path is its own (its approximate past is indexmodel.model.new_map's)
+        for year in sorted(y for y in years if prov.exists_in(y)):
             rows.append(_year_row(ix, year, name, peers, results, plan, book, lang))
         if with_targets and plan is not None:
             target = _target_row(ix, name, plan, book, lang)

@@ -10,7 +10,11 @@ the reason, anything the package could not use faithfully:
 - a component that is not an id (or name) of the spec in force for that index and year;
 - a value that is not a number or lies outside the component's range;
 - the same (index, year, province, component) twice, even written two ways
-  ("TP.HCM" and "Hồ Chí Minh").
+  ("TP.HCM" and "Hồ Chí Minh");
+- a province not on the map of its year (:func:`check_maps`): index years to 2024 use
+  the 63 provinces, from 2025 the 34 provincial units; a former province named for a
+  year after its merger ("Bình Định: merged into Gia Lai on 1 July 2025; use Gia Lai"),
+  and a year whose rows name provinces of the other map, are refused with the rows named.
 
 Provinces come out under their canonical English names, components as spec ids.
 """
@@ -26,7 +30,7 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
 from ..core.paths import peers_dir
-from .provinces import Province, all_provinces, fold, region_or_national, resolve
+from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
 from .sources.tables import Table, read_table, text, to_int, to_number
 from .spec import Spec, load_specs
 
@@ -139,6 +143,7 @@ class _Rows:
 def load_peers(path: str | Path) -> pd.DataFrame:
     """A tidy peer table (index, year, province, component, value, source), checked."""
     table = read_table(path, PEER_COLUMNS[:5], optional=("source",))
+    check_maps(table)
     check = _Rows(table)
     out, seen = [], {}
     for row, rec in table.rows:
@@ -166,6 +171,7 @@ def load_results(path: str | Path) -> pd.DataFrame:
     if not {"composite", "rank"} & set(table.columns):
         raise InputFileError("a results table needs a 'composite' or a 'rank' column",
                              file=table.file, row=table.header_row)
+    check_maps(table)
     check = _Rows(table)
     out, seen = [], {}
     for row, rec in table.rows:
@@ -217,6 +223,60 @@ def load_region_means(path: str | Path) -> pd.DataFrame:
         check.once(seen, (index, year, region), row, raw, f"{index} {year} {region}")
         out.append((index, year, region, value, text(rec.get("source")) or check.default_source()))
     return _frame(out, REGION_COLUMNS, table)
+
+
+# -- the map of each year ------------------------------------------------------------------
+MAP_ROWS_LISTED = 8
+
+
+def check_maps(table: Table) -> None:
+    """Refuse rows naming a province that is not on the map of their year.
+
+    Index years to 2024 use the 63 provinces (Hà Tây to 2008), index years from 2025 the
+    34 provincial units. One such row is refused with the reason the registry gives
+    ("Bình Định: merged into Gia Lai on 1 July 2025; use Gia Lai"); several in one year
+    (a 63-province file for 2026, a file mixing the two maps) are refused together, the
+    rows named. Rows with an unreadable year or an unknown name are left to the row checks.
+    """
+    reg = registry()
+    bad: dict[int, list[tuple[int, str, UnknownProvinceError, str]]] = {}
+    cache: dict[tuple[str, int], tuple[UnknownProvinceError, str] | None] = {}
+    for row, rec in table.rows:
+        try:
+            year = to_int(rec.get("year"))
+        except (ValueError, TypeError):
+            continue
+        raw = text(rec.get("province"))
+        if (raw, year) not in cache:
+            found = reg.candidates(raw)
+            problem = None
+            if found and not any(p.exists_in(year) for p in found):
+                try:
+                    reg.resolve(raw, year)
+                except UnknownProvinceError as err:
+                    unit = reg.successor_in(found[0].id, year)
+                    problem = (err, f"now {unit.name_vi}" if unit is not None else
+                               f"a unit of index years from {found[0].valid_from}"
+                               if (found[0].valid_from or 0) > year else "not a province then")
+            cache[raw, year] = problem
+        if cache[raw, year] is not None:
+            bad.setdefault(year, []).append((row, raw, *cache[raw, year]))
+    if not bad:
+        return
+    year, rows = min(bad.items(), key=lambda item: item[1][0][0])
+    first_row, raw, err, _ = rows[0]
+    if len(rows) == 1:
+        raise InputFileError(err.reason, file=table.file, row=first_row, column="province",
+                             hint=err.hint)
+    n_map = len(all_provinces(year))
+    what = "provincial units" if n_map < 60 else "provinces"
+    listed = ", ".join(f"row {r} {name} ({now})" for r, name, _, now in rows[:MAP_ROWS_LISTED])
+    more = f" (and {len(rows) - MAP_ROWS_LISTED} more)" if len(rows) > MAP_ROWS_LISTED else ""
+    raise InputFileError(
+        f"{len(rows)} row(s) of {year} name provinces that are not on the map of {year} "
+        f"({n_map} {what}): {listed}{more}", file=table.file, row=first_row, column="province",
+        hint=f"{err.reason}; a year's rows use one map: `indexmodel provinces --year {year}` "
+             "lists it")
 
 
 def _frame(rows: list[tuple], columns: tuple[str, ...], table: Table) -> pd.DataFrame:

@@ -331,6 +331,37 @@ def _to_number(text: str, path: Path, row: int, column: str, *, required: bool,
     return number
 
 
+def province_for(name: str, year: int | None, plan: Plan | None = None):
+    """The :class:`~indexmodel.data.provinces.Province` ``name`` means in ``year``.
+
+    By the year's map ("Gia Lai" in 2025 is the merged unit, "Bình Định" in 2025 is
+    refused: merged into Gia Lai), with one exception that keeps a plan's own analysis
+    working after a merger: the plan's province in the plan's own years (its baseline and
+    target year) is the former province the plan was written for — Bình Định with its
+    2025 targets. ``plan`` None: the shipped plan.
+    """
+    from ..core.errors import UnknownProvinceError
+    from .provinces import resolve
+
+    if year is None:
+        return resolve(name)
+    try:
+        return resolve(name, year)
+    except UnknownProvinceError:
+        plan = plan or load_plan()
+        own = resolve(plan.province)
+        if year in (plan.baseline_year, plan.target_year) and any(
+                p.id == own.id for p in _candidates(name)):
+            return own
+        raise
+
+
+def _candidates(name: str):
+    from .provinces import registry
+
+    return registry().candidates(name)
+
+
 def load_plan(folder: str | Path | None = None, book: SpecBook | None = None,
               province: str | None = None) -> Plan:
     """Load and check a plan's two tables (default: the shipped plan of Bình Định)."""

@@ -66,7 +66,7 @@ import pandas as pd
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.spec import INDICES, SpecBook, load_specs
 from .panel import (MIN_PAIRS, MIN_PROVINCES, Panel, YearPair, _as_panel, _check_level, _span,
-                    build_panel, year_pairs)
+                    build_panel, common_provinces, year_pairs)
 
 PULL_KINDS = ("diagonal", "full", "auto")
 UNIT_KINDS = ("spread", "points")
@@ -597,14 +597,14 @@ def _pair_values(panel: Panel, p: YearPair, level: str, components: Sequence[str
         top = list(spec.top_components)
         t0 = panel.scored[p.start][top].dropna()
         t1 = panel.scored[p.end][top].dropna()
-        common = t0.index.intersection(t1.index)
+        common = common_provinces(t0.index, t1.index, p.start, p.end)
         a0 = t0.loc[common, present].to_numpy(float)
         a1 = t1.loc[common, present].to_numpy(float)
         c0 = _era_composite(panel, p.start, common)
         c1 = _era_composite(panel, p.end, common)
         return a0, a1, cols, c0, c1
     s0, s1 = panel.composites[p.start], panel.composites[p.end]
-    common = s0.index.intersection(s1.index)
+    common = common_provinces(s0.index, s1.index, p.start, p.end)
     c0 = s0.loc[common].to_numpy(float)
     c1 = s1.loc[common].to_numpy(float)
     return c0[:, None], c1[:, None], [0], c0, c1
@@ -612,7 +612,7 @@ def _pair_values(panel: Panel, p: YearPair, level: str, components: Sequence[str
 
 def _composite_shift(panel: Panel, p: YearPair) -> float:
     s0, s1 = panel.composites[p.start], panel.composites[p.end]
-    common = s0.index.intersection(s1.index)
+    common = common_provinces(s0.index, s1.index, p.start, p.end)
     c0, c1 = s0.loc[common].to_numpy(float), s1.loc[common].to_numpy(float)
     return float((c1 - c0).mean() / c0.std(ddof=1))
 
@@ -675,7 +675,7 @@ def _persistence(panel: Panel, comp_x, comp_d, until, units, min_provinces):
             if p.provinces < min_provinces:
                 continue
             s0, s1 = panel.composites[p.start], panel.composites[p.end]
-            common = s0.index.intersection(s1.index)
+            common = common_provinces(s0.index, s1.index, p.start, p.end)
             c0, c1 = s0.loc[common].to_numpy(float), s1.loc[common].to_numpy(float)
             x = c0 - c0.mean()
             d = (c1 - c0) - (c1 - c0).mean()

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError
 from ..core.i18n import index_label
-from ..data.provinces import region_of, resolve
+from ..data.provinces import UNITS_2025, map_year, region_of, resolve
 from ..data.spec import SpecBook, load_specs
 from .ranking import EnvelopeField, ExactField, RankCurve
 from .scoring import score_peers
@@ -77,9 +77,12 @@ class PeerField:
 
     def describe(self, lang: str = "vi") -> list[str]:
         """Plain sentences: what the field rests on and what is missing."""
+        units = self.year >= UNITS_2025  # the 34 provincial units from 2025
         head = {
-            "full": Note(f"Có đủ số liệu của {self.n} tỉnh, thành phố: thứ hạng chính xác.",
-                         f"Every one of the {self.n} ranked provinces is known: ranks are exact."),
+            "full": Note(f"Có đủ số liệu của {self.n} "
+                         f"{'đơn vị hành chính cấp tỉnh' if units else 'tỉnh, thành phố'}: thứ hạng chính xác.",
+                         f"Every one of the {self.n} ranked {'provincial units' if units else 'provinces'} "
+                         "is known: ranks are exact."),
             "partial": Note("Chỉ biết một phần bảng xếp hạng: thứ hạng là khoảng, dựa trên các giả định dưới đây.",
                             "Only part of the table is known: ranks are intervals resting on the assumptions below."),
             "anchors": Note("Chỉ có vài mốc công bố: thứ hạng là khoảng rộng.",
@@ -169,9 +172,9 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
-    resolved = resolve(province)
+    resolved = resolve(province, year)  # "Gia Lai" in 2025 is the merged unit
     province, province_vi = resolved.name_en, resolved.name_vi
-    region = region_of(province)
+    region = region_of(resolved)
     scores = year_scores(index, year, peers, results, book)
     pub_comp, pub_rank = _own_from_results(results, index, year, province)
     if province in scores.index and scores.loc[province, "origin"] == "components":
@@ -202,7 +205,7 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
     known_others = others["composite"].dropna()
     if n and len(known_others) >= n - 1 and len(known_others) > 0:
         national = ExactField.from_series(known_others)
-        regional_scores = known_others[[region_of(p) == region for p in known_others.index]]
+        regional_scores = known_others[[region_of(p, year) == region for p in known_others.index]]
         regional = ExactField.from_series(regional_scores) if len(regional_scores) else None
         return PeerField(index, year, province, "full", n, national, regional, None, peers_table,
                          composites, own_composite, own_rank, region, assumptions, missing)
@@ -236,6 +239,8 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
         for ref_year in sorted(set(results.loc[results["index"] == index, "year"]) |
                                set(peers.loc[peers["index"] == index, "year"]), reverse=True):
             if ref_year == year or not spec.covers(int(ref_year)):
+                continue
+            if map_year(int(ref_year)) != map_year(year):  # 63 provinces do not spread as 34 units
                 continue
             ref_scores = year_scores(index, int(ref_year), peers, results, book)
             ranked = ref_scores.dropna(subset=["composite"])

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataUnavailableError, UsageError
+from ..data.provinces import continuing, map_year
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
 from .scoring import score_peers
 
@@ -79,6 +80,16 @@ class Panel:
             raise DataUnavailableError(f"{self.index} {year}: no composite panel in the peer data",
                                        hint=_years_hint(self))
         return self.composites[year]
+
+
+def common_provinces(start_index: pd.Index, end_index: pd.Index, start: int, end: int) -> pd.Index:
+    """The provinces present in both years that are the same province in both: across a
+    reform of the map a name may pass to a merged unit ("Gia Lai" 2024 → 2025), and such a
+    pair is not a province's change."""
+    common = start_index.intersection(end_index)
+    if map_year(start) == map_year(end):
+        return common
+    return pd.Index(continuing(common, start, end))
 
 
 def _years_hint(panel: Panel) -> str:
@@ -202,9 +213,9 @@ def year_pairs(panel: Panel, *, level: str = "component", horizon: int = 1,
             if not panel.same_era(t, end):
                 continue
         if level == "component":
-            n = len(panel.scored[t].index.intersection(panel.scored[end].index))
+            n = len(common_provinces(panel.scored[t].index, panel.scored[end].index, t, end))
         else:
-            n = len(panel.composites[t].index.intersection(panel.composites[end].index))
+            n = len(common_provinces(panel.composites[t].index, panel.composites[end].index, t, end))
         out.append(YearPair(t, end, panel.era(t), panel.era(end), n))
     return tuple(out)
 
@@ -228,7 +239,7 @@ def changes(data, index: str, component: str, horizon: int = 1, *,
     parts = []
     for p in _change_pairs(panel, component, horizon):
         s0, s1 = _node_series(panel, p.start, component), _node_series(panel, p.end, component)
-        common = s0.index.intersection(s1.index)
+        common = common_provinces(s0.index, s1.index, p.start, p.end)
         parts.append(pd.DataFrame({"province": common, "start": p.start, "end": p.end,
                                    "value_start": s0.loc[common].to_numpy(float),
                                    "value_end": s1.loc[common].to_numpy(float)}))
@@ -263,7 +274,7 @@ def _change_pairs(panel: Panel, node: str, horizon: int) -> list[YearPair]:
         if not panel.specs[t].has(node):
             continue
         s0, s1 = _node_series(panel, t, node), _node_series(panel, end, node)
-        n = len(s0.index.intersection(s1.index))
+        n = len(common_provinces(s0.index, s1.index, t, end))
         if n >= MIN_PROVINCES:
             out.append(YearPair(t, end, panel.era(t), panel.era(end), n))
     return out

@@ -31,6 +31,11 @@ _PAGE = {
               "Analysis of PAPI, SIPAS, PAR INDEX and PCI: {baseline} results, {year} targets."),
     "intro_year": ("Phân tích các chỉ số năm {year} từ số liệu các tỉnh.",
                    "Analysis of the indices in {year} from the peer data."),
+    "former": ("{province}: phân tích của tỉnh cũ theo kế hoạch của tỉnh (chỉ tiêu năm {year} đặt cho "
+               "{name}); báo cáo \"Tỉnh sau sắp xếp\" trình bày đơn vị mới.",
+               "{province}: the analysis of the former province, as its plan set the {year} goals; the "
+               "report \"The merged province\" shows the new unit."),
+    "unit": ("{province}.", "{province}."),
     "reports": ("Báo cáo", "Reports"),
     "figures": ("Biểu đồ", "Figures"),
     "tables": ("Bảng số liệu (CSV)", "Tables (CSV)"),
@@ -44,6 +49,20 @@ _PAGE = {
 def _page(key: str, lang: str, **values) -> str:
     vi, en = _PAGE[key]
     return (vi if lang == "vi" else en).format(**values)
+
+
+def merger_sentence(province, year: int, lang: str) -> str | None:
+    """Which province a run is of, where the 2025 merger makes it a question: the former
+    province of the plan after its merger ("the analysis of the former province"), or a
+    unit formed in 2025 (its former provinces); None otherwise."""
+    from ..data.provinces import describe, is_merged_unit
+
+    if not province.exists_in(year):
+        return _page("former", lang, province=describe(province, lang), year=year,
+                     name=province.name(lang))
+    if is_merged_unit(province):
+        return _page("unit", lang, province=describe(province, lang))
+    return None
 
 
 def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
@@ -73,8 +92,11 @@ def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
         "img{max-width:18em;border:1px solid #ddd;margin:.3em;vertical-align:top}</style></head><body>",
         f"<h1>{esc(_page('title', lang, year=plan.year, province=name))}</h1>",
         f"<p>{esc(intro)}</p>",
-        f"<h2>{esc(_page('reports', lang))}</h2><ul>", *items, "</ul>",
     ]
+    which = merger_sentence(plan.province, plan.year, lang)
+    if which:
+        parts.append(f"<p>{esc(which)}</p>")
+    parts += [f"<h2>{esc(_page('reports', lang))}</h2><ul>", *items, "</ul>"]
     if pngs:
         parts.append(f"<h2>{esc(_page('figures', lang))}</h2><div>")
         parts += [f'<a href="{esc(rel + p)}"><img src="{esc(rel + p)}" alt="{esc(p)}"></a>'

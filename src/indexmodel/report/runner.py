@@ -19,7 +19,8 @@ staging folders into place:
     reports/<year>/<province>/   one HTML per notebook, the CSV tables, index.html, run.json
     figures/<year>/<province>/   the PNG figures
 
-``<province>`` is the canonical English name as a slug (``binh_dinh``). The move
+``<province>`` is the registry id (``binh_dinh``; ``gia_lai_2025`` for the unit Gia Lai
+formed in 2025, ``gia_lai`` the province to 2024). The move
 renames the previous folder aside, renames the new one in, then deletes the old one;
 a run stopped at any point leaves either the previous outputs or the new ones (a run
 killed during the move is completed by the next run, which finds its journal).
@@ -53,7 +54,7 @@ from ..core.errors import (DataUnavailableError, IndexModelError, InputFileError
                            interruptible)
 from ..core.i18n import check_lang, index_label
 from ..core.paths import REPO_ROOT, home_dir
-from ..data.provinces import Province, fold, resolve
+from ..data.provinces import Province, describe, fold, resolve
 from .contents import _write_index, _write_manifest
 from .processes import (KERNEL_NAME, _lock_is_free, _locked, _pid_alive, _stop_own_kernels,
                         _stop_workers, _worker_context, _worker_start, kernel_manager_class)
@@ -233,7 +234,8 @@ def _peer_years(province: Province, extra: pd.DataFrame | None) -> dict[str, lis
     if extra is not None:
         frames.append(extra[["index", "year", "province"]])
     rows = pd.concat(frames, ignore_index=True)
-    rows = rows[rows["province"] == province.name_en]
+    rows = rows[(rows["province"] == province.name_en)
+                & rows["year"].map(lambda y: province.exists_in(int(y))).astype(bool)]
     return {index: sorted(int(y) for y in set(group["year"]))
             for index, group in rows.groupby("index", sort=True)}
 
@@ -243,20 +245,22 @@ def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str
             home: str | Path | None = None, notebooks_dir: str | Path | None = None) -> RunPlan:
     """Check a run's inputs without executing or writing anything."""
     from ..data.peers import load_peers
-    from ..data.plan import load_plan
+    from ..data.plan import load_plan, province_for
 
     check_lang(lang)
     if isinstance(sims, bool) or not isinstance(sims, int) or sims < 1:
         raise UsageError(f"--sims must be a positive whole number, not {sims!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"--seed must be a whole number ≥ 0, not {seed!r}")
-    where = resolve(province)
     plan = load_plan()
     plan_province = resolve(plan.province)
     if year is None:
         year = plan.target_year
     if isinstance(year, bool) or not isinstance(year, int):
         raise UsageError(f"--year must be a year such as {plan.target_year}, not {year!r}")
+    # by the year's map ("Gia Lai" in 2025 is the merged unit); the plan's own province
+    # stays the former province in the plan's years (Bình Định, 2025 targets)
+    where = province_for(province, year, plan)
     peers_path = None
     extra = None
     if peers is not None:
@@ -273,10 +277,10 @@ def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str
         plan_note = (f"the plan covers {plan.baseline_year} and {plan.target_year}"
                      if where.id == plan_province.id else f"the plan is {plan.province}'s")
         raise DataUnavailableError(
-            f"no plan or peer data for {where.name_en} in {year}",
+            f"no plan or peer data for {describe(where)} in {year}",
             hint=f"{plan_note}; peer data for {where.name_en}: {known}")
     baseline = plan.baseline_year if (has_plan and year == plan.target_year) else year
-    return RunPlan(province=where, slug=slug(where.name_en), year=int(year),
+    return RunPlan(province=where, slug=where.id, year=int(year),
                    baseline_year=int(baseline), lang=lang, peers_file=peers_path, sims=sims,
                    seed=seed, home=Path(home).resolve() if home else home_dir().resolve(),
                    notebooks=list_notebooks(notebooks_dir),
@@ -475,7 +479,7 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
     parameters = plan.parameters(figures, reports)
     total = len(plan.notebooks)
     workers = max(1, min(workers or default_workers(), total))
-    say(f"Yearly run: {plan.province.name_en}, {plan.year} (baseline {plan.baseline_year}, "
+    say(f"Yearly run: {describe(plan.province)}, {plan.year} (baseline {plan.baseline_year}, "
         f"from the {plan.basis}), language {plan.lang}: {total} notebooks"
         + (f", {workers} at a time" if workers > 1 else ""))
     jobs = [dict(notebook=str(nb), executed=str(work / nb.name),

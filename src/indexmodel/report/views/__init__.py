@@ -24,7 +24,9 @@ tables go. One module per notebook family, each name importable from here
   labels in ``index_labels``;
 - ``scenarios`` (05), ``backtesting`` (06), ``agencies`` (07), ``monitoring`` (08);
 - ``explorer`` (09): the scenario explorer's texts and the static tables of its report (its
-  widgets are in :mod:`indexmodel.report.explorer`).
+  widgets are in :mod:`indexmodel.report.explorer`);
+- ``merged`` (10: the unit of 2025 holding the province, its approximate past, the goals on
+  the new map).
 
 A province and year without the plan (``province="Da Nang", target_year=2014``) is
 analysed from the peer data of that year; whatever the data cannot give is said in
@@ -51,6 +53,8 @@ from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, 
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
 from .explorer import explorer_intro, explorer_sections, static_section
+from .merged import (former_standing, goals_section, merged_history, merged_history_figure,
+                     merged_history_section, merged_intro, merged_unit, merger_note)
 
 __all__ = [
     "DEFAULT_SEED", "DEFAULT_SIMS", "EXPLORER_TITLE", "NotebookSetup", "notebook_title", "setup_notebook",
@@ -68,4 +72,6 @@ __all__ = [
     "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
     "explorer_intro", "explorer_sections", "static_section",
+    "former_standing", "goals_section", "merged_history", "merged_history_figure",
+    "merged_history_section", "merged_intro", "merged_unit", "merger_note",
 ]

@@ -203,6 +203,10 @@ _IX = {
     "reg.mean": ("Điểm trung bình vùng {y} (công bố)", "Regional mean {y} (published)"),
     "reg.gap": ("Chênh lệch so với trung bình vùng", "Gap to the regional mean"),
     "reg.unknown": ("chưa biết", "unknown"),
+    "reg.region_rule": ("Vùng ({rule})", "Region ({rule})"),
+    "reg.other_region": ("Vùng theo quy tắc khác ({rule}; số đơn vị)",
+                         "Region by the other rule ({rule}; units)"),
+    "reg.other_rank": ("Thứ hạng trong vùng {y} theo quy tắc khác", "Regional rank {y} by the other rule"),
     "reg.goal_text": ("{rank}/{n}", "{rank} of {n}"),
     # unverified settings
     "set.intro": ("Các thiết lập sau chưa kiểm chứng; bảng dưới cho khoảng chính xác của điểm tổng hợp khi mọi "

@@ -53,7 +53,7 @@ def index_analysis(setup: NotebookSetup, index: str):
     except IndexModelError:
         pass
     own = peers[(peers["index"] == index) & (peers["province"] == setup.province.name_en)]
-    years = sorted({int(y) for y in own["year"]})
+    years = sorted({int(y) for y in own["year"] if setup.province.exists_in(int(y))})
     why = _ix("years_held", lang, years=", ".join(map(str, years)) or _ix("no_years", lang))
     try:
         standing = year_standing(setup, index)
@@ -563,6 +563,12 @@ class IndexView:
                 rows.append((_ix("reg.implied", lang), regional.place(a.target_composite).text()))
         else:
             rows.append((_ix("reg.rank", lang, y=a.year), unknown))
+        other = self._other_region_rule(region)
+        if other:  # say which rule gave the region
+            from ...data.provinces import REGION_RULES
+            rows[0] = (_ix("reg.region_rule", lang, rule=REGION_RULES["centre"][lang == "en"]),
+                       rows[0][1])
+        rows += other
         if a.goal_regional:
             r = self.setup.plan.ranks if self.setup.has_plan else None
             out_of = None
@@ -588,6 +594,31 @@ class IndexView:
         if a.field.regional is None:
             out.append(_bullets(m(lang) for m in a.field.missing[:1]))
         return out
+
+    def _other_region_rule(self, region: str) -> list[tuple[str, str]]:
+        """A unit holding provinces of two regions (7 of 2025): its region and regional rank by
+        the other rule, where the region differs (:data:`~indexmodel.data.provinces.REGION_RULES`)."""
+        from ...data.provinces import REGION_RULES, all_provinces, region_of, straddles
+        from ...model.ranking import ExactField
+
+        a, lang, prov = self.analysis, self.lang, self.setup.province
+        if not (straddles(prov) and prov.exists_in(a.year)):
+            return []
+        other = region_of(prov, rule="name")
+        if other == region:
+            return []
+        rule = REGION_RULES["name"][lang == "en"]
+        size = sum(1 for p in all_provinces(a.year) if region_of(p, rule="name") == other)
+        rows = [(_ix("reg.other_region", lang, rule=rule),
+                 f"{REGIONS.get(other, other) if lang == 'vi' else other} ({size})")]
+        rank = _ix("reg.unknown", lang)
+        if a.field.exact:
+            composites = a.field.composites.drop(index=prov.name_en, errors="ignore")
+            members = composites[[region_of(p, a.year, rule="name") == other for p in composites.index]]
+            field = ExactField.from_series(members)
+            rank = f"{field.place(a.composite).text()}/{field.n}"
+        rows.append((_ix("reg.other_rank", lang, y=a.year), rank))
+        return rows
 
     # -- unverified settings (SIPAS, PAR INDEX) ----------------------------------------------------------
     def settings(self) -> list:
@@ -633,8 +664,8 @@ class IndexView:
         peers, results, book = self.setup.peers(), self.setup.results(), load_specs()
         years = sorted({int(y) for y in peers.loc[peers["index"] == self.index, "year"]}, reverse=True)
         for year in years:
-            if year > self.year:
-                continue
+            if year > self.year or not self.setup.province.exists_in(year):
+                continue  # "Gia Lai" before 2025 is another province than the merged unit
             try:
                 scores = year_scores(self.index, year, peers, results, book)
             except IndexModelError:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...core.errors import IndexModelError
 from ...core.i18n import index_label, t
-from ...data.provinces import resolve
+from ...data.provinces import describe, resolve
 from .common import _bullets, _fmt, _pct, _pick, _rounded
 from .setup import NotebookSetup
 
@@ -79,6 +79,8 @@ _MO = {
                       "điểm công bố. Bảng cho biết kết luận nào về năm 2011 thay đổi nếu tính lại.",
                       "PCI 2011's published composites do not follow the 2009–2012 weights; the package keeps "
                       "them as published. The table shows which conclusions about 2011 change if recomputed."),
+    "pci2011_absent": ("{name} chưa tồn tại năm 2011: xem sổ 09 về các tỉnh cũ của đơn vị.",
+                       "{name} did not exist in 2011: notebook 09 shows its former provinces."),
     "col.published": ("Công bố", "Published"),
     "col.recomputed": ("Tính lại", "Recomputed"),
     "col.changes": ("Thay đổi", "Changes"),
@@ -98,6 +100,7 @@ def monitor_years(setup: NotebookSetup) -> list[int]:
     years = {int(y) for y in peers.loc[peers["province"] == name, "year"]}
     years |= {int(y) for y in results.loc[(results["province"] == name)
                                           & results["composite"].notna(), "year"]}
+    years = {y for y in years if setup.province.exists_in(y)}  # by the year's map
     if resolve(setup.plan.province).id == setup.province.id:
         years.add(int(setup.plan.baseline_year))
     return sorted((y for y in years if y <= setup.target_year), reverse=True)
@@ -183,7 +186,7 @@ def trajectory_frame(setup: NotebookSetup) -> pd.DataFrame:
     """:func:`indexmodel.analysis.trajectory.trajectory` of the province (every index, targets ahead)."""
     from ...analysis.trajectory import trajectory
 
-    return trajectory(setup.province.name_en, peers=setup.peers(), results=setup.results(),
+    return trajectory(setup.province, peers=setup.peers(), results=setup.results(),
                       lang=setup.lang)
 
 
@@ -313,6 +316,8 @@ def pci_2011_section(setup: NotebookSetup) -> list:
 
     lang = setup.lang
     head = "## " + _mo("h_pci2011", lang)
+    if not setup.province.exists_in(2011):  # a unit formed in 2025: its former provinces' 2011
+        return [head, _mo("pci2011_absent", lang, name=describe(setup.province, lang))]
     try:
         result = pci_2011(setup.province.name_en, peers=setup.peers(), results=setup.results())
     except IndexModelError as exc:

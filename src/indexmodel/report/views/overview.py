@@ -129,6 +129,16 @@ def year_standing(setup: NotebookSetup, index: str) -> dict:
 
             others = composites[year_rows.loc[composites.index, "province"] != name]
             rank = int(rank_among(composite, others.to_numpy()))
+    if rank is None and composite is not None:
+        # a full component table of the year (an analyst's release of every province or unit)
+        from ...data.provinces import all_provinces
+        from ...model.field import year_scores
+        from ...model.ranking import rank_among
+
+        scores = year_scores(index, year, peers, results, load_specs())["composite"].dropna()
+        if name in scores.index and len(scores) >= len(all_provinces(year)) - 2:
+            rank = int(rank_among(composite, scores.drop(index=name).to_numpy()))
+            ranked = int(len(scores))
     return dict(index=index, spec=spec, own=own, composite=composite, rank=rank, ranked=ranked)
 
 

@@ -133,8 +133,10 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
     from ...data.peers import load_peers
     from ..plots import use_style
 
+    from ...data.plan import province_for
+
     check_lang(lang)
-    where = resolve(province)
+    where = province_for(province, int(target_year))  # "Gia Lai" in 2025: the merged unit
     extra = load_peers(peers_file) if peers_file else None
     if figures_dir:
         figures = Path(figures_dir)
