@@ -1,0 +1,111 @@
+"""How well the odds held up: calibration of the backtest of every pair, pooled per index.
+
+From a :class:`~indexmodel.analysis.backtest.BacktestRun`: coverage of the 50/80/90% rank
+intervals (whole ranks, inclusive) and of the randomized PIT (no rounding), mean widths,
+the error of the median rank against both baselines, the CRPS, the PIT histogram, and the
+issue's "done when" criteria beside the model's own expectation of how many pairs fall
+below 60% coverage (a common shift makes a pair's coverage nearly all or nothing, so a
+calibrated model expects some).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+KEYS = ["index", "train_until", "test_year"]
+
+
+def _metrics(g: pd.DataFrame) -> pd.Series:
+    err = lambda col: float((g[col] - g["actual_rank"]).abs().mean())  # noqa: E731
+    return pd.Series({
+        "n": len(g),
+        "coverage50": float(g["covered50"].mean()),
+        "coverage80": float(g["covered80"].mean()),
+        "coverage90": float(g["covered"].mean()),
+        "pit_coverage50": float(((g["pit"] - 0.5).abs() <= 0.25).mean()),
+        "pit_coverage90": float(((g["pit"] - 0.5).abs() <= 0.45).mean()),
+        "width50": float((g["rank_p75"] - g["rank_p25"]).mean()),
+        "width90": float((g["rank_p95"] - g["rank_p05"]).mean()),
+        "mae": err("rank_p50"),
+        "mae_static": err("naive_rank"),
+        "mae_meanshift": err("meanshift_rank"),
+        "crps": float(g["crps"].mean()),
+    })
+
+
+def _rows(run) -> pd.DataFrame:
+    facts = run.pairs[KEYS + ["horizon", "level", "coverage", "model_p_below60"]]
+    return run.provinces.merge(facts, on=KEYS, how="left")
+
+
+def pooled_table(run, by: tuple[str, ...] = ("index",)) -> pd.DataFrame:
+    """Pooled per ``by`` (default: per index): province-pairs, pairs, coverages, widths,
+    MAEs, CRPS; the smallest pair coverage; how many pairs fell below 60% and how many the
+    model itself expects (the sum over pairs of its own P(coverage < 60%))."""
+    rows = _rows(run)
+    if rows.empty:
+        return pd.DataFrame(columns=list(by))
+    table = rows.groupby(list(by), sort=True).apply(_metrics, include_groups=False)
+    pairs = run.pairs.groupby(list(by), sort=True)
+    table["pairs"] = pairs.size()
+    table["min_pair_coverage90"] = pairs["coverage"].min()
+    table["pairs_below60"] = pairs["coverage"].apply(lambda c: int((c < 0.6).sum()))
+    table["expected_below60"] = pairs["model_p_below60"].sum()
+    table["p_none_below60"] = pairs["model_p_below60"].apply(lambda p: float(np.prod(1 - p)))
+    table["n"] = table["n"].astype(int)
+    return table.reset_index()
+
+
+def split_table(run) -> pd.DataFrame:
+    """Pooled per index and horizon, and per index within an era / across a change."""
+    a = pooled_table(run, ("index", "horizon")).assign(split=lambda d: d["horizon"].map(
+        {1: "1-year pairs", 2: "2-year pairs"}).fillna(d["horizon"].astype(str) + "-year pairs"))
+    b = pooled_table(run, ("index", "level")).assign(split=lambda d: d["level"].map(
+        {"points": "within an era", "standardized": "across an era change"}))
+    cols = ["index", "split"] + [c for c in a.columns if c not in ("index", "horizon", "split")]
+    return pd.concat([a[cols], b[cols]], ignore_index=True)
+
+
+def pit_histogram(run, bins: int = 10) -> pd.DataFrame:
+    """Density of the randomized PIT per index in ``bins`` bins (1 = uniform)."""
+    out = {}
+    for index, g in run.provinces.groupby("index", sort=True):
+        h, _ = np.histogram(g["pit"].to_numpy(float), bins=bins, range=(0, 1))
+        out[index] = h / max(h.sum(), 1) * bins
+    labels = [f"{i / bins:.1f}–{(i + 1) / bins:.1f}" for i in range(bins)]
+    return pd.DataFrame(out, index=pd.Index(labels, name="pit"))
+
+
+#: the issue's criteria: (id, what, column, low, high)
+CRITERIA = (
+    ("cov90", "90% intervals cover 85–95% (pooled)", "coverage90", 0.85, 0.95),
+    ("cov50", "50% intervals cover 40–60% (pooled)", "coverage50", 0.40, 0.60),
+    ("min_pair", "no pair's 90% coverage below 60%", "min_pair_coverage90", 0.60, 1.0),
+    ("mae", "MAE of the median below static peers", "mae", None, None),
+)
+
+
+def done_when(run) -> pd.DataFrame:
+    """Per index and criterion: the value, whether it is met, and the context (the PIT
+    coverage where whole ranks round; the model's own expected pairs below 60%)."""
+    pooled = pooled_table(run).set_index("index")
+    rows = []
+    for index, p in pooled.iterrows():
+        for cid, what, col, lo, hi in CRITERIA:
+            value = float(p[col])
+            if cid == "mae":
+                met, target = value < p["mae_static"], f"< {p['mae_static']:.2f}"
+                context = f"peers moved by the mean shift: {p['mae_meanshift']:.2f}"
+            else:
+                met, target = lo <= value <= hi, f"{lo:.0%}–{hi:.0%}" if hi < 1 else f"≥ {lo:.0%}"
+                context = {
+                    "cov90": f"randomized PIT: {p['pit_coverage90']:.1%}",
+                    "cov50": f"randomized PIT: {p['pit_coverage50']:.1%}",
+                    "min_pair": (f"{int(p['pairs_below60'])} of {int(p['pairs'])} pairs below 60%; "
+                                 f"the model itself expects {p['expected_below60']:.1f} "
+                                 f"(P(none) = {p['p_none_below60']:.0%})"),
+                }[cid]
+            rows.append({"index": index, "criterion": cid, "what": what, "value": value,
+                         "target": target, "met": bool(met), "context": context})
+    return pd.DataFrame(rows)
