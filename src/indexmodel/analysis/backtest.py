@@ -299,23 +299,23 @@ def backtest_all(index: str, peers: pd.DataFrame | Panel | None = None, *,
 
 
 # -- output ----------------------------------------------------------------------------
-def _cell(value: object) -> str:
+def _cell(value: object, decimals: int = 4) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return "" if math.isnan(value) else f"{float(value):.4f}"
+        return "" if math.isnan(value) else f"{float(value):.{decimals}f}"
     return "" if value is None else str(value)
 
 
-def csv_text(table: pd.DataFrame, columns) -> str:
-    """A table as deterministic CSV text (4-decimal floats, ``true``/``false``, ``\\n``)."""
+def csv_text(table: pd.DataFrame, columns, decimals: int = 4) -> str:
+    """A table as deterministic CSV text (fixed decimals, ``true``/``false``, ``\\n``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for rec in table.loc[:, list(columns)].itertuples(index=False, name=None):
-        writer.writerow([_cell(v) for v in rec])
+        writer.writerow([_cell(v, decimals) for v in rec])
     return buffer.getvalue()
 
 
@@ -358,3 +358,30 @@ def backtest_command(index: str, peers_path: str | Path | None, train_until: int
     result = backtest(index, peers, int(train_until), int(test_year), sims=sims, seed=seed)
     path = write_backtest_csv(result, out)
     return f"{result.describe()}\nwritten: {path}"
+
+
+def backtest_every_command(peers_path: str | Path | None, sims: int = DEFAULT_SIMS,
+                           seed: int = DEFAULT_SEED, out_dir: str | Path | None = None) -> str:
+    """``indexmodel backtest --all``: every pair, written as the four tables, and the
+    pooled calibration per index as text."""
+    from ..data.peers import with_analyst_file
+    from .backtest_report import done_when, pooled_table
+    from .backtest_tables import write_tables
+
+    if out_dir is None:
+        raise UsageError("--out-dir DIR is required with --all")
+    if not isinstance(sims, (int, np.integer)) or sims < 100:
+        raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
+    run = backtest_every_pair(with_analyst_file(peers_path), sims=sims, seed=seed)
+    written = write_tables(run, out_dir)
+    lines = []
+    for _, p in pooled_table(run).iterrows():
+        lines.append(f"{p['index']}: {int(p['pairs'])} pairs, {int(p['n'])} province-pairs; coverage "
+                     f"of the 50/80/90% intervals {p['coverage50']:.1%}/{p['coverage80']:.1%}/"
+                     f"{p['coverage90']:.1%}; MAE of the median {p['mae']:.2f} (static peers "
+                     f"{p['mae_static']:.2f}, mean shift {p['mae_meanshift']:.2f}); pairs below 60%: "
+                     f"{int(p['pairs_below60'])} (the model expects {p['expected_below60']:.1f})")
+    for _, d in done_when(run).iterrows():
+        lines.append(f"  {d['index']} {d['what']}: {d['value']:.3f} ({d['target']}) "
+                     f"{'met' if d['met'] else 'not met'}; {d['context']}")
+    return "\n".join(lines + [f"written: {p}" for p in written])

@@ -24,7 +24,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataUnavailableError, InputFileError, UsageError
+from ..core.errors import DataUnavailableError, InputFileError, UsageError, interruptible
 from ..core.output import write_text_atomic
 from ..core.paths import data_dir
 from ..model.fieldmodel import FieldPanel, candidates
@@ -86,14 +86,13 @@ def write_tables(run, folder: str | Path) -> list[Path]:
         "pairs.csv": csv_text(pairs, list(SUMMARY_COLUMNS + SUMMARY_EXTRA) + ["source"]),
         "provinces.csv": csv_text(provinces, ["index", "train_until", "test_year"]
                                   + list(TABLE_COLUMNS + TABLE_EXTRA) + ["source"]),
-        "scores.csv": csv_text(scores, list(scores.columns)),
+        "scores.csv": csv_text(scores, list(scores.columns), decimals=8),
         "manifest.csv": csv_text(manifest, ["key", "value", "source"]),
     }
     out = []
-    for name in FILES:
-        path = folder / name
-        write_text_atomic(texts[name], path)
-        out.append(path)
+    with interruptible.critical():          # the four tables move into place together
+        for name in FILES:
+            out.append(write_text_atomic(texts[name], folder / name))
     return out
 
 
