@@ -75,9 +75,6 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
     b = min(BLOCK, max(sims, 1))
     eps = np.empty((b, n))
     pos = np.empty((b, n), dtype=np.intp)
-    offsets = (np.arange(b) * (k + 1))[:, None]
-    has_ex = exclude >= 0
-    ex_col = np.where(has_ex, exclude, 0)
     for s0 in range(0, sims, b):
         m = min(b, sims - s0)
         y = eps[:m]
@@ -89,16 +86,41 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
             y += base[s0:s0 + m, None]
         else:
             _restandardize(y, *restandardize)
-        p = pos[:m]
-        p[...] = np.searchsorted(srt, y, side="left")      # thresholds strictly below
-        p += offsets[:m]
-        hist = np.bincount(p.ravel(), minlength=m * (k + 1)).reshape(m, k + 1)
-        above = np.cumsum(hist[:, :0:-1], axis=1)[:, ::-1]   # above[:, i]: peers > srt[i]
-        ranks = out[s0:s0 + m]
-        ranks[:, order] = above
-        ranks += 1
-        if has_ex.any():
-            ranks[:, has_ex] -= (y[:, ex_col[has_ex]] > thresholds[has_ex]).astype(RANK_DTYPE)
+        _rank_block(y, srt, order, thresholds, exclude, pos[:m], out[s0:s0 + m])
+    return out
+
+
+def _rank_block(y, srt, order, thresholds, exclude, pos, ranks) -> None:
+    """Ranks of the thresholds among each row of ``y`` (1 + values strictly above, the
+    excluded column left out), by the place of each value among the sorted thresholds."""
+    m, k = y.shape[0], srt.size
+    pos[...] = np.searchsorted(srt, y, side="left")        # thresholds strictly below
+    pos += (np.arange(m) * (k + 1))[:, None]
+    hist = np.bincount(pos.ravel(), minlength=m * (k + 1)).reshape(m, k + 1)
+    above = np.cumsum(hist[:, :0:-1], axis=1)[:, ::-1]       # above[:, i]: values > srt[i]
+    ranks[:, order] = above
+    ranks += 1
+    has_ex = exclude >= 0
+    if has_ex.any():
+        cols = exclude[has_ex]
+        ranks[:, has_ex] -= (y[:, cols] > thresholds[has_ex]).astype(ranks.dtype)
+
+
+def ranks_among(thresholds, values, exclude=None) -> np.ndarray:
+    """Ranks (rows × thresholds) of fixed scores among given simulated values (rows × n):
+    1 + the values strictly above (NaN values never above); ``exclude[k]``: a column left
+    out of threshold ``k``'s comparison, or −1. By sorting, O(rows · n · log k)."""
+    values = np.asarray(values, dtype=float)
+    thresholds = np.asarray(thresholds, dtype=float)
+    k = thresholds.size
+    exclude = np.full(k, -1, np.int64) if exclude is None else np.asarray(exclude, np.int64)
+    y = np.where(np.isnan(values), -np.inf, values)
+    order = np.argsort(thresholds, kind="stable")
+    out = np.empty((y.shape[0], k), dtype=np.int64)
+    pos = np.empty(y.shape, dtype=np.intp)
+    for s0 in range(0, y.shape[0], BLOCK):
+        blk = slice(s0, s0 + BLOCK)
+        _rank_block(y[blk], thresholds[order], order, thresholds, exclude, pos[blk], out[blk])
     return out
 
 
