@@ -35,6 +35,7 @@ Sums across a row (for re-standardizing) run left to right in both, so both roun
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 
 import numpy as np
@@ -42,6 +43,7 @@ import numpy as np
 from ..core.errors import UsageError
 
 BLOCK = 512          # rows per block in the numpy path (buffers stay in cache)
+AUTO_NUMBA = 2_000_000   # province-years from which "auto" loads numba (its import costs ~0.5 s)
 RANK_DTYPE = np.int16
 
 
@@ -226,14 +228,15 @@ def numba_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
 def simulate_ranks(rng: np.random.Generator, w, sd, base, gain, thresholds, exclude,
                    restandardize: tuple[float, float] | None = None, *,
                    kernel: str = "auto") -> np.ndarray:
-    """Ranks (sims × thresholds): numba where installed (``kernel="auto"``), else numpy.
+    """Ranks (sims × thresholds): numpy or numba, the same ranks for the same generator state.
 
-    ``kernel``: ``"auto"``, ``"numpy"`` or ``"numba"``. Both give the same ranks for the
-    same generator state.
+    ``kernel``: ``"numpy"``, ``"numba"`` or ``"auto"`` (numba where installed, for jobs of
+    at least :data:`AUTO_NUMBA` province-years or once numba is loaded anyway).
     """
     if kernel not in ("auto", "numpy", "numba"):
         raise UsageError(f"unknown kernel '{kernel}'", hint="auto, numpy or numba")
-    if kernel == "numba" or (kernel == "auto" and numba_available()):
+    big = np.asarray(base).size * np.asarray(w).size >= AUTO_NUMBA or "numba" in sys.modules
+    if kernel == "numba" or (kernel == "auto" and big and numba_available()):
         return numba_kernel(rng, w, sd, base, gain, thresholds, exclude, restandardize)
     return numpy_kernel(rng, w, sd, base, gain, thresholds, exclude, restandardize)
 
