@@ -161,7 +161,7 @@ def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, t
     pool = [p for k, p in panels.items() if k != index]
     run = sel.run_pair(fp, int(train_until), int(test_year), Settings.from_name(name), sims, seed,
                        pool, results, kernel)
-    summary = pair_summary(run, basis, n_past)
+    summary = pair_summary(run, basis, n_past, name)
     table = run.rows.loc[:, list(TABLE_COLUMNS + TABLE_EXTRA)].copy()
     return BacktestResult(index, int(train_until), int(test_year), table, summary, run)
 
@@ -176,8 +176,9 @@ def _empty_scores() -> pd.DataFrame:
     return pd.DataFrame(columns=sel.SCORE_COLUMNS)
 
 
-def pair_summary(run: sel.PairRun, basis: str, n_past: int) -> dict[str, object]:
-    """One row of the summary table for a pair's reported run."""
+def pair_summary(run: sel.PairRun, basis: str, n_past: int, settings: str | None = None) -> dict[str, object]:
+    """One row of the summary table for a pair's reported run (``settings``: the id chosen,
+    where several ids share the run)."""
     r = run.rows
     err = (r["rank_p50"] - r["actual_rank"]).abs()
     naive = (r["naive_rank"] - r["actual_rank"]).abs()
@@ -206,7 +207,7 @@ def pair_summary(run: sel.PairRun, basis: str, n_past: int) -> dict[str, object]
         "shift_pairs": int(run.n_shift_pairs),
         "shift_dof": float(run.shift_dof) if math.isfinite(run.shift_dof) else math.nan,
         "reshuffle_pairs": int(run.reshuffle_pairs), "imputed": int((r["start"] != "origin").sum()),
-        "settings": run.settings if not run.cross else "standardized (settings do not apply)",
+        "settings": (settings or run.settings) if not run.cross else "standardized (settings do not apply)",
         "selection_basis": basis_text, "selection_pairs": int(n_past),
         "model_p_below60": float(run.model_p_below60),
     }
@@ -254,7 +255,7 @@ def backtest_every_pair(peers: pd.DataFrame | None = None, results: pd.DataFrame
     prov, rows = [], []
     for (index, t, T), (_, c) in zip(pairs, chosen.iterrows()):
         run = grid.run(index, t, T, c["selected"])
-        rows.append(pair_summary(run, c["basis"], int(c["past_pairs"])))
+        rows.append(pair_summary(run, c["basis"], int(c["past_pairs"]), c["selected"]))
         frame = run.rows.loc[:, list(TABLE_COLUMNS + TABLE_EXTRA)].copy()
         frame.insert(0, "index", index)
         frame.insert(1, "train_until", t)

@@ -237,7 +237,8 @@ def select_rolling(scores: pd.DataFrame, pairs: Sequence[tuple[str, int, int]],
             out.append((index, t, T, default, "default", 0))
             continue
         agg = use.groupby("settings")[["weighted", "n"]].sum()
-        mean = (agg["weighted"] / agg["n"]).reindex([c for c in order if c in agg.index])
+        ranked = [c for c in order if c in agg.index] + sorted(c for c in agg.index if c not in order)
+        mean = (agg["weighted"] / agg["n"]).reindex(ranked)
         best = mean.index[int(np.argmin(mean.to_numpy()))]
         out.append((index, t, T, best, "same index" if use is own else "both indices",
                     n_own if use is own else n_all))
