@@ -296,7 +296,7 @@ def pit_figure(run, lang: str = "vi"):
 
     if run is None or not len(run.pairs):
         return None
-    return plot_pit_histogram(pit_histogram(run), lang)
+    return plot_pit_histogram(pit_histogram(run), lang=lang)
 
 
 def backtest_figure(run, lang: str = "vi"):
