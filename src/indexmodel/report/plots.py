@@ -458,6 +458,8 @@ def plot_pit_histogram(frame: pd.DataFrame, *, lang: str = "vi", title: str | No
         ax.bar(x - 0.4 + width * (j + 0.5), _finite(frame[column]), width=width,
                color=palette[j % len(palette)], label=index_label(str(column), lang))
     ax.axhline(1.0, color="#555555", linestyle="--", linewidth=1, label=label("uniform", lang))
+    top = float(np.nanmax(frame.to_numpy(dtype=float))) if frame.size else 1.0
+    ax.set_ylim(0, max(1.5, top) * 1.25)
     ax.set_xticks(x, [str(v) for v in frame.index], rotation=0, fontsize=7)
     ax.set_xlabel(label("pit", lang))
     ax.set_ylabel(label("density", lang))
