@@ -316,3 +316,12 @@ def test_write_and_read_tables(tmp_path):
     assert tables.read_tables(tmp_path / "bt", inputs="other") is None
     again = tables.write_tables(every, tmp_path / "bt2")
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(written, again))
+
+
+def test_the_readme_shows_the_shipped_tables():
+    from indexmodel.core.paths import REPO_ROOT
+
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- backtest-tables")[1].split("<!-- /backtest-tables -->")[0]
+    assert report.markdown(tables.read_tables()) in block, \
+        "README's backtest tables are stale: paste indexmodel.analysis.backtest_report.markdown(read_tables())"

@@ -109,3 +109,42 @@ def done_when(run) -> pd.DataFrame:
             rows.append({"index": index, "criterion": cid, "what": what, "value": value,
                          "target": target, "met": bool(met), "context": context})
     return pd.DataFrame(rows)
+
+
+def markdown(run) -> str:
+    """The README's tables: pooled per index, the criteria, every pair (Markdown)."""
+    pooled = pooled_table(run)
+    out = ["| index | pairs | province-pairs | cov 50% | cov 80% | cov 90% | PIT cov 50% | PIT cov 90% "
+           "| width 90% | MAE median | MAE static | MAE mean shift | lowest pair | pairs < 60% | "
+           "model expects |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for _, p in pooled.iterrows():
+        out.append(f"| {p['index'].upper()} | {int(p['pairs'])} | {int(p['n'])} | {p['coverage50']:.0%} | "
+                   f"{p['coverage80']:.0%} | {p['coverage90']:.0%} | {p['pit_coverage50']:.0%} | "
+                   f"{p['pit_coverage90']:.0%} | {p['width90']:.1f} | {p['mae']:.2f} | "
+                   f"{p['mae_static']:.2f} | {p['mae_meanshift']:.2f} | {p['min_pair_coverage90']:.0%} | "
+                   f"{int(p['pairs_below60'])} | {p['expected_below60']:.1f} |")
+    out += ["", "| criterion | " + " | ".join(i.upper() for i in pooled["index"]) + " |",
+            "|---|" + "---|" * len(pooled)]
+    done = done_when(run)
+    for cid, what, *_ in CRITERIA:
+        cells = []
+        for index in pooled["index"]:
+            d = done[(done["index"] == index) & (done["criterion"] == cid)].iloc[0]
+            value = f"{d['value']:.2f}" if cid == "mae" else f"{d['value']:.1%}"
+            cells.append(f"{'met' if d['met'] else '**not met**'}: {value} ({d['target']}; {d['context']})")
+        out.append(f"| {what} | " + " | ".join(cells) + " |")
+    out += ["", "| index | data to → test | level | provinces | cov 50/80/90% | width 90% | MAE median "
+            "(static, mean shift) | shift rests on | settings | model P(cov < 60%) |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    pairs = run.pairs.sort_values(["index", "horizon", "train_until"], ascending=[False, True, True],
+                                  kind="mergesort")
+    for _, r in pairs.iterrows():
+        rests = f"{int(r['shift_pairs'])} pairs" if r["level"] == "points" else "— (mean, sd given)"
+        settings = r["settings"].replace("|", "·") if r["level"] == "points" else "—"
+        out.append(f"| {r['index'].upper()} | {int(r['train_until'])} → {int(r['test_year'])} | "
+                   f"{r['level']} | {int(r['n'])} | {r['coverage50']:.0%}/{r['coverage80']:.0%}/"
+                   f"{r['coverage']:.0%} | {r['mean_width']:.1f} | {r['mae_p50']:.2f} "
+                   f"({r['naive_mae']:.2f}, {r['meanshift_mae']:.2f}) | {rests} | {settings} | "
+                   f"{r['model_p_below60']:.0%} |")
+    return "\n".join(out)
