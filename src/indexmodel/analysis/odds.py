@@ -182,11 +182,12 @@ def _assumptions(analysis, fc, ctx, composite, target_year, sims, seed, recent):
     ix = analysis.index.upper()
     o, h = fc.origin, fc.horizon
     sh, rs = fc.shift, fc.reshuffle
-    en = [f"Field model: the peers are the {len(fc.provinces)} provinces of the {ix} {o} table "
-          f"(the last full one), moved {h} year{'s' if h > 1 else ''} to {target_year}; "
-          f"{sims} simulations, seed {seed}."]
-    vi = [f"Mô hình bảng xếp hạng: các tỉnh khác là {len(fc.provinces)} tỉnh của bảng {ix} năm {o} (bảng "
-          f"đầy đủ gần nhất), dịch chuyển {h} năm tới năm {target_year}; {sims} lần mô phỏng, hạt giống {seed}."]
+    en = [f"Field model: {len(fc.provinces)} peers, every other province of the {ix} {o} table (the "
+          f"last full one), moved {h} year{'s' if h > 1 else ''} to {target_year}; {sims} simulations, "
+          f"seed {seed}."]
+    vi = [f"Mô hình bảng xếp hạng: {len(fc.provinces)} tỉnh khác, là mọi tỉnh khác của bảng {ix} năm {o} "
+          f"(bảng đầy đủ gần nhất), dịch chuyển {h} năm tới năm {target_year}; {sims} lần mô phỏng, hạt "
+          f"giống {seed}."]
     if o < analysis.year:
         en.append(f"The {analysis.year} table is not complete (anchors only): the forecast starts from {o}.")
         vi.append(f"Bảng năm {analysis.year} chưa đầy đủ (chỉ có các mốc): dự báo đi từ năm {o}.")
