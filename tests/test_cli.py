@@ -33,8 +33,6 @@ def run(*args):
      "one pair needs --out"),
     (["backtest", "--all"], "--out-dir DIR is required"),
     (["backtest", "--all", "--index", "pci", "--out-dir", "x.csv"], "--all runs every pair"),
-    (["backtest", "--index", "papi", "--train-until", "2012", "--test-year", "2013", "--out", "x.csv"],
-     "at least 2 yearly shifts"),
 ])
 def test_user_mistakes_give_one_line_and_status_2(args, message, tmp_path):
     proc = run(*[str(tmp_path / a) if a in ("x.csv",) else a for a in args])
