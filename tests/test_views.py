@@ -318,3 +318,16 @@ def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
     assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
     assert math.isclose(views.year_standing(setup, "pci")["composite"], 66.86679, abs_tol=1e-4)
     assert Path(setup.figures_dir).is_dir()
+
+
+def test_backtest_notebook_computes_when_the_data_differ(tmp_path):
+    """An analyst's file changes the inputs: the shipped tables do not apply, the notebook
+    computes (at most BACKTEST_SIMS simulations per pair) and says so."""
+    from test_field import complete_file
+
+    setup = views.setup_notebook("Bình Định", 2023, 2025, "en", peers_file=str(complete_file(tmp_path)),
+                                 sims=100, figures_dir=str(tmp_path / "fig"))
+    run, shipped = views.backtests(setup)
+    assert not shipped and run.sims == 100
+    text = _texts(views.backtest_section(setup, run, shipped))
+    assert "computed now (100 simulations per pair" in text
