@@ -1,6 +1,8 @@
 """One index for one province: leverage, optimizer, odds and what-if copies on real data."""
 
 
+import re
+
 import numpy as np
 import pytest
 
@@ -124,7 +126,8 @@ def test_field_odds_of_a_real_year_use_the_shipped_backtest():
     odds = a.odds(a.composite, goal=1, target_year=2015, sims=400, seed=3)
     assert odds.method == "simulation" and odds.origin == 2014 and odds.shift_pairs > 0
     text = " ".join(odds.assumptions)
-    assert "rolling-origin backtest" in text and "In the backtest of 12 PCI year pairs" in text
+    assert "rolling-origin backtest" in text
+    assert re.search(r"In the backtest of \d+ PCI year pairs the 90% rank intervals covered \d+%", text)
     assert odds.settings != "points|zero|walk|x1.0|nt" or "fixed beforehand" not in text
 
 
