@@ -247,8 +247,8 @@ def test_backtest_command_lays_the_file_over_the_shipped_years(tmp_path, peers):
 def test_peer_file_without_the_test_year(tmp_path, peers):
     early = peers[(peers["index"] == "pci") & peers["year"].between(2011, 2013)]
     early.to_csv(tmp_path / "early.csv", index=False)
-    with pytest.raises(DataUnavailableError, match="test year 2016"):
-        bt.backtest_command("pci", tmp_path / "early.csv", 2014, 2016, sims=SIMS, seed=1,
+    with pytest.raises(DataUnavailableError, match="test year 2031"):
+        bt.backtest_command("pci", tmp_path / "early.csv", 2014, 2031, sims=SIMS, seed=1,
                             out=tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
@@ -330,4 +330,14 @@ def test_the_readme_shows_the_shipped_tables():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- backtest-tables")[1].split("<!-- /backtest-tables -->")[0]
     assert report.markdown(tables.read_tables()) in block, \
-        "README's backtest tables are stale: paste indexmodel.analysis.backtest_report.markdown(read_tables())"
+        "README's backtest tables are stale: python -m indexmodel.analysis.backtest_report README.md"
+
+
+def test_update_readme_rewrites_only_the_block(tmp_path):
+    path = tmp_path / "R.md"
+    path.write_text("before\n" + report.README_START + "\nold\n" + report.README_END + "\nafter\n",
+                    encoding="utf-8")
+    assert report.update_readme(path) is True
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    assert report.update_readme(path) is False
