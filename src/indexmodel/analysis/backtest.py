@@ -44,6 +44,8 @@ TABLE_COLUMNS = ("province", "actual_score", "actual_rank", "rank_p05", "rank_p5
 #: columns the CSV adds after :data:`TABLE_COLUMNS`
 TABLE_EXTRA = ("rank_p10", "rank_p25", "rank_p75", "rank_p90", "covered50", "covered80",
                "meanshift_rank", "pit", "crps", "start")
+#: what the pair rests on, repeated on every row of the one-pair CSV (after the above)
+CSV_PAIR_COLUMNS = ("shift_pairs", "reshuffle_pairs", "settings")
 SUMMARY_COLUMNS = ("index", "train_until", "test_year", "horizon", "level", "n", "coverage",
                    "mae_p50", "naive_mae", "naive_exact", "p50_exact", "mean_width", "pairs",
                    "note")
@@ -334,11 +336,14 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
     """Write the per-province table, atomically.
 
     Deterministic: the columns of :data:`TABLE_COLUMNS` first (scripts read them), then
-    :data:`TABLE_EXTRA`; provinces by actual rank, then name.
+    :data:`TABLE_EXTRA`, then what the pair rests on (:data:`CSV_PAIR_COLUMNS`: how many
+    year pairs the common shift and the positions rest on, the settings); provinces by
+    actual rank, then name.
     """
     out = _out_file(out_path)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
-    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA), out)
+    table = table.assign(**{c: result.summary[c] for c in CSV_PAIR_COLUMNS})
+    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out)
     return out
 
 
