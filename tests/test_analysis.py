@@ -1,6 +1,8 @@
 """One index for one province: leverage, optimizer, odds and what-if copies on real data."""
 
 
+import re
+
 import numpy as np
 import pytest
 
@@ -91,11 +93,42 @@ def test_complete_peer_file_unlocks_exact_ranks_and_simulated_odds(tmp_path):
     assert (table["typical_rank_gain_low"] == table["typical_rank_gain_high"]).all()
     assert table["regional_typical_rank_gain"].notna().all()
     odds = pci.odds(sims=400, seed=3)
-    assert odds.method == "simulation"
+    assert odds.method == "simulation" and odds.origin == 2023
     assert odds.distribution.probabilities.sum() == pytest.approx(1.0)
+    assert odds.distribution.n_ranked == 63
     assert odds.rank_p05 <= odds.rank_p50 <= odds.rank_p95
     again = pci.odds(sims=400, seed=3)
     assert np.array_equal(again.distribution.probabilities, odds.distribution.probabilities)
+    text = " ".join(odds.assumptions)
+    assert "Student-t predictive" in text and f"rests on {odds.shift_pairs} year pairs" in text
+    assert "settings fixed beforehand" in text       # no shipped backtest of this made-up data
+    assert "Student-t" in " ".join(odds.assumption_texts("vi"))
+    assert pci.odds(pci.target_composite + 1.0, sims=400, seed=3).p_goal >= odds.p_goal
+
+
+def test_odds_from_the_last_full_table_when_the_analysis_year_is_partial(tmp_path):
+    """PCI 2023 is anchors only; with a full 2022 table the odds for 2025 come from the
+    field model three years ahead of 2022 (the 2022 table here: 2014's relabelled)."""
+    peers = with_analyst_file(complete_file(tmp_path, year=2022))
+    pci = for_plan("pci", peers=peers)
+    assert pci.field.coverage != "full"
+    odds = pci.odds(sims=400, seed=3)
+    assert odds.method == "simulation" and odds.origin == 2022
+    assert odds.distribution.probabilities.sum() == pytest.approx(1.0)
+    assert any("The 2023 table is not complete" in a for a in odds.assumptions)
+    assert any("moved 3 years to 2025" in a for a in odds.assumptions)
+    # Bình Định itself is not its own peer: 62 peers, ranks 1..63
+    assert odds.distribution.n_ranked == 63
+
+
+def test_field_odds_of_a_real_year_use_the_shipped_backtest():
+    a = for_year("pci", 2014, "Da Nang", goal_rank=1)
+    odds = a.odds(a.composite, goal=1, target_year=2015, sims=400, seed=3)
+    assert odds.method == "simulation" and odds.origin == 2014 and odds.shift_pairs > 0
+    text = " ".join(odds.assumptions)
+    assert "rolling-origin backtest" in text
+    assert re.search(r"In the backtest of \d+ PCI year pairs the 90% rank intervals covered \d+%", text)
+    assert odds.settings != "points|zero|walk|x1.0|nt" or "fixed beforehand" not in text
 
 
 def test_for_year_on_a_real_panel_year():

@@ -29,6 +29,10 @@ def run(*args):
     (["etl", "--source", "/nonexistent"], "source folder not found"),
     (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2014",
       "--out", "README.md/x.csv"], "cannot write here"),
+    (["backtest", "--index", "pci", "--train-until", "2013", "--test-year", "2014"],
+     "one pair needs --out"),
+    (["backtest", "--all"], "--out-dir DIR is required"),
+    (["backtest", "--all", "--index", "pci", "--out-dir", "x.csv"], "--all runs every pair"),
 ])
 def test_user_mistakes_give_one_line_and_status_2(args, message, tmp_path):
     proc = run(*[str(tmp_path / a) if a in ("x.csv",) else a for a in args])

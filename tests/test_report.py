@@ -501,7 +501,7 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     assert "Điểm không nhất quán" in page
     # the per-index, scenario, backtest, agency and monitoring notebooks
     assert {"01_components_pci.png", "01_leverage_pci.png", "01_path_pci.png", "01_peers_pci.png",
-            "03_leverage_sipas.png", "06_backtest.png", "07_agencies.png",
+            "03_leverage_sipas.png", "06_backtest.png", "06_backtest_pit.png", "07_agencies.png",
             "08_sensitivity_par_index.png", "08_trajectory_pci.png"} <= {
                 p.name for p in figures.iterdir()}
     assert {"01_leverage_pci.csv", "01_paths_pci.csv", "06_backtest.csv", "07_ownership_pci.csv",

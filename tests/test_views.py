@@ -194,22 +194,28 @@ def test_scenario_of_a_component_of_another_era_is_skipped(danang):
 
 
 # -- backtests ----------------------------------------------------------------------------------
-def test_backtest_table_and_summary(bd):
-    frame = pd.DataFrame({
-        "index": ["pci", "pci", "papi"], "train_until": [2008, 2013, 2013],
-        "test_year": [2009, 2014, 2014], "horizon": [1, 1, 1],
-        "level": ["composite", "component", "component"], "n": [63, 63, 61],
-        "coverage": [0.714286, 1.0, 1.0], "mae_p50": [12.857, 2.4286, 4.4754],
-        "naive_mae": [13.254, 2.8413, 4.1148]})
-    table = views.backtest_table(frame, "en")
-    assert table["Better than naive"].tolist() == ["yes", "yes", "no"]
-    assert table["Coverage of the 5–95% interval"].tolist() == ["71%", "100%", "100%"]
-    assert table["Level"].tolist() == ["composite only", "components", "components"]
-    text = _texts(views.backtest_section(bd, frame))
-    assert "PCI: 2 year pairs; mean coverage 86% (within an era 100%, across a change 71%)" in text
-    assert "errs less than the naive baseline in 2 of 2 pairs" in text
-    assert "PCI 2008→2009" in text and "only composites are modelled" in text
-    assert views.backtest_figure(frame, "vi") is not None
+def test_backtest_notebook_reads_the_shipped_tables(bd, bd_vi):
+    run, shipped = views.backtests(bd)
+    assert shipped and run.sims == 4000                       # the shipped data: no simulation
+    items = views.backtest_section(bd, run, shipped)
+    text = _texts(items)
+    assert "rolling origin" in text and "PCI 2008→2009" in text and "taken as given" in text
+    assert "the shipped backtest tables (4000 simulations per pair" in text
+    n_pci = int((run.pairs["index"] == "pci").sum())
+    assert f"PCI: {n_pci} year pairs, {63 * n_pci} province-pairs" in text
+    pooled, criteria, pairs = _tables(items)
+    assert list(pooled.index) == ["PAPI", "PCI"]
+    assert pooled.loc["PCI", "Year pairs"] == n_pci and "The model expects" in pooled.columns
+    assert set(criteria["Met"]) <= {"yes", "no"} and len(criteria) == 8
+    assert any("the model itself expects" in c for c in criteria["Context"])
+    assert len(pairs) == len(run.pairs) and "Shift rests on (year pairs)" in pairs.columns
+    assert set(pairs["Level"]) == {"points", "standardized (methodology change)"}
+    vi_items = views.backtest_section(bd_vi, run, shipped)
+    assert "gốc trượt" in _texts(vi_items)
+    assert not any("|" in str(v) for v in _tables(vi_items)[2].iloc[:, -2])   # no internal ids
+    assert views.settings_text("points|zero|walk|x1.3|t3", "en") == \
+        "points · centre 0 · yearly draws · ×1.3 · t₃ tails"
+    assert views.pit_figure(run, "vi") is not None and views.backtest_figure(run, "en") is not None
     assert views.backtest_sims(bd) == 300
 
 
@@ -313,3 +319,16 @@ def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
     assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
     assert math.isclose(views.year_standing(setup, "pci")["composite"], 66.86679, abs_tol=1e-4)
     assert Path(setup.figures_dir).is_dir()
+
+
+def test_backtest_notebook_computes_when_the_data_differ(tmp_path):
+    """An analyst's file changes the inputs: the shipped tables do not apply, the notebook
+    computes (at most BACKTEST_SIMS simulations per pair) and says so."""
+    from test_field import complete_file
+
+    setup = views.setup_notebook("Bình Định", 2023, 2025, "en", peers_file=str(complete_file(tmp_path)),
+                                 sims=100, figures_dir=str(tmp_path / "fig"))
+    run, shipped = views.backtests(setup)
+    assert not shipped and run.sims == 100
+    text = _texts(views.backtest_section(setup, run, shipped))
+    assert "computed now (100 simulations per pair" in text

@@ -82,16 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
                    help="the index the release file is for (checked)")
 
-    p = sub.add_parser("backtest", help="predict a known year's ranks from earlier years; "
-                       "interval coverage and error against a naive baseline")
-    p.add_argument("--index", required=True, choices=("pci", "papi"))
-    p.add_argument("--peers", required=True, metavar="FILE",
-                   help="tidy peer file holding the training years and the test year")
-    p.add_argument("--train-until", required=True, type=int, metavar="YEAR")
-    p.add_argument("--test-year", required=True, type=int, metavar="YEAR")
+    p = sub.add_parser("backtest", help="predict known years' ranks from earlier years: "
+                       "interval coverage, PIT and error against two baselines")
+    p.add_argument("--index", choices=("pci", "papi"), help="the index of one pair")
+    p.add_argument("--peers", metavar="FILE",
+                   help="your tidy peer file, laid over the shipped data (its years replace the "
+                        "shipped ones; the years before stay)")
+    p.add_argument("--train-until", type=int, metavar="YEAR")
+    p.add_argument("--test-year", type=int, metavar="YEAR")
+    p.add_argument("--all", action="store_true",
+                   help="every one- and two-year pair of PCI and PAPI, written as tables")
     p.add_argument("--sims", type=int, default=2000)
     p.add_argument("--seed", type=int, default=20240701)
-    p.add_argument("--out", required=True, metavar="FILE.csv")
+    p.add_argument("--out", metavar="FILE.csv", help="one pair: the per-province CSV")
+    p.add_argument("--out-dir", metavar="DIR",
+                   help="--all: the folder for pairs.csv, provinces.csv, scores.csv, manifest.csv "
+                        "(data/backtest regenerates the shipped tables)")
 
     p = sub.add_parser("provinces", help="the provinces (to 2024) or provincial units (from 2025) "
                        "in force in an index year: former provinces, names, region")
@@ -113,8 +119,22 @@ def _provinces(args: argparse.Namespace) -> int:
 
 @command("backtest")
 def _backtest(args: argparse.Namespace) -> int:
+    from .core.errors import UsageError
+
+    if args.all:
+        from .analysis.backtest import backtest_every_command
+
+        if args.index or args.train_until or args.test_year or args.out:
+            raise UsageError("--all runs every pair: it takes no --index, --train-until, "
+                             "--test-year or --out")
+        print(backtest_every_command(args.peers, args.sims, args.seed, args.out_dir))
+        return 0
     from .analysis.backtest import backtest_command
 
+    missing = [f"--{n.replace('_', '-')}" for n in ("index", "train_until", "test_year", "out")
+               if getattr(args, n) is None]
+    if missing:
+        raise UsageError("one pair needs " + ", ".join(missing) + " (or --all for every pair)")
     print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
                            args.seed, args.out))
     return 0

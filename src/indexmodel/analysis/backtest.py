@@ -1,16 +1,21 @@
 """Backtests: predict known years' ranks from earlier years, and score the predictions.
 
 For a test year ``T`` and a last training year ``t < T``, every province ranked in ``T``
-gets a predicted rank distribution built only from data up to ``t`` plus its own
-``T`` score (the scenario question the package answers: "if we reach this score, where
-do we land?"): the peers start from their ``t`` values and move ``T − t`` years under
-the movement model calibrated on the year pairs up to ``t``
-(:mod:`indexmodel.model.calibration`). Within one methodology era the peers move component by
-component; across a methodology change (PCI 2008→2009, 2012→2013) only composites are
-modelled, by the composite-level model.
+gets a predicted rank distribution built only from data up to ``t`` plus its own ``T``
+composite (the question the package answers: "if we reach this score, where do we
+land?"), under the field model (:mod:`indexmodel.model.fieldmodel`): the peers start from
+their ``t`` positions (or their latest earlier value, or the field, named as such) and the
+whole field moves by a common shift drawn from its Student-t predictive. Across a
+methodology change (PCI 2008→2009, 2012→2013, 2021→2022; PAPI 2015→2016, 2017→2018) the
+field is standardized and the new methodology's mean and spread in ``T`` are taken as
+given (stated).
 
-The naive baseline keeps every peer at its ``t`` score. Coverage is the share of
-provinces whose actual rank lies in the predicted 5–95% rank interval (the aim: 90%).
+The settings of each pair are chosen by the rolling-origin rule
+(:mod:`indexmodel.analysis.selection`): only pairs complete by ``t`` decide. Two baselines:
+*static peers* (``naive_rank``: every peer kept at its start value) and peers moved by the
+training years' mean shift (``meanshift_rank``). Coverage of the 50%, 80% and 90% rank
+intervals, their width, the error of the median rank and the randomized PIT say how well
+the odds hold up.
 """
 
 from __future__ import annotations
@@ -27,20 +32,27 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError, InputFileError, UsageError
 from ..core.output import write_text_atomic
-from ..data.spec import load_specs
-from ..model.calibration import MovementModel, calibrate
-from ..model.panel import Panel, _check_level, _span, build_panel
-from ..model.simulation import leave_one_out_ranks, simulate
-from ..model.ranking import competition_rank
+from ..model.fieldmodel import FieldPanel, Settings, candidates
+from ..model.panel import Panel, build_panel
+from . import selection as sel
 
 BACKTEST_INDICES = ("pci", "papi")
 DEFAULT_SEED = 20240701
 DEFAULT_SIMS = 2000
 TABLE_COLUMNS = ("province", "actual_score", "actual_rank", "rank_p05", "rank_p50", "rank_p95",
                  "naive_rank", "covered")
+#: columns the CSV adds after :data:`TABLE_COLUMNS`
+TABLE_EXTRA = ("rank_p10", "rank_p25", "rank_p75", "rank_p90", "covered50", "covered80",
+               "meanshift_rank", "pit", "crps", "start")
+#: what the pair rests on, repeated on every row of the one-pair CSV (after the above)
+CSV_PAIR_COLUMNS = ("shift_pairs", "reshuffle_pairs", "settings")
 SUMMARY_COLUMNS = ("index", "train_until", "test_year", "horizon", "level", "n", "coverage",
                    "mae_p50", "naive_mae", "naive_exact", "p50_exact", "mean_width", "pairs",
                    "note")
+#: columns every summary row adds after :data:`SUMMARY_COLUMNS`
+SUMMARY_EXTRA = ("coverage50", "coverage80", "width50", "width80", "meanshift_mae", "crps",
+                 "pit_coverage50", "pit_coverage90", "shift_pairs", "shift_dof", "reshuffle_pairs",
+                 "imputed", "settings", "selection_basis", "selection_pairs", "model_p_below60")
 
 
 @dataclass(frozen=True)
@@ -52,14 +64,39 @@ class BacktestResult:
     test_year: int
     table: pd.DataFrame
     summary: Mapping[str, object]
-    model: MovementModel = field(repr=False)
+    run: sel.PairRun = field(repr=False)
 
     def describe(self) -> str:
         s = self.summary
+        rests = (f"the common shift rests on {s['shift_pairs']} year pairs"
+                 if s["level"] == "points" else
+                 "across a methodology change: the test year's field mean and sd are given")
         return (f"{self.index} backtest {self.train_until}→{self.test_year} ({s['level']} level, "
-                f"{s['n']} provinces): coverage of the 5–95% rank interval {s['coverage']:.0%}, "
-                f"MAE of the median rank {s['mae_p50']:.2f} (naive: {s['naive_mae']:.2f}, naive "
-                f"exact hits {s['naive_exact']:.0%}). {s['note']}")
+                f"{s['n']} provinces; {rests}; positions fitted on {s['reshuffle_pairs']} pairs; "
+                f"settings {s['settings']}, chosen by {s['selection_basis']}): coverage of the "
+                f"50/80/90% rank intervals {s['coverage50']:.0%}/{s['coverage80']:.0%}/"
+                f"{s['coverage']:.0%}, mean 90% width {s['mean_width']:.1f} ranks; MAE of the "
+                f"median rank {s['mae_p50']:.2f} (static peers {s['naive_mae']:.2f}, peers moved "
+                f"by the mean shift {s['meanshift_mae']:.2f}). {s['note']}")
+
+
+# -- the panels ------------------------------------------------------------------------
+def field_panels(peers: pd.DataFrame | None = None, results: pd.DataFrame | None = None,
+                 indices=BACKTEST_INDICES) -> dict[str, FieldPanel]:
+    """The composite panels of PCI and PAPI (``peers`` None: the shipped table;
+    ``results`` None: the shipped published composites)."""
+    if results is None:
+        from ..data.peers import default_results
+        results = default_results()
+    if peers is None:
+        from ..data.peers import default_peers
+        peers = default_peers()
+    out = {}
+    for index in indices:
+        panel = build_panel(peers, index, results)
+        if panel.composite_years:
+            out[index] = FieldPanel.from_panel(panel)
+    return out
 
 
 def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None:
@@ -71,159 +108,178 @@ def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None
             raise UsageError(f"{name} must be a year, got {value!r}")
     if train_until >= test_year:
         raise UsageError(f"train_until ({train_until}) must come before test_year ({test_year})")
-    if not isinstance(sims, (int, np.integer)) or sims < 100:
+    if not isinstance(sims, (int, np.integer)) or isinstance(sims, bool) or sims < 100:
         raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
 
 
-def _check_same_map(panel: Panel, index: str, train_until: int, test_year: int) -> None:
-    """Refuse a pair across a reform that gave names to merged units (2024 → 2025): a
-    province's rank among 63 and a unit's among 34 are not one province's path."""
-    from ..data.provinces import map_year
-    from ..model.panel import common_provinces
-
-    if map_year(train_until) == map_year(test_year):
-        return
-    s0, s1 = panel.composites[train_until], panel.composites[test_year]
-    common = s0.index.intersection(s1.index)
-    if len(common_provinces(s0.index, s1.index, train_until, test_year)) < len(common):
-        raise DataUnavailableError(
-            f"{index} {train_until} and {test_year} lie on two maps of provinces (the "
-            f"{len(s0)} of {train_until} and the {len(s1)} of {test_year}): ranks across "
-            "the merger of provinces are not comparable",
-            hint="backtest within one map")
+def _panels_for(index: str, peers, results, shift_pool) -> dict[str, FieldPanel]:
+    if isinstance(peers, Panel):
+        if peers.index != index:
+            raise UsageError(f"the panel is of {peers.index}, not {index}")
+        panels = {index: FieldPanel.from_panel(peers)}
+        for other in shift_pool or ():
+            other = other if isinstance(other, FieldPanel) else FieldPanel.from_panel(other)
+            if other.index != index:
+                panels[other.index] = other
+        return panels
+    panels = field_panels(peers, results)
+    if index not in panels:
+        raise DataUnavailableError(f"the peer data has no {index} table")
+    return panels
 
 
+# -- one pair --------------------------------------------------------------------------
 def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, test_year: int,
              sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-             results: pd.DataFrame | None = None, *, level: str | None = None,
-             noise: str = "normal", shift_pool=None, **model_options) -> BacktestResult:
+             results: pd.DataFrame | None = None, *, settings: Settings | str | None = None,
+             shift_pool=None, kernel: str = "auto") -> BacktestResult:
     """Predict ``test_year``'s ranks of ``index`` from data up to ``train_until``.
 
-    ``peers``: a tidy peer table (None: the shipped one) or a :class:`~indexmodel.model.panel.Panel`.
-    ``results``: published composites (None: the shipped ones), needed where a year's
-    composite is published-only (PCI 2011, 2005).
-    ``level``: None picks ``"component"`` within one methodology era and
-    ``"composite"`` across a change; forcing ``"component"`` across a change is refused.
-    ``shift_pool``: panels of other indices whose common shifts (up to ``train_until``)
-    pool into the shift's sd (see :func:`~indexmodel.model.calibration.calibrate`); None: the other
-    backtestable indices of ``peers``, or of the shipped peer data where ``peers`` has
-    none (no pooling when ``peers`` is a panel).
-    ``model_options`` go to :func:`~indexmodel.model.calibration.calibrate` (e.g. ``dynamics="iterate"``).
+    ``peers``: a tidy peer table (None: the shipped one) or a
+    :class:`~indexmodel.model.panel.Panel` (then ``shift_pool`` may give the other index's
+    panel, for the settings that pool the shift across indices and for the choice of
+    settings). ``results``: published composites (None: the shipped ones).
+    ``settings``: None chooses them by the rolling-origin rule (every candidate is run
+    on every pair complete by ``train_until``); a :class:`Settings` or its id fixes them.
     """
     _check_args(index, train_until, test_year, sims)
-    panel, pool, results = _panels(index, peers, results, shift_pool)
-    book = load_specs()
-    for year, what in ((test_year, "test year"), (train_until, "training year")):
-        if year not in panel.scored or year not in panel.composites:
-            raise DataUnavailableError(
-                f"the peer data has no full {index} table for the {what} {year}",
-                hint="years with component values for every province: "
-                     + (_span(panel.component_years) or "none"))
-    _check_same_map(panel, index, train_until, test_year)
-    same_era = book.same_era(index, train_until, test_year)
-    has_components = train_until in panel.scored and test_year in panel.scored
-    if level is None:
-        level = "component" if same_era and has_components else "composite"
-    _check_level(level)
-    if level == "component" and not same_era:
-        raise UsageError(f"{index} {train_until} and {test_year} lie in different methodology eras: "
-                         "only the composite level can be modelled across the change")
-    if level == "component" and not has_components:
-        raise DataUnavailableError(f"{index}: component values are missing for "
-                                   + (str(train_until) if train_until not in panel.scored else str(test_year)))
-
-    model = calibrate(panel, index, level=level, until=train_until, target_year=test_year,
-                         book=book, shift_pool=pool, **model_options)
-    actual = panel.composites[test_year]                 # every province ranked in the test year
-    actual_rank = pd.Series(competition_rank(actual.to_numpy()), index=actual.index)
-    published_test = panel.composite_origin[test_year].startswith("published")
-    tie_note = None
-    if published_test and results is not None:
-        # a published-only year: the official ranks are the truth (VCCI broke ties of
-        # the rounded published composites on unrounded scores)
-        official = results[(results["index"] == index) & (results["year"] == test_year)
-                           & results["rank"].notna()].set_index("province")["rank"]
-        official = official.reindex(actual.index)
-        if official.notna().all():
-            differ = [p for p in actual.index if int(official[p]) != int(actual_rank[p])]
-            actual_rank = official.astype(int).astype(float)
-            if differ:
-                tie_note = ("actual_rank is the published rank; it differs from the competition "
-                            "rank of the published composite for " + ", ".join(differ)
-                            + " (ties of the rounded composites broken by the publisher)")
-
-    if level == "component":
-        start = panel.components(train_until, model.components)
-        test_components = panel.components(test_year, model.components)
-        own_model = pd.Series(test_components.to_numpy() @ model.coefficients,
-                              index=test_components.index)
+    panels = _panels_for(index, peers, results, shift_pool)
+    if results is None and not isinstance(peers, Panel):
+        from ..data.peers import default_results
+        results = default_results()
+    fp = panels[index]
+    why = sel.pair_status(fp, int(train_until), int(test_year))
+    if why is not None:
+        raise DataUnavailableError(why)
+    if settings is None:
+        past = [p for p in sel.every_pair(panels) if p[2] <= train_until]
+        grid = sel.run_grid(panels, past, sims, seed, results=results, kernel=_grid_kernel(kernel))
+        scores = grid.scores() if past else _empty_scores()
+        chosen = sel.select_rolling(scores, [(index, train_until, test_year)]).iloc[0]
+        name, basis, n_past = chosen["selected"], chosen["basis"], int(chosen["past_pairs"])
     else:
-        start = panel.composite(train_until)
-        own_model = actual
-    provinces = [p for p in actual.index if p in start.index]
-    unseen = [p for p in actual.index if p not in start.index]
-    X = start.loc[provinces]
-    sim = simulate(model, X.to_numpy(), test_year - train_until, sims, seed, noise=noise)
-    own = own_model.reindex(provinces).to_numpy(float)
-    ranks = leave_one_out_ranks(own, sim)              # sims × provinces
-    # the naive baseline: every peer keeps its published score of the training year
-    start_scores = panel.composite(train_until).reindex(provinces)
+        name = settings.name if isinstance(settings, Settings) else Settings.from_name(settings).name
+        basis, n_past = "given", 0
+    pool = [p for k, p in panels.items() if k != index]
+    run = sel.run_pair(fp, int(train_until), int(test_year), Settings.from_name(name), sims, seed,
+                       pool, results, kernel)
+    summary = pair_summary(run, basis, n_past, name)
+    table = run.rows.loc[:, list(TABLE_COLUMNS + TABLE_EXTRA)].copy()
+    return BacktestResult(index, int(train_until), int(test_year), table, summary, run)
 
-    rows = []
-    for j, prov in enumerate(provinces):
-        if prov not in own_model.index:
-            continue
-        r = np.sort(ranks[:, j])
-        p05, p50, p95 = (int(r[int(math.ceil(q * sims)) - 1]) for q in (0.05, 0.5, 0.95))
-        naive = 1 + int(np.sum(np.delete(start_scores.to_numpy(), j) > actual[prov]))
-        ar = int(actual_rank[prov])
-        rows.append((prov, float(actual[prov]), ar, p05, p50, p95, naive, bool(p05 <= ar <= p95)))
-    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    if table.empty:
-        raise DataUnavailableError(f"{index} {train_until}→{test_year}: no province is in both years")
-    err = (table["rank_p50"] - table["actual_rank"]).abs()
-    naive_err = (table["naive_rank"] - table["actual_rank"]).abs()
 
-    notes = []
-    if level == "composite":
-        notes.append(f"composite level: {train_until} and {test_year} lie in different methodology "
-                     "eras" if not same_era else "composite level")
-    if published_test:
-        notes.append(f"{test_year} is published-only: actual_score and actual_rank are the published "
-                     "composite and its rank"
-                     + ("; the prediction uses the province's weighted sum of its components, on the "
-                        "scale of the simulated peers" if level == "component" else ""))
-    if tie_note:
-        notes.append(tie_note)
-    if unseen:
-        notes.append(f"{len(unseen)} province(s) ranked in {test_year} have no {train_until} value "
-                     "and are not among the simulated peers: " + ", ".join(unseen))
-    notes.append(f"model calibrated on {model.years}")
-    summary = {
-        "index": index,
-        "train_until": int(train_until),
-        "test_year": int(test_year),
-        "horizon": int(test_year - train_until),
-        "level": level,
-        "n": int(len(table)),
-        "coverage": float(table["covered"].mean()),
-        "mae_p50": float(err.mean()),
-        "naive_mae": float(naive_err.mean()),
-        "naive_exact": float((naive_err == 0).mean()),
+def _grid_kernel(kernel: str) -> str:
+    from ..model.fastsim import numba_available
+
+    return "numba" if kernel == "auto" and numba_available() else kernel
+
+
+def _empty_scores() -> pd.DataFrame:
+    return pd.DataFrame(columns=sel.SCORE_COLUMNS)
+
+
+def pair_summary(run: sel.PairRun, basis: str, n_past: int, settings: str | None = None) -> dict[str, object]:
+    """One row of the summary table for a pair's reported run (``settings``: the id chosen,
+    where several ids share the run)."""
+    r = run.rows
+    err = (r["rank_p50"] - r["actual_rank"]).abs()
+    naive = (r["naive_rank"] - r["actual_rank"]).abs()
+    basis_text = {"default": "the settings fixed beforehand (no pair within an era complete yet)",
+                  "same index": f"rolling origin over {n_past} earlier {run.index.upper()} pairs",
+                  "both indices": f"rolling origin over {n_past} earlier pairs of both indices",
+                  "given": "given"}[basis]
+    if run.cross:
+        basis_text = "none needed (across a methodology change no setting applies)"
+    pairs = (f"shift: {run.shift_pairs}; " if run.shift_pairs else "") + f"positions: {run.reshuffle_list}"
+    return {
+        "index": run.index, "train_until": run.origin, "test_year": run.test,
+        "horizon": run.test - run.origin, "level": "standardized" if run.cross else "points",
+        "n": int(len(r)), "coverage": float(r["covered90"].mean()), "mae_p50": float(err.mean()),
+        "naive_mae": float(naive.mean()), "naive_exact": float((naive == 0).mean()),
         "p50_exact": float((err == 0).mean()),
-        "mean_width": float((table["rank_p95"] - table["rank_p05"]).mean()),
-        "pairs": model.years,
-        "note": "; ".join(notes),
+        "mean_width": float((r["rank_p95"] - r["rank_p05"]).mean()),
+        "pairs": pairs, "note": "; ".join(run.notes),
+        "coverage50": float(r["covered50"].mean()), "coverage80": float(r["covered80"].mean()),
+        "width50": float((r["rank_p75"] - r["rank_p25"]).mean()),
+        "width80": float((r["rank_p90"] - r["rank_p10"]).mean()),
+        "meanshift_mae": float((r["meanshift_rank"] - r["actual_rank"]).abs().mean()),
+        "crps": float(r["crps"].mean()),
+        "pit_coverage50": float(((r["pit"] - 0.5).abs() <= 0.25).mean()),
+        "pit_coverage90": float(((r["pit"] - 0.5).abs() <= 0.45).mean()),
+        "shift_pairs": int(run.n_shift_pairs),
+        "shift_dof": float(run.shift_dof) if math.isfinite(run.shift_dof) else math.nan,
+        "reshuffle_pairs": int(run.reshuffle_pairs), "imputed": int((r["start"] != "origin").sum()),
+        "settings": (settings or run.settings) if not run.cross else "standardized (settings do not apply)",
+        "selection_basis": basis_text, "selection_pairs": int(n_past),
+        "model_p_below60": float(run.model_p_below60),
     }
-    return BacktestResult(index, int(train_until), int(test_year), table, summary, model)
+
+
+# -- every pair ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BacktestRun:
+    """Every pair, rolling-origin selected: provinces, pairs and the candidates' scores."""
+
+    provinces: pd.DataFrame
+    pairs: pd.DataFrame
+    scores: pd.DataFrame
+    sims: int
+    seed: int
+    inputs: str
+
+    def for_index(self, index: str) -> pd.DataFrame:
+        return self.pairs[self.pairs["index"] == index].reset_index(drop=True)
+
+
+_RUNS: dict[tuple, BacktestRun] = {}
+
+
+def backtest_every_pair(peers: pd.DataFrame | None = None, results: pd.DataFrame | None = None, *,
+                        sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
+                        horizons=sel.HORIZONS, kernel: str = "auto",
+                        panels: Mapping[str, FieldPanel] | None = None) -> BacktestRun:
+    """Every one- and two-year pair of PCI and PAPI, each with the settings the
+    rolling-origin rule chose for it (kept in memory for the same inputs)."""
+    from .backtest_tables import fingerprint
+
+    if results is None:
+        from ..data.peers import default_results
+        results = default_results()
+    panels = dict(panels) if panels is not None else field_panels(peers, results)
+    inputs = fingerprint(panels, results)
+    key = (inputs, int(sims), int(seed), tuple(horizons))
+    if key in _RUNS:
+        return _RUNS[key]
+    pairs = sel.every_pair(panels, horizons)
+    grid = sel.run_grid(panels, pairs, sims, seed, candidates(), results, _grid_kernel(kernel))
+    scores = grid.scores() if pairs else _empty_scores()
+    chosen = sel.select_rolling(scores, pairs)
+    prov, rows = [], []
+    for (index, t, T), (_, c) in zip(pairs, chosen.iterrows()):
+        run = grid.run(index, t, T, c["selected"])
+        rows.append(pair_summary(run, c["basis"], int(c["past_pairs"]), c["selected"]))
+        frame = run.rows.loc[:, list(TABLE_COLUMNS + TABLE_EXTRA)].copy()
+        frame.insert(0, "index", index)
+        frame.insert(1, "train_until", t)
+        frame.insert(2, "test_year", T)
+        prov.append(frame)
+    columns = list(SUMMARY_COLUMNS + SUMMARY_EXTRA)
+    pair_frame = pd.DataFrame(rows, columns=columns)
+    prov_frame = (pd.concat(prov, ignore_index=True) if prov else
+                  pd.DataFrame(columns=["index", "train_until", "test_year"]
+                               + list(TABLE_COLUMNS + TABLE_EXTRA)))
+    out = BacktestRun(prov_frame, pair_frame, scores, int(sims), int(seed), inputs)
+    _RUNS.clear()
+    _RUNS[key] = out
+    return out
 
 
 def backtest_all(index: str, peers: pd.DataFrame | Panel | None = None, *,
                  sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-                 results: pd.DataFrame | None = None, max_horizon: int | None = None,
-                 noise: str = "normal", include_refused: bool = False, shift_pool=None,
-                 **model_options) -> pd.DataFrame:
-    """Every (train_until, test_year) pair the data allows, one summary row each.
+                 results: pd.DataFrame | None = None, max_horizon: int | None = 2,
+                 include_refused: bool = False, shift_pool=None, **_ignored) -> pd.DataFrame:
+    """Every (train_until, test_year) pair of ``index`` the data allows (one- and two-year
+    pairs by default), one summary row each, settings chosen by the rolling-origin rule.
 
     With ``include_refused`` the pairs that cannot be backtested are listed too, with
     the reason in ``note`` and empty figures.
@@ -231,91 +287,63 @@ def backtest_all(index: str, peers: pd.DataFrame | Panel | None = None, *,
     if index not in BACKTEST_INDICES:
         raise UsageError(f"backtests need a real panel: index '{index}' has none",
                          hint="one of " + ", ".join(BACKTEST_INDICES))
-    panel, pool, results = _panels(index, peers, results, shift_pool)
-    years = panel.composite_years
-    rows = []
-    for test_year in years:
-        for train_until in years:
-            if train_until >= test_year:
-                continue
-            if max_horizon is not None and test_year - train_until > max_horizon:
-                continue
-            try:
-                res = backtest(index, panel, train_until, test_year, sims=sims, seed=seed,
-                               results=results, noise=noise, shift_pool=pool, **model_options)
-            except DataUnavailableError as err:
-                if include_refused:
-                    rows.append({"index": index, "train_until": train_until, "test_year": test_year,
-                                 "horizon": test_year - train_until, "level": "refused",
-                                 "note": err.message})
-                continue
-            rows.append(dict(res.summary))
-    frame = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    horizons = tuple(range(1, (max_horizon or 2) + 1))
+    panels = _panels_for(index, peers, results, shift_pool)
+    run = backtest_every_pair(results=results, sims=sims, seed=seed, horizons=horizons,
+                              panels=panels)
+    frame = run.for_index(index)
+    if include_refused:
+        bad = sel.backtest_pairs(panels[index], horizons, refused=True)
+        extra = pd.DataFrame([{"index": index, "train_until": t, "test_year": T, "horizon": T - t,
+                               "level": "refused", "note": why} for t, T, why in bad],
+                             columns=frame.columns)
+        frame = pd.concat([frame, extra], ignore_index=True) if len(extra) else frame
     return frame.sort_values(["train_until", "test_year"], kind="mergesort").reset_index(drop=True)
 
 
-def _panels(index: str, peers, results, shift_pool):
-    """The index's panel, the panels its shift sd pools with, and the results table."""
-    if results is None:
-        try:
-            from ..data.peers import default_results
-            results = default_results()
-        except DataUnavailableError:
-            results = None
-    if isinstance(peers, Panel):
-        if peers.index != index:
-            raise UsageError(f"the panel is of {peers.index}, not {index}")
-        return peers, (shift_pool if shift_pool is not None else "none"), results
-    if peers is None:
-        from ..data.peers import default_peers
-        peers = default_peers()
-    panel = build_panel(peers, index, results)
-    if shift_pool is None:
-        shift_pool = []
-        for other in BACKTEST_INDICES:
-            if other == index:
-                continue
-            source = peers
-            if other not in set(peers["index"]):
-                try:                       # an analyst file of one index: the shipped panels
-                    from ..data.peers import default_peers
-                    source = default_peers()
-                except DataUnavailableError:
-                    continue
-            shift_pool.append(build_panel(source, other, results))
-    return panel, shift_pool, results
-
-
 # -- output ----------------------------------------------------------------------------
-def _cell(value: object) -> str:
+def _cell(value: object, decimals: int = 4) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
-        return "" if math.isnan(value) else f"{float(value):.4f}"
+        return "" if math.isnan(value) else f"{float(value):.{decimals}f}"
     return "" if value is None else str(value)
 
 
-def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
-    """Write the per-province table, atomically.
+def csv_text(table: pd.DataFrame, columns, decimals: int = 4) -> str:
+    """A table as deterministic CSV text (fixed decimals, ``true``/``false``, ``\\n``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for rec in table.loc[:, list(columns)].itertuples(index=False, name=None):
+        writer.writerow([_cell(v, decimals) for v in rec])
+    return buffer.getvalue()
 
-    Deterministic: fixed column order, provinces in the table's order (by actual rank,
-    then name), scores with 4 decimals, ``true``/``false``, UTF-8, ``\\n`` line ends.
-    """
+
+def _out_file(out_path: str | Path) -> Path:
     out = Path(out_path)
     if out.exists() and out.is_dir():
         raise UsageError(f"{out} is a folder: give a file name for the backtest CSV")
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
         raise InputFileError("the output folder does not exist", file=folder)
+    return out
+
+
+def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
+    """Write the per-province table, atomically.
+
+    Deterministic: the columns of :data:`TABLE_COLUMNS` first (scripts read them), then
+    :data:`TABLE_EXTRA`, then what the pair rests on (:data:`CSV_PAIR_COLUMNS`: how many
+    year pairs the common shift and the positions rest on, the settings); provinces by
+    actual rank, then name.
+    """
+    out = _out_file(out_path)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TABLE_COLUMNS)
-    for rec in table.loc[:, list(TABLE_COLUMNS)].itertuples(index=False, name=None):
-        writer.writerow([_cell(v) for v in rec])
-    write_text_atomic(buffer.getvalue(), out)
+    table = table.assign(**{c: result.summary[c] for c in CSV_PAIR_COLUMNS})
+    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out)
     return out
 
 
@@ -324,17 +352,42 @@ def backtest_command(index: str, peers_path: str | Path | None, train_until: int
                      out: str | Path | None = None) -> str:
     """``indexmodel backtest``: run one backtest, write its CSV, return the summary text.
 
-    ``peers_path``: an analyst's tidy peer file (None: the shipped peer data); it is
-    used on its own, not laid over the shipped data, so it must hold the training and
-    the test year.
+    ``peers_path``: an analyst's tidy peer file laid over the shipped data (its years
+    replace the shipped rows of those years; the shipped years before stay), or None.
     """
     if out is None:
         raise UsageError("--out FILE.csv is required")
-    if peers_path is None:
-        peers = None
-    else:
-        from ..data.peers import load_peers
-        peers = load_peers(peers_path)
+    out = _out_file(out)
+    from ..data.peers import with_analyst_file
+
+    peers = with_analyst_file(peers_path)
     result = backtest(index, peers, int(train_until), int(test_year), sims=sims, seed=seed)
     path = write_backtest_csv(result, out)
     return f"{result.describe()}\nwritten: {path}"
+
+
+def backtest_every_command(peers_path: str | Path | None, sims: int = DEFAULT_SIMS,
+                           seed: int = DEFAULT_SEED, out_dir: str | Path | None = None) -> str:
+    """``indexmodel backtest --all``: every pair, written as the four tables, and the
+    pooled calibration per index as text."""
+    from ..data.peers import with_analyst_file
+    from .backtest_report import done_when, pooled_table
+    from .backtest_tables import write_tables
+
+    if out_dir is None:
+        raise UsageError("--out-dir DIR is required with --all")
+    if not isinstance(sims, (int, np.integer)) or sims < 100:
+        raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
+    run = backtest_every_pair(with_analyst_file(peers_path), sims=sims, seed=seed)
+    written = write_tables(run, out_dir)
+    lines = []
+    for _, p in pooled_table(run).iterrows():
+        lines.append(f"{p['index']}: {int(p['pairs'])} pairs, {int(p['n'])} province-pairs; coverage "
+                     f"of the 50/80/90% intervals {p['coverage50']:.1%}/{p['coverage80']:.1%}/"
+                     f"{p['coverage90']:.1%}; MAE of the median {p['mae']:.2f} (static peers "
+                     f"{p['mae_static']:.2f}, mean shift {p['mae_meanshift']:.2f}); pairs below 60%: "
+                     f"{int(p['pairs_below60'])} (the model expects {p['expected_below60']:.1f})")
+    for _, d in done_when(run).iterrows():
+        lines.append(f"  {d['index']} {d['what']}: {d['value']:.3f} ({d['target']}) "
+                     f"{'met' if d['met'] else 'not met'}; {d['context']}")
+    return "\n".join(lines + [f"written: {p}" for p in written])

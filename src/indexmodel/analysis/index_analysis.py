@@ -29,6 +29,7 @@ from ..model import optimize as opt
 from ..model.field import Note, PeerField, build_field
 from ..model.ranking import RankInterval
 from ..model.scoring import score
+from .odds import Odds
 
 
 @dataclass(frozen=True)
@@ -241,43 +242,47 @@ class IndexAnalysis:
                                        "composite cannot be computed")
         return composite
 
+    @functools.cached_property
+    def field_panel(self):
+        """The composites of the index's real panel as a field (built once)."""
+        from ..model.fieldmodel import FieldPanel
+
+        return FieldPanel.from_panel(self.panel)
+
+    def forecast_context(self, origin: int):
+        """The panels and the settings the field-model odds use from ``origin`` (built once)."""
+        from .odds import forecast_context
+
+        cache = self.__dict__.setdefault("_forecast_contexts", {})
+        if origin not in cache:
+            cache[origin] = forecast_context(self, origin)
+        return cache[origin]
+
     def odds(self, scenario: Mapping[str, float] | float | None = None, *, goal: int | None = None,
              sims: int = 2000, seed: int = 20240701, target_year: int | None = None) -> Odds:
         """P(rank ≤ goal) in the target year if the scenario's composite is reached.
 
         ``scenario``: component values, or a composite; default: the plan's targets.
+        From a full table within reach, the field model (:mod:`indexmodel.analysis.odds`);
+        else from anchors; else none.
         """
-        from ..model.calibration import calibrate
-        from ..model.simulation import rank_distribution, simulate
         from ..model.thresholds import threshold_outlook
+        from .odds import field_odds, field_origin
 
         composite = (float(scenario) if isinstance(scenario, (int, float))
                      else self.scenario_composite(scenario))
         goal = goal or self.goal_rank
         target_year = target_year or self.target_year or self.year + 1
-        horizon = target_year - self.year
         if self.field.coverage == "none" or self.field.national is None:
             return Odds("none", composite, goal, None, missing=list(self.field.missing))
         if goal is not None and not 1 <= goal <= self.field.n:
             raise UsageError(f"rank goal {goal} is outside 1..{self.field.n}")
+        origin = field_origin(self, target_year) if self.index in ("pci", "papi") else None
+        if origin is not None:
+            return field_odds(self, composite, goal, target_year, sims, seed, origin)
         if self.field.coverage == "full":
-            model = calibrate(self.panel, self.index, until=self.year,
-                                       target_year=self.year, fill_missing="pooled")
-            peers_now = self.field.peers.dropna(subset=list(model.components))
-            simulated = simulate(model, peers_now, horizon, sims=sims, seed=seed)
-            dist = rank_distribution(composite, simulated, goal)
-            assumptions = [model.describe()] + list(getattr(model, "notes", []))
-            vi = [f"Các tỉnh khác thay đổi điểm theo mô hình hiệu chỉnh trên số liệu thực "
-                  f"{self.index.upper()} (các cặp năm {model.years}): một mức dịch chuyển chung "
-                  "của cả nước, lực kéo về mức trung bình của từng chỉ số thành phần và sai số "
-                  f"tương quan giữa các chỉ số thành phần; {sims} lần mô phỏng Monte Carlo, "
-                  f"hạt giống {seed}, {horizon} năm.",
-                  f"Điểm {composite:.2f} của tỉnh theo kịch bản được giữ cố định (giả định đạt được)."]
-            vi += [f"Ghi chú của mô hình (tiếng Anh): {n}" for n in getattr(model, "notes", [])]
-            return Odds("simulation", composite, goal, dist.p_goal, distribution=dist,
-                        rank_p05=dist.quantile(0.05), rank_p50=dist.median,
-                        rank_p95=dist.quantile(0.95), assumptions=assumptions,
-                        assumptions_vi=vi)
+            raise DataUnavailableError(f"{self.index} {self.year}: no odds for {target_year}",
+                                       hint="the target year must come after the analysis year")
         if goal is None:
             raise UsageError("a rank goal is needed for odds from anchors")
         outlooks = []
@@ -327,48 +332,6 @@ class IndexAnalysis:
             difficulty=self.difficulty() if difficulty is None else difficulty,
             yearly_cap=self.yearly_caps() if yearly_cap is None else yearly_cap,
             years=years or self.years_ahead, year=self.year)
-
-
-@dataclass
-class Odds:
-    """The odds of a scenario's composite in the target year, and what they rest on.
-
-    ``method``: ``simulation`` (every peer known: peers moved by the calibrated model,
-    Monte Carlo), ``threshold`` (anchors only: the score the goal rank needs, moved like
-    the real scores at that rank moved), or ``none`` (no peers: no odds).
-    """
-
-    method: str
-    composite: float
-    goal: int | None
-    p_goal: float | None
-    p_goal_low: float | None = None
-    p_goal_high: float | None = None
-    distribution: object | None = None  # simulation.RankDistribution for simulations
-    rank_p05: int | None = None
-    rank_p50: int | None = None
-    rank_p95: int | None = None
-    assumptions: list[str] = field(default_factory=list)
-    missing: list[Note] = field(default_factory=list)
-    assumptions_vi: list[str] | None = None  # None: the English texts are all there is
-
-    def assumption_texts(self, lang: str = "vi") -> list[str]:
-        """The assumptions in ``lang`` where a translation exists (else in English)."""
-        if lang == "vi" and self.assumptions_vi is not None:
-            return self.assumptions_vi
-        return self.assumptions
-
-    def text(self, lang: str = "vi") -> str:
-        if self.p_goal is None:
-            why = "; ".join(m(lang) for m in self.missing)
-            return (f"Không tính được xác suất: {why}" if lang == "vi"
-                    else f"No odds can be computed: {why}")
-        band = ""
-        if self.p_goal_low is not None and self.p_goal_high is not None:
-            band = f" ({self.p_goal_low:.0%}–{self.p_goal_high:.0%})"
-        if lang == "vi":
-            return f"Xác suất đạt hạng {self.goal} trở lên: {self.p_goal:.0%}{band}"
-        return f"Probability of rank {self.goal} or better: {self.p_goal:.0%}{band}"
 
 
 def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None):

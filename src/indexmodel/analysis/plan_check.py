@@ -234,6 +234,10 @@ def add_outlook(check: IndexCheck, plan: Plan, book: SpecBook, *, peers=None, re
         "p_goal_range": (None if odds is None or odds.p_goal_low is None
                          else [round(odds.p_goal_low, 4), round(odds.p_goal_high, 4)]),
         "odds_method": None if odds is None else odds.method,
+        "odds_origin": None if odds is None else odds.origin,
+        "odds_shift_pairs": None if odds is None else odds.shift_pairs,
+        "odds_rank_p05_p50_p95": (None if odds is None or odds.rank_p50 is None
+                                  else [odds.rank_p05, odds.rank_p50, odds.rank_p95]),
         "assumptions": analysis.field.describe("en") + ([] if odds is None else odds.assumptions),
     }
     interval = {"vi": t("unknown", "vi"), "en": t("unknown", "en")}

@@ -258,19 +258,20 @@ def leave_one_out_ranks(own_scores, simulated) -> np.ndarray:
     """Ranks (sims × n) of each province's ``own_scores[i]`` among the other columns.
 
     ``simulated``: sims × n composites of the same provinces; column ``i`` is left
-    out of province ``i``'s comparison. NaN own scores give rank 0 (unranked).
+    out of province ``i``'s comparison (NaN: a peer left unranked). NaN own scores give
+    rank 0 (unranked). By sorting (:func:`indexmodel.model.fastsim.ranks_among`), not
+    by comparing every pair.
     """
+    from .fastsim import ranks_among
+
     sim = np.asarray(simulated, dtype=float)
     own = np.asarray(own_scores, dtype=float)
     n_sims, n = sim.shape
     if own.shape != (n,):
         raise UsageError(f"{n} own scores needed, got {own.shape}")
-    out = np.empty((n_sims, n), dtype=np.int64)
-    block = max(1, int(2e7 // max(n_sims * n, 1)))
-    for start in range(0, n, block):
-        idx = np.arange(start, min(n, start + block))
-        above = sim[:, None, :] > own[None, idx, None]          # sims × block × n
-        above[:, np.arange(len(idx)), idx] = False             # the province itself
-        out[:, idx] = 1 + above.sum(axis=2)
-    out[:, ~np.isfinite(own)] = 0
+    finite = np.isfinite(own)
+    out = np.zeros((n_sims, n), dtype=np.int64)
+    if finite.any():
+        cols = np.flatnonzero(finite)
+        out[:, cols] = ranks_among(own[cols], sim, cols)
     return out

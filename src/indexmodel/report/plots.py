@@ -18,7 +18,8 @@ The figures:
 (d) :func:`plot_peer_distribution` — the peers' composites with the province marked;
 (e) :func:`plot_recommendations` — the optimizer's recommended improvements and costs;
 (f) :func:`plot_trajectory` — composite and rank over the years, targets drawn ahead;
-(g) :func:`plot_sweep` — a tornado of a sensitivity sweep (setting → low/high).
+(g) :func:`plot_sweep` — a tornado of a sensitivity sweep (setting → low/high);
+(h) :func:`plot_pit_histogram` — the backtest's PIT histogram per index (1 = calibrated).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..core.i18n import check_lang, translate
+from ..core.i18n import check_lang, index_label, translate
 from ..core.output import write_bytes_atomic
 
 FONT = "DejaVu Sans"
@@ -111,6 +112,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sweep_title": ("Độ nhạy theo từng thiết lập", "Sensitivity to each setting"),
     "base": ("Mặc định: {value:.2f}", "Default: {value:.2f}"),
     "no_data": ("không có số liệu", "no data"),
+    "pit": ("PIT của thứ hạng thật (0: tốt hơn mọi dự báo, 1: kém hơn mọi dự báo)",
+            "PIT of the real rank (0: better than every prediction, 1: worse than every one)"),
+    "density": ("Mật độ (1 = chuẩn)", "Density (1 = calibrated)"),
+    "uniform": ("chuẩn (phân bố đều)", "calibrated (uniform)"),
+    "pit_title": ("Kiểm định ngược: biểu đồ PIT của thứ hạng", "Backtest: PIT histogram of the ranks"),
 }
 
 
@@ -434,6 +440,34 @@ def plot_sweep(frame: pd.DataFrame, *, base: float | None = None, lang: str = "v
 
 
 # -- saving ------------------------------------------------------------------------------
+# -- (h) the PIT histogram ------------------------------------------------------------
+def plot_pit_histogram(frame: pd.DataFrame, *, lang: str = "vi", title: str | None = None) -> Figure:
+    """Bars of the PIT density per bin, one group per index, and the uniform line.
+
+    ``frame``: one row per PIT bin (the index: the bin's label), one column per index
+    (a density: 1 where the predictions are calibrated).
+    """
+    check_lang(lang)
+    fig = _figure(7.5, 4.2)
+    ax = fig.add_subplot()
+    n, k = len(frame), max(len(frame.columns), 1)
+    x = np.arange(n)
+    width = 0.8 / k
+    palette = [COLORS["target"], COLORS["low"], COLORS["best"], COLORS["baseline"]]
+    for j, column in enumerate(frame.columns):
+        ax.bar(x - 0.4 + width * (j + 0.5), _finite(frame[column]), width=width,
+               color=palette[j % len(palette)], label=index_label(str(column), lang))
+    ax.axhline(1.0, color="#555555", linestyle="--", linewidth=1, label=label("uniform", lang))
+    top = float(np.nanmax(frame.to_numpy(dtype=float))) if frame.size else 1.0
+    ax.set_ylim(0, max(1.5, top) * 1.25)
+    ax.set_xticks(x, [str(v) for v in frame.index], rotation=0, fontsize=7)
+    ax.set_xlabel(label("pit", lang))
+    ax.set_ylabel(label("density", lang))
+    ax.legend(loc="upper center", ncols=3)
+    ax.set_title(title or label("pit_title", lang))
+    return fig
+
+
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes, identical on every call (no timestamp, no software tag)."""
     use_style()

@@ -44,7 +44,8 @@ from .index_pages import (DEFAULT_BUDGET, INDEX_NOTEBOOK_NUMBERS, IndexView, ass
                           index_analysis, plot_rank_title)
 from .scenarios import SCENARIO_COLUMNS, component_ids, scenario, scenario_changes, scenario_help
 from .backtesting import (BACKTEST_SIMS, backtest_figure, backtest_section, backtest_sims,
-                          backtest_table, backtests)
+                          backtest_table, backtests, criteria_table, pit_figure,
+                          pooled_calibration_table, settings_text)
 from .agencies import (Ownership, deadlines_section, ownership_data, ownership_figure,
                        ownership_section)
 from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, monitor_report,
@@ -65,7 +66,8 @@ __all__ = [
     "DEFAULT_BUDGET", "INDEX_NOTEBOOK_NUMBERS", "IndexView", "assumption_lines",
     "index_analysis", "plot_rank_title", "SCENARIO_COLUMNS", "component_ids", "scenario",
     "scenario_changes", "scenario_help", "BACKTEST_SIMS", "backtest_figure",
-    "backtest_section", "backtest_sims", "backtest_table", "backtests", "Ownership",
+    "backtest_section", "backtest_sims", "backtest_table", "backtests", "criteria_table",
+    "pit_figure", "pooled_calibration_table", "settings_text", "Ownership",
     "deadlines_section", "ownership_data", "ownership_figure", "ownership_section",
     "SENSITIVITY_SIMS", "SENSITIVITY_STEPS", "monitor_markdown", "monitor_report",
     "monitor_section", "monitor_year", "monitor_years", "pci_2011_section",

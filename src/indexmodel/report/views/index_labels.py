@@ -127,10 +127,13 @@ _IX = {
     "verdict.rare": ("hiếm (nhóm 10% lớn nhất)", "rare (top tenth)"),
     "verdict.beyond": ("vượt hầu hết thay đổi thực tế (trên 99%)", "beyond almost every real change (above 99%)"),
     # odds
-    "odds.simulation": ("Biết điểm của mọi tỉnh: các tỉnh khác được mô phỏng thay đổi như điểm thực tế đã thay đổi "
-                        "({sims} lần mô phỏng, hạt giống {seed}); điểm tổng hợp của tỉnh giả định đạt {composite}.",
-                        "Every peer is known: the peers are simulated to move as real scores moved ({sims} "
-                        "simulations, seed {seed}); the province's composite is assumed to reach {composite}."),
+    "odds.simulation": ("Mô phỏng từ bảng xếp hạng đầy đủ năm {origin}: các tỉnh khác giữ vị trí như các cặp năm thực tế "
+                        "cho thấy và cả bảng dịch chuyển chung một mức rút từ phân phối dự báo dựa trên {pairs} cặp "
+                        "năm ({sims} lần mô phỏng, hạt giống {seed}); điểm tổng hợp của tỉnh giả định đạt {composite}.",
+                        "Simulated from the full {origin} table: the peers keep their places as the real year pairs "
+                        "show and the whole field moves by a common shift drawn from a predictive that rests on "
+                        "{pairs} year pairs ({sims} simulations, seed {seed}); the province's composite is assumed "
+                        "to reach {composite}."),
     "odds.threshold": ("Chỉ biết một phần bảng xếp hạng: xác suất để điểm {composite} đạt điểm của hạng {goal} năm "
                        "{t}, điểm này ước tính từ các mốc năm {b} cộng mức thay đổi thực tế của điểm ở hạng đó. "
                        "Khoảng trong ngoặc: theo đầu thấp và đầu cao của điểm hạng {goal}.",

@@ -400,7 +400,8 @@ class IndexView:
                 o = a.odds(sims=s.sims, seed=s.seed)
                 comp = _fmt(o.composite)
                 if o.method == "simulation":
-                    how = _ix("odds.simulation", lang, sims=s.sims, seed=s.seed, composite=comp)
+                    how = _ix("odds.simulation", lang, sims=s.sims, seed=s.seed, composite=comp,
+                              origin=o.origin, pairs=o.shift_pairs)
                 elif o.method == "threshold":
                     how = _ix("odds.threshold", lang, composite=comp, goal=o.goal,
                               t=a.target_year, b=a.year)

@@ -56,9 +56,10 @@ _SC = {
     "refused": ("{label}: không tính được kịch bản — {why}", "{label}: the scenario cannot be computed — {why}"),
     "none": ("Bảng thay đổi trống: chưa có kịch bản nào.", "The table of changes is empty: no scenario."),
     "no_odds": ("không tính được", "not computable"),
-    "how.simulation": ("xác suất từ mô phỏng các tỉnh khác thay đổi như điểm thực tế đã thay đổi ({sims} lần, "
-                       "hạt giống {seed}).",
-                       "odds from simulating the peers moving as real scores moved ({sims} simulations, seed "
+    "how.simulation": ("xác suất từ mô phỏng bảng xếp hạng: các tỉnh khác giữ vị trí như thực tế và cả bảng dịch "
+                       "chuyển chung một mức rút từ phân phối dự báo ({sims} lần, hạt giống {seed}).",
+                       "odds from simulating the field: the peers keep their places as in the real years and the "
+                       "whole field moves by a common shift drawn from its predictive ({sims} simulations, seed "
                        "{seed})."),
     "how.threshold": ("chỉ biết một phần bảng xếp hạng: xác suất vượt điểm của hạng {goal} năm {t} (mốc năm {b} "
                       "cộng mức thay đổi thực tế của điểm ở hạng đó); trong ngoặc: theo đầu thấp và cao của điểm "
