@@ -1,4 +1,4 @@
-"""The command line: ``indexmodel plan | score | etl | backtest | monitor | run``.
+"""The command line: ``indexmodel plan | score | etl | backtest | monitor | explain | run``.
 
 A user's mistake (a bad file, an unknown province, an option that makes no sense)
 ends with a one-line message naming the file, the row and the problem, and exit
@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
                    help="the index the release file is for (checked)")
 
+    p = sub.add_parser("explain", help="why the rank moved from the year before: the province's own "
+                       "components, the other provinces' moves, the change in which provinces are ranked")
+    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"))
+    p.add_argument("--year", required=True, type=int, help="the later year of the pair (year − 1 → year)")
+    p.add_argument("--province", default="Bình Định")
+    _lang(p)
+    p.add_argument("--format", choices=("text", "csv"), default="text",
+                   help="text, or CSV: one row per part, contributions in places gained")
+    p.add_argument("--out", metavar="FILE", help="write here instead of printing")
+    p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
+
     p = sub.add_parser("backtest", help="predict a known year's ranks from earlier years; "
                        "interval coverage and error against a naive baseline")
     p.add_argument("--index", required=True, choices=("pci", "papi"))
@@ -101,6 +112,14 @@ def _backtest(args: argparse.Namespace) -> int:
     print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
                            args.seed, args.out))
     return 0
+
+
+@command("explain")
+def _explain(args: argparse.Namespace) -> int:
+    from .analysis.explain_report import explain_command
+
+    return explain_command(args.index, args.year, args.province, args.lang, args.format, args.out,
+                           args.peers)
 
 
 @command("monitor")

@@ -63,6 +63,7 @@ from ..data.plan import Plan, load_plan
 from ..data.provinces import resolve
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
 from ..model.field import Note, PeerField, build_field
+from ..model.ranking import RankCurve, RankInterval
 from ..model.scoring import score, score_peers
 
 #: Two composites closer than this are tied (a peer is above only when higher by more).
@@ -602,8 +603,8 @@ def _interval(base, index, name, specs, own_top, own_comp, fields, ranks, notes,
             f"No other province's {label_en} {y} score is known: the rank change cannot be split.")
         return _none(base, notes, reason)
     r0, r1 = ranks[prev], ranks[year]
-    new_among_old = sure_prev.place(own_comp[year])   # own move alone
-    old_among_new = sure_curr.place(own_comp[prev])   # peers' moves alone
+    new_among_old = _place_among_peers(sure_prev, own_comp[year])   # own move alone
+    old_among_new = _place_among_peers(sure_curr, own_comp[prev])   # peers' moves alone
     # own = ½[(r0 − R(own moved)) + (R(peers moved) − r1)]
     low = Fraction((r0 - new_among_old.high) + (old_among_new.low - r1), 2)
     high = Fraction((r0 - new_among_old.low) + (old_among_new.high - r1), 2)
@@ -638,6 +639,37 @@ def _interval(base, index, name, specs, own_top, own_comp, fields, ranks, notes,
     return out
 
 
+def _peer_curve(curve):
+    """``curve`` with the anchors re-ranked among the peers alone (None: not known how).
+
+    A published anchor's rank counts the province itself when the province stood above
+    it; placing another composite of the province, the province leaves its own place, so
+    such an anchor stands one place higher among the peers alone (and a goal rank below
+    the province's own needs one peer fewer passed)."""
+    if not isinstance(curve, RankCurve):  # every peer known: already among the peers
+        return curve
+    if curve.own is None:
+        return None
+    own_rank = curve.own[0]
+    shifted = [(r if r <= own_rank else r - 1, v) for r, v in zip(curve.ranks, curve.scores)]
+    try:
+        return RankCurve.from_anchors(shifted, curve.n, assumptions=curve.assumptions, own=curve.own)
+    except DataUnavailableError:  # pragma: no cover - dense ranks around the province's own
+        return None
+
+
+def _place_among_peers(curve, composite: float) -> RankInterval:
+    """The rank the province would take with ``composite`` among the peers of ``curve``;
+    without its own (rank, score) both readings of the anchors are kept (the envelope)."""
+    peer = _peer_curve(curve)
+    if peer is not None:
+        return peer.place(composite)
+    pairs = list(zip(curve.ranks, curve.scores))
+    a = RankCurve.from_anchors(pairs, curve.n).place(composite)
+    b = RankCurve.from_anchors([(max(r - 1, 1), v) for r, v in pairs], curve.n).place(composite)
+    return RankInterval(min(a.low, b.low), max(a.high, b.high), (a.central + b.central) / 2)
+
+
 def _hold(index, name, prev, specs, own_top, field_now: PeerField, goal, steps, peers, results,
           book, labels) -> Hold | None:
     """The least improvement from last year's components that keeps last year's rank among
@@ -649,6 +681,11 @@ def _hold(index, name, prev, specs, own_top, field_now: PeerField, goal, steps, 
     label_vi, label_en = labels
     if steps is None or field_now.national is None:
         return None
+    if field_now.coverage != "full":  # the anchors alone, re-ranked among the peers
+        curve = _peer_curve(field_now.guaranteed) if field_now.guaranteed is not None else None
+        if curve is None:
+            return None
+        field_now = dataclasses.replace(field_now, national=curve)
     try:
         analysis = for_year(index, prev, name, peers=peers, results=results, book=book)
     except DataUnavailableError:
@@ -666,8 +703,10 @@ def _hold(index, name, prev, specs, own_top, field_now: PeerField, goal, steps, 
         "each component gains at most a strong real one-year gain (90th percentile).")]
     if field_now.coverage != "full":
         notes.append(Note(
-            "Bảng xếp hạng năm nay chỉ biết một phần: mức cần đạt lấy ở đầu trên của khoảng điểm.",
-            "This year's table is partly known: the path aims at the upper end of the score interval."))
+            "Bảng xếp hạng năm nay chỉ biết một phần: mức cần đạt lấy ở đầu trên của khoảng điểm mà các mốc "
+            "công bố cho phép.",
+            "This year's table is partly known: the path aims at the upper end of the score interval the "
+            "published anchors allow."))
     return Hold(goal, result, float(sum(steps.values())), actual_cost, notes)
 
 
