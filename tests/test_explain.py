@@ -311,3 +311,17 @@ def test_rounding_keeps_symmetric_thirds_adding_up():
     shown = rounded_contributions(values)
     assert sum(shown) == 0.5 and max(abs(a - float(b)) for a, b in zip(shown, values)) <= 1 / RESOLUTION
     assert math.isclose(sum(shown[:3]), 1.0)
+
+
+def test_the_release_day_report_says_why_the_rank_moved():
+    from indexmodel.analysis.monitor import monitor
+
+    report = monitor(2014, "Bình Định", index="pci")
+    assert list(report.rank_changes) == ["pci"]
+    assert report.rank_changes["pci"].gained == 1
+    text = report.to_text("en")
+    section = text.split("Why the rank moved from the year before")[1]
+    assert "PCI 2013 → 2014" in section and "Overtook the province" in section
+    assert "least improvement that would have held the 2013 rank (18)" in section
+    md = report.to_markdown("vi")
+    assert "## Vì sao thứ hạng thay đổi so với năm trước" in md and "| **Tổng** | +1 |" in md

@@ -49,10 +49,11 @@ Rendering (text, Markdown, CSV) is in :mod:`indexmodel.analysis.explain_report`.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -304,10 +305,16 @@ class Explanation:
     parts: pd.DataFrame
     peer_moves: pd.DataFrame
     split: Split | None = None
-    hold: Hold | None = None
     notes: list[Note] = field(default_factory=list)
     reason: Note | None = None
     component_level: bool = False
+    hold_finder: Callable[[], Hold | None] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def hold(self) -> Hold | None:
+        """The least improvement that would have held last year's rank (None: not
+        computable); found on first use (it solves a linear program on real panels)."""
+        return self.hold_finder() if self.hold_finder is not None else None
 
     @property
     def gained(self) -> int | None:
@@ -384,7 +391,7 @@ def explain(index: str, year: int, province: str = "Bình Định", *, peers: pd
     ``peers``/``results``: the tidy tables (default: shipped); ``plan``: the province's
     plan (its baseline values stand where the peer data hold none; default: the shipped
     plan when it is the province's); ``hold``: also find the least improvement that would
-    have held last year's rank. Where nothing can be split (no rank or composite of the
+    have held last year's rank (found on first use of ``hold``). Where nothing can be split (no rank or composite of the
     province in one of the years, no peer scores) the explanation's ``coverage`` is
     ``none`` and its ``reason`` says what is missing.
     """
@@ -583,8 +590,8 @@ def _exact(base, index, name, specs, own_top, own_comp, fields, notes, peers, re
     out = Explanation(coverage="exact", parts=parts, peer_moves=moves, split=split, notes=notes,
                       component_level=steps is not None, **base)
     if hold:
-        out.hold = _hold(index, name, prev, specs, own_top, fields[year], base["rank_previous"],
-                         steps, peers, results, book, labels)
+        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, fields[year],
+                                            base["rank_previous"], steps, peers, results, book, labels)
     return out
 
 
@@ -634,8 +641,8 @@ def _interval(base, index, name, specs, own_top, own_comp, fields, ranks, notes,
     parts = pd.DataFrame(rows + [rest], columns=PART_COLUMNS)
     out = Explanation(coverage="interval", parts=parts, peer_moves=_empty_peers(), notes=notes, **base)
     if hold and f_curr.national is not None:
-        out.hold = _hold(index, name, prev, specs, own_top, f_curr, r0, steps, peers, results, book,
-                         labels)
+        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, f_curr, r0, steps,
+                                            peers, results, book, labels)
     return out
 
 

@@ -20,6 +20,9 @@ from ..core.output import csv_text, write_text_atomic
 from ..data.provinces import resolve
 from ..model.field import Note
 
+#: Provinces of each kind a compact explanation names.
+COMPACT_PEERS = 5
+
 METHOD = Note(
     "Cách tính: giá trị Shapley trên ba phần — các chỉ số thành phần của tỉnh, việc các tỉnh khác thay đổi "
     "điểm, và thay đổi danh sách tỉnh được xếp hạng. Đóng góp của mỗi phần là ảnh hưởng trung bình của nó "
@@ -66,6 +69,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "total": ("Tổng", "Total"),
     "between": ("từ {low} đến {high}", "between {low} and {high}"),
     "points": ("{points} điểm tổng hợp", "{points} composite points"),
+    "more": ("… và {n} tỉnh khác", "… and {n} more"),
+    "section": ("Vì sao thứ hạng thay đổi so với năm trước", "Why the rank moved from the year before"),
     "no_moves": ("Không tỉnh nào làm thay đổi thứ hạng của tỉnh.", "No other province moved the province's rank."),
     "peers_head": ("Các tỉnh làm thay đổi thứ hạng (điểm tổng hợp {prev} → {year})",
                    "The provinces that moved the rank (composite {prev} → {year})"),
@@ -209,7 +214,7 @@ def _part_lines(explanation, lang: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def _peer_lines(explanation, lang: str) -> list[tuple[str, list[str]]]:
+def _peer_lines(explanation, lang: str, limit: int | None = None) -> list[tuple[str, list[str]]]:
     e = explanation
     groups: dict[str, list[str]] = {}
     for r in e.peer_moves.to_dict("records"):
@@ -225,7 +230,12 @@ def _peer_lines(explanation, lang: str) -> list[tuple[str, list[str]]]:
         if key in ("kept_ahead", "stayed_behind"):
             key += ".up" if r["own_part"] > 0 else ".down"
         groups.setdefault(key, []).append(line)
-    return [(_t(f"rel.{rel}", lang, prev=e.previous_year, year=e.year), lines) for rel, lines in groups.items()]
+    out = []
+    for rel, lines in groups.items():
+        if limit is not None and len(lines) > limit:
+            lines = lines[:limit] + [_t("more", lang, n=len(lines) - limit)]
+        out.append((_t(f"rel.{rel}", lang, prev=e.previous_year, year=e.year), lines))
+    return out
 
 
 def _hold_lines(explanation, lang: str) -> tuple[str, list[str]] | None:
@@ -257,7 +267,9 @@ def _path_text(explanation, result, lang: str) -> str:
               cost=_num(result.total_cost))
 
 
-def explanation_text(explanation, lang: str = "vi") -> str:
+def explanation_text(explanation, lang: str = "vi", compact: bool = False) -> str:
+    """The explanation as plain text; ``compact`` (for the release-day report): at most
+    :data:`COMPACT_PEERS` provinces of each kind, and no paragraph on the method."""
     check_lang(lang)
     e = explanation
     lines = _head(e, lang)
@@ -272,7 +284,7 @@ def explanation_text(explanation, lang: str = "vi") -> str:
         width = max(width, len(label) + 2 * indent)
     for indent, label, value in parts:
         lines.append("  " + "  " * indent + label.ljust(width - 2 * indent) + "  " + value)
-    peer_groups = _peer_lines(e, lang)
+    peer_groups = _peer_lines(e, lang, COMPACT_PEERS if compact else None)
     if e.exact:
         lines += ["", _t("peers_head", lang, prev=e.previous_year, year=e.year) + ":"]
         if not peer_groups:
@@ -283,11 +295,15 @@ def explanation_text(explanation, lang: str = "vi") -> str:
     hold = _hold_lines(e, lang)
     if hold:
         lines += ["", hold[0] + ":"] + [f"  {h}" for h in hold[1]]
-    lines += [""] + [n(lang) for n in e.notes] + [METHOD(lang)]
+    lines += [""] + [n(lang) for n in e.notes] + ([] if compact else [METHOD(lang)])
+    while lines and not lines[-1]:
+        lines.pop()
     return "\n".join(lines) + "\n"
 
 
-def explanation_markdown(explanation, lang: str = "vi", level: int = 3) -> str:
+def explanation_markdown(explanation, lang: str = "vi", level: int = 3, compact: bool = False) -> str:
+    """The explanation as Markdown (headings at ``level``); ``compact`` as in
+    :func:`explanation_text`."""
     check_lang(lang)
     e = explanation
     head = _head(e, lang)
@@ -303,7 +319,7 @@ def explanation_markdown(explanation, lang: str = "vi", level: int = 3) -> str:
         lines.append(f"| {shown.replace('|', '/')} | {value} |")
     if e.exact:
         lines += ["", f"**{_t('peers_head', lang, prev=e.previous_year, year=e.year)}**", ""]
-        groups = _peer_lines(e, lang)
+        groups = _peer_lines(e, lang, COMPACT_PEERS if compact else None)
         if not groups:
             lines.append(_t("no_moves", lang))
         for group_head, group in groups:
@@ -311,7 +327,7 @@ def explanation_markdown(explanation, lang: str = "vi", level: int = 3) -> str:
     hold = _hold_lines(e, lang)
     if hold:
         lines += ["", f"**{hold[0]}**", ""] + [f"- {h}" for h in hold[1]]
-    lines += [""] + [f"- {n(lang)}" for n in e.notes] + [f"- {METHOD(lang)}"]
+    lines += [""] + [f"- {n(lang)}" for n in e.notes] + ([] if compact else [f"- {METHOD(lang)}"])
     return "\n".join(lines) + "\n"
 
 
@@ -331,6 +347,26 @@ def explanation_table(explanation, lang: str = "vi") -> pd.DataFrame:
     frame = frame.drop(columns=["name_en" if lang == "vi" else "name_vi"])
     frame = frame.rename(columns={f"name_{lang}": "component_label"})
     return frame
+
+
+def section_text(explanations: dict, lang: str = "vi") -> list[str]:
+    """The release-day report's section: every index's explanation, compact, then the method."""
+    if not explanations:
+        return []
+    lines = [_t("section", lang)]
+    for e in explanations.values():
+        lines += ["  " + line if line else "" for line in explanation_text(e, lang, compact=True).splitlines()]
+        lines.append("")
+    return lines + [METHOD(lang)]
+
+
+def section_markdown(explanations: dict, lang: str = "vi") -> list[str]:
+    if not explanations:
+        return []
+    lines = [f"## {_t('section', lang)}", ""]
+    for e in explanations.values():
+        lines += explanation_markdown(e, lang, level=3, compact=True).splitlines() + [""]
+    return lines + [f"*{METHOD(lang)}*"]
 
 
 def explain_command(index: str, year: int, province: str = "Bình Định", lang: str = "vi",

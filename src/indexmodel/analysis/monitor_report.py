@@ -151,6 +151,8 @@ class MonitorReport:
     lang: str = "vi"
     published_on: date | None = None
     agencies: pd.DataFrame | None = field(default=None, repr=False)
+    #: why each index's rank moved from the year before (:mod:`indexmodel.analysis.explain`)
+    rank_changes: dict = field(default_factory=dict, repr=False)
 
     @property
     def deadline(self) -> date | None:
@@ -314,6 +316,9 @@ class MonitorReport:
         lang = check_lang(lang or self.lang)
         lines = self._header(lang) + ["", _t("summary", lang)]
         lines += ["  " + s for s in self._summary_lines(lang)]
+        if self.rank_changes:
+            from .explain_report import section_text
+            lines += [""] + section_text(self.rank_changes, lang)
         for heading, flagged, other, other_head in self._sections(lang):
             lines += ["", heading]
             lines.append(f"  {_t('flagged_head', lang)}:")
@@ -333,6 +338,9 @@ class MonitorReport:
         head = self._header(lang)
         lines = [f"# {head[0]}", ""] + [h + "\n" for h in head[1:]]
         lines += [f"## {_t('summary', lang)}", ""] + [f"- {s}" for s in self._summary_lines(lang)]
+        if self.rank_changes:
+            from .explain_report import section_markdown
+            lines += [""] + section_markdown(self.rank_changes, lang)
         columns = [_t("col.index", lang), _t("col.component", lang), _t("col.new", lang, year=self.year),
                    _t("col.change", lang), _t("col.avg", lang), _t("col.flags", lang),
                    _t("col.link", lang), _t("col.track", lang)]
