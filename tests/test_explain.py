@@ -325,3 +325,45 @@ def test_the_release_day_report_says_why_the_rank_moved():
     assert "least improvement that would have held the 2013 rank (18)" in section
     md = report.to_markdown("vi")
     assert "## Vì sao thứ hạng thay đổi so với năm trước" in md and "| **Tổng** | +1 |" in md
+
+
+# -- notebook 08 and figure (h) ------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_notebook_section_and_waterfall(tmp_path, lang):
+    from indexmodel.report import views
+    from indexmodel.report.plots import figure_png
+
+    setup = views.setup_notebook("Da Nang", 2023, 2014, lang, figures_dir=str(tmp_path / "f"),
+                                 tables_dir=str(tmp_path / "t"))
+    _, review = views.monitor_section(setup)
+    section = views.rank_change_section(setup, review)
+    text = "\n".join(section)
+    heading = {"en": "## Why the ranks moved from the year before",
+               "vi": "## Vì sao thứ hạng thay đổi so với năm trước"}[lang]
+    assert section[0] == heading and "2013 → 2014" in text
+    table = pd.read_csv(tmp_path / "t" / "08_rank_change_pci_2014.csv")
+    e = review.rank_changes["pci"]
+    assert table["contribution"].sum() == e.gained
+    figures = dict(views.rank_change_figures(setup, review))
+    assert set(figures) == {"papi", "pci"}
+    ax = figures["pci"].axes[0]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    start = {"en": "Rank in 2013: ", "vi": "Hạng năm 2013: "}[lang]
+    assert ticks[0] == f"{start}{e.rank_previous}" and len(ticks) == 10 + 2 + 2
+    assert figure_png(figures["pci"]) == figure_png(figures["pci"])
+    if lang == "vi":
+        assert "Chi phí không chính thức" in ticks and "informal_charges" not in ticks
+
+
+def test_waterfall_of_an_interval_draws_ranges():
+    from indexmodel.report.plots import plot_rank_waterfall
+
+    frame = pd.DataFrame({"label": ["own", "the rest"], "contribution": [math.nan, math.nan],
+                          "contribution_low": [2.0, -22.5], "contribution_high": [23.5, -1.0]})
+    fig = plot_rank_waterfall(frame, rank_before=18, rank_after=17, year_before=2013, year=2014,
+                              lang="en")
+    ax = fig.axes[0]
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 2
+    assert sorted(round(p.get_width(), 6) for p in hatched) == [21.5, 21.5]
+    assert ax.get_xlabel().startswith("Places gained")

@@ -333,12 +333,13 @@ class MonitorReport:
         lines += ["", AGENCY_RULE(lang)] + [n(lang) for n in self.notes]
         return "\n".join(lines) + "\n"
 
-    def to_markdown(self, lang: str | None = None) -> str:
+    def to_markdown(self, lang: str | None = None, rank_changes: bool = True) -> str:
+        """The review as Markdown; ``rank_changes``: with the section on why the ranks moved."""
         lang = check_lang(lang or self.lang)
         head = self._header(lang)
         lines = [f"# {head[0]}", ""] + [h + "\n" for h in head[1:]]
         lines += [f"## {_t('summary', lang)}", ""] + [f"- {s}" for s in self._summary_lines(lang)]
-        if self.rank_changes:
+        if self.rank_changes and rank_changes:
             from .explain_report import section_markdown
             lines += [""] + section_markdown(self.rank_changes, lang)
         columns = [_t("col.index", lang), _t("col.component", lang), _t("col.new", lang, year=self.year),

@@ -44,7 +44,7 @@ from .agencies import (Ownership, deadlines_section, ownership_data, ownership_f
                        ownership_section)
 from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, monitor_report,
                          monitor_section, monitor_year, monitor_years, pci_2011_section,
-                         sensitivity_figure, sensitivity_result, sensitivity_section,
+                         rank_change_figures, rank_change_section, sensitivity_figure, sensitivity_result, sensitivity_section,
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
 
@@ -61,6 +61,6 @@ __all__ = [
     "deadlines_section", "ownership_data", "ownership_figure", "ownership_section",
     "SENSITIVITY_SIMS", "SENSITIVITY_STEPS", "monitor_markdown", "monitor_report",
     "monitor_section", "monitor_year", "monitor_years", "pci_2011_section",
-    "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
+    "rank_change_figures", "rank_change_section", "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
 ]
