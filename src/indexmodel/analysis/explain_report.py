@@ -42,6 +42,7 @@ METHOD = Note(
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("VÌ SAO THỨ HẠNG THAY ĐỔI — {province}, {index} {prev} → {year}",
               "WHY THE RANK MOVED — {province}, {index} {prev} → {year}"),
+    "short_title": ("{index}, {prev} → {year}", "{index}, {prev} → {year}"),
     "ranks": ("Hạng năm {prev}: {r0}/{n0}; năm {year}: {r1}/{n1} — {move}.",
               "Rank in {prev}: {r0} of {n0}; in {year}: {r1} of {n1} — {move}."),
     "composites": ("Điểm tổng hợp: {c0} → {c1} ({dc}).", "Composite: {c0} → {c1} ({dc})."),
@@ -308,10 +309,12 @@ def explanation_markdown(explanation, lang: str = "vi", level: int = 3, compact:
     e = explanation
     head = _head(e, lang)
     hashes = "#" * level
+    if compact:  # inside a section that says what it is about
+        head[0] = _t("short_title", lang, index=index_label(e.index, lang), prev=e.previous_year, year=e.year)
     lines = [f"{hashes} {head[0]}", ""] + [h + "\n" for h in head[1:]]
     if e.coverage == "none":
-        lines += [e.reason(lang)] + [f"- {n(lang)}" for n in e.notes]
-        return "\n".join(lines) + "\n"
+        lines += [e.reason(lang), ""] + [f"- {n(lang)}" for n in e.notes]
+        return "\n".join(lines).rstrip("\n") + "\n"
     lines += [_t("exact" if e.exact else "interval", lang), ""]
     lines += [f"| {_t('col.part', lang)} | {_t('col.places', lang)} |", "|---|---:|"]
     for indent, label, value in _part_lines(e, lang):
