@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexmodel.analysis.explain import (RESOLUTION, explain, rounded_contributions,
-                                         split_rank_change)
+from indexmodel.analysis.explain import explain
 from indexmodel.analysis.explain_report import explanation_table
 from indexmodel.cli import main
 from indexmodel.core.paths import data_dir
 from indexmodel.data.peers import default_peers, default_results
+from indexmodel.model.rank_change import RESOLUTION, rounded_contributions, split_rank_change
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
