@@ -205,9 +205,10 @@ def explain(index: str, year: int, province: str = "Bình Định", *, peers: pd
     ``peers``/``results``: the tidy tables (default: shipped); ``plan``: the province's
     plan (its baseline values stand where the peer data hold none; default: the shipped
     plan when it is the province's); ``hold``: also find the least improvement that would
-    have held last year's rank (found on first use of ``hold``). Where nothing can be split (no rank or composite of the
-    province in one of the years, no peer scores) the explanation's ``coverage`` is
-    ``none`` and its ``reason`` says what is missing.
+    have held last year's rank (found on first use of ``Explanation.hold``). Where nothing
+    can be split (no rank or composite of the province in one of the years, no peer
+    scores) the explanation's ``coverage`` is ``none`` and its ``reason`` says what is
+    missing.
     """
     from ..data.peers import default_peers, default_results
 
