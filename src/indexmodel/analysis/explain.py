@@ -244,7 +244,16 @@ def explain(index: str, year: int, province: str = "Bình Định", *, peers: pd
         published, _ = _published(results, index, y, name)
         computed = _composite(specs[y], own_top[y], y)
         own_comp[y] = computed if computed is not None else published
-    fields = {y: _field(index, y, name, peers, results, book, own_comp[y], specs[y]) for y in (prev, year)}
+    fields = {}
+    for y in (prev, year):
+        try:
+            fields[y] = _field(index, y, name, peers, results, book, own_comp[y], specs[y])
+        except DataUnavailableError as exc:  # published anchors that contradict each other
+            return _none(base, [], Note(
+                f"Các mốc công bố {label_vi} năm {y} mâu thuẫn nhau (điểm và thứ hạng không cùng chiều): không "
+                f"giải thích được thay đổi thứ hạng {prev}→{year}.",
+                f"The published {label_en} {y} anchors contradict each other ({exc.reason}): the rank change "
+                f"{prev}→{year} cannot be explained."))
     ranks, counts = {}, {}
     for y in (prev, year):
         f = fields[y]
