@@ -367,3 +367,17 @@ def test_waterfall_of_an_interval_draws_ranges():
     assert len(hatched) == 2
     assert sorted(round(p.get_width(), 6) for p in hatched) == [21.5, 21.5]
     assert ax.get_xlabel().startswith("Places gained")
+
+
+def test_a_missing_component_leaves_the_composite_level():
+    peers = default_peers()
+    spec = pd.read_csv(data_dir() / "specs" / "papi_2011_2015.csv")
+    transparency = {"transparency"} | set(spec.loc[spec["parent"] == "transparency", "id"])
+    drop = ((peers["index"] == "papi") & (peers["year"] == 2014) & (peers["province"] == "Binh Dinh")
+            & peers["component"].isin(transparency))
+    e = explain("papi", 2014, "Bình Định", peers=peers[~drop], hold=False)
+    full = explain("papi", 2014, "Bình Định", hold=False)
+    assert e.coverage == "exact" and not e.component_level  # the published composite stands
+    assert (e.rank_previous, e.rank) == (full.rank_previous, full.rank)
+    assert e.total("own") == full.total("own") and e.parts["contribution"].sum() == e.gained
+    assert any("not all known" in n("en") for n in e.notes)

@@ -174,7 +174,7 @@ def _own_values(index: str, year: int, name: str, spec: Spec, peers: pd.DataFram
     if not values:
         return {}, ""
     scored = score(spec, values, year=year, warn=False)
-    return {c: scored[c] for c in spec.top_components}, source
+    return {c: scored[c] for c in spec.top_components if math.isfinite(scored[c])}, source
 
 
 def _published(results: pd.DataFrame, index: str, year: int, name: str) -> tuple[float | None, int | None]:
@@ -186,7 +186,7 @@ def _published(results: pd.DataFrame, index: str, year: int, name: str) -> tuple
 
 
 def _composite(spec: Spec, top: Mapping[str, float], year: int) -> float | None:
-    if not top or spec.is_published_only(year):
+    if spec.is_published_only(year) or any(c not in top for c in spec.top_components):
         return None
     value = score(spec, dict(top), year=year, warn=False).composite
     return value if math.isfinite(value) else None
