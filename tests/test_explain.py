@@ -165,7 +165,7 @@ def test_nothing_to_split_is_one_line_exit_2(capsys):
     assert main(["explain", "--index", "sipas", "--year", "2023"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "SIPAS" in err
-    assert main(["explain", "--index", "papi", "--year", "2015"]) == 2  # no 2015 rank shipped
+    assert main(["explain", "--index", "par_index", "--year", "2023"]) == 2  # no 2022 rank held
 
 
 def test_methodology_change_splits_the_composite_only():
