@@ -68,6 +68,7 @@ COMMIT_MARKER = "COMMIT"
 MANIFEST = "run.json"
 INDEX_PAGE = "index.html"
 DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
@@ -658,9 +659,16 @@ def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None
 
     nb = nbformat.read(str(executed), as_version=4)
     nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            # widgets need a kernel: the report keeps their text (the explorer's names the
+            # notebook to open) rather than an empty widget area
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
     from traitlets.config import Config
 
     config = Config()
