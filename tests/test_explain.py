@@ -188,7 +188,10 @@ def test_the_least_improvement_that_would_have_held_the_rank():
     h = e.hold
     assert h.goal == 18 and h.result.feasible and h.result.total_cost > 0
     plan = h.result.plan.set_index("component")
-    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    eras = pd.read_csv(data_dir() / "specs" / "eras.csv")
+    era = eras[(eras["index"] == "pci") & (eras["valid_from"] <= 2014)
+               & (eras["valid_to"].isna() | (eras["valid_to"] >= 2014))]
+    weights = pd.read_csv(data_dir() / "specs" / era["file"].iloc[0])
     weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     comps = default_peers()
     x0 = comps[(comps["index"] == "pci") & (comps["year"] == 2013) & (comps["province"] == "Binh Dinh")]
@@ -381,3 +384,55 @@ def test_a_missing_component_leaves_the_composite_level():
     assert (e.rank_previous, e.rank) == (full.rank_previous, full.rank)
     assert e.total("own") == full.total("own") and e.parts["contribution"].sum() == e.gained
     assert any("not all known" in n("en") for n in e.notes)
+
+
+def test_across_a_methodology_change_the_composite_that_held_the_rank():
+    e = explain("pci", 2013, "Bình Định")  # 2012 → 2013: new weights, composite level only
+    h = e.hold
+    assert h.result is None and h.goal == e.rank_previous == 4
+    results = pd.read_csv(data_dir() / "peers" / "results.csv")
+    peers_2013 = results[(results["index"] == "pci") & (results["year"] == 2013)
+                         & (results["province"] != "Binh Dinh")]["composite"].sort_values(ascending=False)
+    assert h.required[0] == h.required[1] == pytest.approx(peers_2013.iloc[3], abs=1e-4)
+    assert "It needed a 2013 composite of at least" in e.to_text("en")
+
+
+def test_placing_among_anchors_without_the_provinces_own_place():
+    from indexmodel.analysis.explain import _place_among_peers, _with_own
+    from indexmodel.model.ranking import RankCurve
+
+    curve = RankCurve.from_anchors([(1, 70.0), (3, 65.0), (6, 60.0)], 10)
+    # the province's own place is unknown: rank 2 of the table may be it or a peer
+    assert (_place_among_peers(curve, 66.0).low, _place_among_peers(curve, 66.0).high) == (2, 3)
+    assert (_place_among_peers(curve, 71.0).low, _place_among_peers(curve, 71.0).high) == (1, 1)
+    # with its own place (rank 4 at 62) the anchors below it stand one place higher among peers
+    own, added = _with_own(curve, 4, 62.0)
+    assert added
+    placed = _place_among_peers(own, 59.0)
+    assert (placed.low, placed.high) == (6, 10)   # below the 6th of the table = 5th peer
+    placed = _place_among_peers(own, 61.0)
+    assert (placed.low, placed.high) == (4, 5)
+    contradicting, added = _with_own(curve, 2, 60.0)  # 60 cannot rank above 65
+    assert not added and contradicting is curve
+
+
+# -- the check: PAPI 2022 → 2023 for Bình Định (38th → 19th) --------------------------
+def _shipped_has(index: str, year: int) -> bool:
+    comps = pd.read_csv(data_dir() / "peers" / "components.csv", usecols=["index", "year"])
+    return bool(((comps["index"] == index) & (comps["year"] == year)).any())
+
+
+@pytest.mark.skipif(not _shipped_has("papi", 2022), reason="PAPI 2015-2023 not yet in data/peers")
+def test_papi_2023_for_binh_dinh_adds_up_to_the_19_place_gain(tmp_path):
+    out = tmp_path / "papi2023.csv"
+    assert main(["explain", "--index", "papi", "--year", "2023", "--format", "csv", "--lang", "en",
+                 "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert (int(table["rank_previous"].iloc[0]), int(table["rank"].iloc[0])) == (38, 19)
+    assert table["contribution"].sum() == 19
+    assert sum(Fraction(v) for v in table["contribution_exact"]) == 19
+    own = table[table["part"] == "own"]
+    assert len(own) == 8  # the eight dimensions of 2018 on
+    by_part = table.groupby("part")["contribution"].sum()
+    assert by_part["own"] + by_part["peers"] + by_part["ranked_set"] == 19
+    assert by_part["own"] > 0  # its own components carried it up

@@ -50,6 +50,7 @@ rendering (text, Markdown, CSV) is in :mod:`indexmodel.analysis.explain_report`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass, field
@@ -88,10 +89,13 @@ class Hold:
     """The least own improvement that would have held last year's rank."""
 
     goal: int
-    result: object  # model.optimize.PathResult
+    result: object | None  # model.optimize.PathResult; None where only composites are known
     actual_points: float
     actual_cost: float | None
     notes: list[Note] = field(default_factory=list)
+    required: tuple[float, float] | None = None  # the composite the goal needed (an interval
+    composite_previous: float | None = None      # where the table is partly known)
+    composite: float | None = None
 
 
 @dataclass
@@ -414,8 +418,8 @@ def _exact(base, index, name, specs, own_top, own_comp, fields, notes, peers, re
     out = Explanation(coverage="exact", parts=parts, peer_moves=moves, split=split, notes=notes,
                       component_level=steps is not None, **base)
     if hold:
-        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, fields[year],
-                                            base["rank_previous"], steps, peers, results, book, labels)
+        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, own_comp, fields[year],
+                                            base["rank_previous"], steps, peers, results, book)
     return out
 
 
@@ -434,6 +438,18 @@ def _interval(base, index, name, specs, own_top, own_comp, fields, ranks, notes,
             f"No other province's {label_en} {y} score is known: the rank change cannot be split.")
         return _none(base, notes, reason)
     r0, r1 = ranks[prev], ranks[year]
+    sure = {}
+    for y, curve in ((prev, sure_prev), (year, sure_curr)):
+        sure[y], own_added = _with_own(curve, ranks[y], own_comp[y])
+        if own_added:
+            notes.append(Note(
+                f"{label_vi} {y}: điểm tổng hợp {own_comp[y]:.2f} của tỉnh dựa trên trọng số chưa kiểm chứng; nó "
+                f"được dùng cùng thứ hạng {ranks[y]} để đặt tỉnh giữa các mốc công bố.",
+                f"{label_en} {y}: the province's composite {own_comp[y]:.2f} rests on unverified weights; it is "
+                f"used with its rank {ranks[y]} to place the province among the published anchors."))
+    sure_prev, sure_curr = sure[prev], sure[year]
+    if sure_curr is not f_curr.guaranteed and f_curr.coverage != "full":
+        f_curr = dataclasses.replace(f_curr, guaranteed=sure_curr)
     new_among_old = _place_among_peers(sure_prev, own_comp[year])   # own move alone
     old_among_new = _place_among_peers(sure_curr, own_comp[prev])   # peers' moves alone
     # own = ½[(r0 − R(own moved)) + (R(peers moved) − r1)]
@@ -465,8 +481,8 @@ def _interval(base, index, name, specs, own_top, own_comp, fields, ranks, notes,
     parts = pd.DataFrame(rows + [rest], columns=PART_COLUMNS)
     out = Explanation(coverage="interval", parts=parts, peer_moves=_empty_peers(), notes=notes, **base)
     if hold and f_curr.national is not None:
-        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, f_curr, r0, steps,
-                                            peers, results, book, labels)
+        out.hold_finder = functools.partial(_hold, index, name, prev, specs, own_top, own_comp, f_curr, r0,
+                                            steps, peers, results, book)
     return out
 
 
@@ -489,55 +505,84 @@ def _peer_curve(curve):
         return None
 
 
+def _with_own(curve, rank: int, composite: float):
+    """``curve`` with the province's own (rank, composite) as its anchor where the field left
+    it out (a composite resting on unverified weights); (curve, whether it was added).
+    Kept out where it contradicts the published anchors."""
+    if not isinstance(curve, RankCurve) or curve.own is not None:
+        return curve, False
+    try:
+        return RankCurve.from_anchors(list(zip(curve.ranks, curve.scores)), curve.n,
+                                      assumptions=curve.assumptions, own=(rank, composite)), True
+    except DataUnavailableError:
+        return curve, False
+
+
 def _place_among_peers(curve, composite: float) -> RankInterval:
-    """The rank the province would take with ``composite`` among the peers of ``curve``;
-    without its own (rank, score) both readings of the anchors are kept (the envelope)."""
+    """The rank the province would take with ``composite`` among the peers of ``curve``.
+
+    Without the province's own (rank, score) it is not known which anchors it stood
+    above: each anchor's place among the peers alone is its rank or one better, and the
+    bounds take the worse case of each."""
     peer = _peer_curve(curve)
     if peer is not None:
         return peer.place(composite)
-    pairs = list(zip(curve.ranks, curve.scores))
-    a = RankCurve.from_anchors(pairs, curve.n).place(composite)
-    b = RankCurve.from_anchors([(max(r - 1, 1), v) for r, v in pairs], curve.n).place(composite)
-    return RankInterval(min(a.low, b.low), max(a.high, b.high), (a.central + b.central) / 2)
+    above = [r for r, v in zip(curve.ranks, curve.scores) if v > composite + EPS]
+    below = [r for r, v in zip(curve.ranks, curve.scores) if v <= composite + EPS]
+    # an anchor above sits at its rank or one better among the peers (never above 1st)
+    low = max(max(above), 2) if above else 1
+    high = min(below) if below else curve.n   # an anchor at or below holds its rank at worst
+    low, high = max(1, min(low, curve.n)), max(1, min(high, curve.n))
+    high = max(high, low)
+    return RankInterval(low, high, (low + high) / 2)
 
 
-def _hold(index, name, prev, specs, own_top, field_now: PeerField, goal, steps, peers, results,
-          book, labels) -> Hold | None:
+def _hold(index, name, prev, specs, own_top, own_comp, field_now: PeerField, goal, steps, peers,
+          results, book) -> Hold | None:
     """The least improvement from last year's components that keeps last year's rank among
-    this year's peers (the optimizer's difficulty and one year's caps)."""
-    import dataclasses
-
+    this year's peers (the optimizer's difficulty and one year's caps); where the own part
+    is known only as a composite, the composite that rank needed."""
     from .index_analysis import for_year
 
-    if steps is None or field_now.national is None:
+    year = prev + 1
+    if field_now.national is None:
         return None
     if field_now.coverage != "full":  # the anchors alone, re-ranked among the peers
         curve = _peer_curve(field_now.guaranteed) if field_now.guaranteed is not None else None
         if curve is None:
             return None
         field_now = dataclasses.replace(field_now, national=curve)
-    try:
-        analysis = for_year(index, prev, name, peers=peers, results=results, book=book)
-    except DataUnavailableError:
-        return None
     goal = int(min(goal, field_now.national.n))
-    analysis = dataclasses.replace(analysis, field=field_now, own=dict(own_top[prev]))
-    result = analysis.cheapest_path(goal, years=1)
-    difficulty = analysis.difficulty()
-    actual_cost = (sum(max(s / specs[prev].coefficients()[c], 0.0) * difficulty[c] for c, s in steps.items())
-                   if difficulty else None)
-    notes = [Note(
-        "Chi phí đo bằng số năm cải thiện điển hình (1 đơn vị = 1 / mức tăng một năm trung vị thực tế của "
-        "chỉ số thành phần); mỗi chỉ số thành phần tăng tối đa bằng mức tăng một năm mạnh (bách phân vị 90).",
-        "Cost in typical years of improvement (1 unit = 1 / the median real one-year gain of the component); "
-        "each component gains at most a strong real one-year gain (90th percentile).")]
+    low, high = field_now.national.score_for_rank(goal)
+    notes = []
     if field_now.coverage != "full":
         notes.append(Note(
             "Bảng xếp hạng năm nay chỉ biết một phần: mức cần đạt lấy ở đầu trên của khoảng điểm mà các mốc "
             "công bố cho phép.",
             "This year's table is partly known: the path aims at the upper end of the score interval the "
             "published anchors allow."))
-    return Hold(goal, result, float(sum(steps.values())), actual_cost, notes)
+    moved = own_comp[year] - own_comp[prev]
+    analysis = None
+    if steps is not None:
+        try:
+            analysis = for_year(index, prev, name, peers=peers, results=results, book=book)
+        except DataUnavailableError:
+            analysis = None
+    if analysis is None:  # the composite only
+        return Hold(goal, None, moved, None, notes, required=(low, high),
+                    composite_previous=own_comp[prev], composite=own_comp[year])
+    analysis = dataclasses.replace(analysis, field=field_now, own=dict(own_top[prev]))
+    result = analysis.cheapest_path(goal, years=1)
+    difficulty = analysis.difficulty()
+    actual_cost = (sum(max(s / specs[prev].coefficients()[c], 0.0) * difficulty[c] for c, s in steps.items())
+                   if difficulty else None)
+    notes.insert(0, Note(
+        "Chi phí đo bằng số năm cải thiện điển hình (1 đơn vị = 1 / mức tăng một năm trung vị thực tế của "
+        "chỉ số thành phần); mỗi chỉ số thành phần tăng tối đa bằng mức tăng một năm mạnh (bách phân vị 90).",
+        "Cost in typical years of improvement (1 unit = 1 / the median real one-year gain of the component); "
+        "each component gains at most a strong real one-year gain (90th percentile)."))
+    return Hold(goal, result, moved, actual_cost, notes, required=(low, high),
+                composite_previous=own_comp[prev], composite=own_comp[year])
 
 
 def explain_all(year: int, province: str = "Bình Định", **kwargs) -> dict[str, Explanation]:

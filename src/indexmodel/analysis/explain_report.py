@@ -97,6 +97,16 @@ LABELS: dict[str, tuple[str, str]] = {
                   "The least improvement that would have held the {prev} rank ({goal}) against the provinces "
                   "as they stood in {year}"),
     "hold_actual": ("Thực tế: điểm tổng hợp {dc}{cost}.", "Actually: composite {dc}{cost}."),
+    "hold_composite": ("Cần điểm tổng hợp năm {year} ít nhất {need}; tỉnh đạt {c1}.",
+                       "It needed a {year} composite of at least {need}; the province reached {c1}."),
+    "hold_composite_range": ("Cần điểm tổng hợp năm {year} ở đâu đó từ {low} đến {high} (các mốc công bố không cho "
+                             "biết chính xác); tỉnh đạt {c1}.",
+                             "It needed a {year} composite somewhere between {low} and {high} (the published "
+                             "anchors do not say exactly); the province reached {c1}."),
+    "hold_composite_only": ("Không tách được theo chỉ số thành phần: chưa có đủ chỉ số thành phần của tỉnh trong "
+                            "cả hai năm cùng một phương pháp.",
+                            "Not by component: the province's components are not known in both years under one "
+                            "methodology."),
     "hold_needless": ("Không cần cải thiện: giữ nguyên điểm năm {prev}, tỉnh vẫn đứng hạng {rank} năm {year}.",
                       "No improvement was needed: with its {prev} values the province would have ranked {rank} "
                       "in {year}."),
@@ -248,6 +258,14 @@ def _hold_lines(explanation, lang: str) -> tuple[str, list[str]] | None:
     if h is None:
         return head, [_t("hold_none", lang)]
     cost = _t("hold_cost", lang, cost=_num(h.actual_cost)) if h.actual_cost is not None else ""
+    if h.result is None:
+        low, high = h.required
+        if abs(high - low) < 1e-9 or not math.isfinite(low):
+            need = _t("hold_composite", lang, need=_num(high), year=e.year, c1=_num(h.composite))
+        else:
+            need = _t("hold_composite_range", lang, low=_num(low), high=_num(high), year=e.year,
+                      c1=_num(h.composite))
+        return head, [need, _t("hold_composite_only", lang)]
     lines = [_path_text(e, h.result, lang),
              _t("hold_actual", lang, dc=_signed(h.actual_points), cost=cost)]
     lines += [n(lang) for n in h.notes]
