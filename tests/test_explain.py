@@ -148,8 +148,13 @@ def test_the_csv_of_the_command(tmp_path, capsys):
     own = table[table["part"] == "own"]
     assert len(own) == 10 and abs(own["points"].sum() - (59.71678 - 59.36783)) < 1e-4
     first = out.read_bytes()
+    capsys.readouterr()
+    # an existing file is kept: one line, exit 2
     assert main(["explain", "--index", "pci", "--year", "2014", "--format", "csv", "--lang", "en",
-                 "--out", str(out)]) == 0
+                 "--out", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err and out.read_bytes() == first
+    assert main(["explain", "--index", "pci", "--year", "2014", "--format", "csv", "--lang", "en",
+                 "--out", str(out), "--overwrite"]) == 0
     assert out.read_bytes() == first  # deterministic
 
 

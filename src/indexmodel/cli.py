@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     _lang(p)
     p.add_argument("--format", choices=("text", "csv"), default="text",
                    help="text, or CSV: one row per part, contributions in places gained")
-    p.add_argument("--out", metavar="FILE", help="write here instead of printing")
+    p.add_argument("--out", metavar="FILE", help="write here instead of printing (an existing FILE is "
+                   "kept unless --overwrite)")
+    p.add_argument("--overwrite", action="store_true", help="let --out replace an existing file")
     p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
 
     p = sub.add_parser("backtest", help="predict a known year's ranks from earlier years; "
@@ -119,7 +121,7 @@ def _explain(args: argparse.Namespace) -> int:
     from .analysis.explain_report import explain_command
 
     return explain_command(args.index, args.year, args.province, args.lang, args.format, args.out,
-                           args.peers)
+                           args.peers, overwrite=args.overwrite)
 
 
 @command("monitor")

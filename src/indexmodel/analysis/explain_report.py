@@ -392,8 +392,9 @@ def section_markdown(explanations: dict, lang: str = "vi") -> list[str]:
 
 def explain_command(index: str, year: int, province: str = "Bình Định", lang: str = "vi",
                     fmt: str = "text", out: str | Path | None = None,
-                    peers_path: str | Path | None = None) -> int:
-    """``indexmodel explain``: print (or write to ``out``) why the rank moved."""
+                    peers_path: str | Path | None = None, *, overwrite: bool = False) -> int:
+    """``indexmodel explain``: print (or write to ``out``, atomically; an existing file is
+    replaced only with ``overwrite``) why the rank moved."""
     from ..data.peers import with_analyst_file
     from .explain import check_format, explain
 
@@ -406,7 +407,7 @@ def explain_command(index: str, year: int, province: str = "Bình Định", lang
     text = (csv_text(explanation_table(explanation, lang)) if fmt == "csv"
             else explanation_text(explanation, lang))
     if out:
-        write_text_atomic(text, out)
+        write_text_atomic(text, out, overwrite=overwrite)
         print(f"written {out}")
     else:
         sys.stdout.write(text)
