@@ -329,12 +329,23 @@ def monitor() -> nbformat.NotebookNode:
         '        path = setup.save(fig, "08_trajectory_" + index)\n'
         '        assert path.is_file() and path.stat().st_size > 0, "no figure written"\n'
         "        display(setup.show(path))")
+    rank_change_figures = (
+        "# NBVAL_IGNORE_OUTPUT\n"
+        "for index, fig in views.rank_change_figures(setup, review):\n"
+        '    path = setup.save(fig, "08_rank_change_" + index)\n'
+        '    assert path.is_file() and path.stat().st_size > 0, "no figure written"\n'
+        "    display(setup.show(path))")
     cells = [
         _dev("# 08 — Monitoring (developer notes)\n\n"
              "The release-day review (`indexmodel.analysis.monitor.monitor`) for `target_year` "
              "where the "
              "data hold it, else for the latest year with the province's data (said in a "
-             "sentence); the trajectory (`indexmodel.analysis.trajectory`, table and figure f "
+             "sentence); why each index's rank moved from the year before "
+             "(`indexmodel.analysis.explain`: the province's own components, the other "
+             "provinces' moves, the change in which provinces are ranked — exact Shapley "
+             "values where every province is known, intervals where only anchors are; the "
+             "provinces that moved the rank; the least improvement that would have held it; "
+             "waterfall figure h); the trajectory (`indexmodel.analysis.trajectory`, table and figure f "
              "per index, "
              "targets drawn ahead); the sensitivity to unverified settings "
              "(`indexmodel.analysis.sensitivity`, tables and tornado figure g; draws capped at "
@@ -343,6 +354,8 @@ def monitor() -> nbformat.NotebookNode:
         _check(VIEWS_SETUP + '\n\nviews.show(*views.notebook_title(setup, "monitor"))'),
         _check("items, review = views.monitor_section(setup)\nviews.show(*items)"),
         _code("if review is not None:\n    views.show(views.monitor_markdown(review, lang))"),
+        _check("views.show(*views.rank_change_section(setup, review))"),
+        _code(rank_change_figures),
         _check("frame = views.trajectory_frame(setup)\n"
                "views.show(*views.trajectory_section(setup, frame))"),
         _code(trajectory_figures),

@@ -1,4 +1,5 @@
-"""The command line: ``indexmodel plan | score | etl | backtest | monitor | run | provinces``.
+"""The command line: ``indexmodel plan | score | etl | backtest | monitor | explain | run |
+provinces``.
 
 A user's mistake (a bad file, an unknown province, an option that makes no sense)
 ends with a one-line message naming the file, the row and the problem, and exit
@@ -82,6 +83,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
                    help="the index the release file is for (checked)")
 
+    p = sub.add_parser("explain", help="why the rank moved from the year before: the province's own "
+                       "components, the other provinces' moves, the change in which provinces are ranked")
+    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"))
+    p.add_argument("--year", required=True, type=int, help="the later year of the pair (year − 1 → year)")
+    p.add_argument("--province", default="Bình Định")
+    _lang(p)
+    p.add_argument("--format", choices=("text", "csv"), default="text",
+                   help="text, or CSV: one row per part, contributions in places gained")
+    p.add_argument("--out", metavar="FILE", help="write here instead of printing (an existing FILE is "
+                   "kept unless --overwrite)")
+    p.add_argument("--overwrite", action="store_true", help="let --out replace an existing file")
+    p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
+
     p = sub.add_parser("backtest", help="predict known years' ranks from earlier years: "
                        "interval coverage, PIT and error against two baselines")
     p.add_argument("--index", choices=("pci", "papi"), help="the index of one pair")
@@ -138,6 +152,14 @@ def _backtest(args: argparse.Namespace) -> int:
     print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
                            args.seed, args.out))
     return 0
+
+
+@command("explain")
+def _explain(args: argparse.Namespace) -> int:
+    from .analysis.explain_report import explain_command
+
+    return explain_command(args.index, args.year, args.province, args.lang, args.format, args.out,
+                           args.peers, overwrite=args.overwrite)
 
 
 @command("monitor")

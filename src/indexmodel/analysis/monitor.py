@@ -319,7 +319,7 @@ def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFra
             results: pd.DataFrame | None = None, lang: str = "vi", *, index: str | None = None,
             plan: Plan | None = None, actions: pd.DataFrame | None = None,
             region_means: pd.DataFrame | None = None, book: SpecBook | None = None,
-            published_on: date | None = None) -> MonitorReport:
+            published_on: date | None = None, explain_ranks: bool = True) -> MonitorReport:
     """The review of ``province``'s ``year`` results, index by index (see the module docstring).
 
     ``peers``: the tidy peer table (the shipped one plus the analyst's release, e.g.
@@ -327,7 +327,9 @@ def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFra
     ``region_means``: published composites and means (default: shipped); ``plan``:
     the province's plan (default: the shipped plan when it is the province's);
     ``actions``: the action table (default: the shipped one); ``index``: one index
-    only; ``published_on``: the publication date, for the report's deadline.
+    only; ``published_on``: the publication date, for the report's deadline;
+    ``explain_ranks``: also say why each index's rank moved from the year before
+    (:func:`indexmodel.analysis.explain.explain`, in the report's ``rank_changes``).
     """
     from ..data.actions import load_actions, load_agencies
     from ..data.peers import default_peers, default_region_means, default_results
@@ -492,11 +494,18 @@ def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFra
         agencies = load_agencies()
     except IndexModelError:  # pragma: no cover - shipped
         agencies = None
+    rank_changes = {}
+    if explain_ranks:
+        from .explain import explain
+        for s in summary:
+            if s["has_data"]:
+                rank_changes[s["index"]] = explain(s["index"], year, name, peers=peers, results=results,
+                                                   plan=plan, book=book)
     return MonitorReport(year=year, province=name, province_vi=prov.name_vi, table=table,
                          province_long=((describe(prov, "vi"), describe(prov, "en"))
                                         if is_merged_unit(prov) else None),
                          summary=summary_frame, notes=notes, lang=lang,
-                         published_on=published_on, agencies=agencies)
+                         published_on=published_on, agencies=agencies, rank_changes=rank_changes)
 
 
 def _monitored(province: str | None, year: int, plan: Plan):

@@ -154,6 +154,8 @@ class MonitorReport:
     agencies: pd.DataFrame | None = field(default=None, repr=False)
     #: (vi, en) the province's name saying which it is where two maps share it
     province_long: tuple[str, str] | None = None
+    #: why each index's rank moved from the year before (:mod:`indexmodel.analysis.explain`)
+    rank_changes: dict = field(default_factory=dict, repr=False)
 
     @property
     def deadline(self) -> date | None:
@@ -324,6 +326,9 @@ class MonitorReport:
         lang = check_lang(lang or self.lang)
         lines = self._header(lang) + ["", _t("summary", lang)]
         lines += ["  " + s for s in self._summary_lines(lang)]
+        if self.rank_changes:
+            from .explain_report import section_text
+            lines += [""] + section_text(self.rank_changes, lang)
         for heading, flagged, other, other_head in self._sections(lang):
             lines += ["", heading]
             lines.append(f"  {_t('flagged_head', lang)}:")
@@ -338,11 +343,15 @@ class MonitorReport:
         lines += ["", AGENCY_RULE(lang)] + [n(lang) for n in self.notes]
         return "\n".join(lines) + "\n"
 
-    def to_markdown(self, lang: str | None = None) -> str:
+    def to_markdown(self, lang: str | None = None, rank_changes: bool = True) -> str:
+        """The review as Markdown; ``rank_changes``: with the section on why the ranks moved."""
         lang = check_lang(lang or self.lang)
         head = self._header(lang)
         lines = [f"# {head[0]}", ""] + [h + "\n" for h in head[1:]]
         lines += [f"## {_t('summary', lang)}", ""] + [f"- {s}" for s in self._summary_lines(lang)]
+        if self.rank_changes and rank_changes:
+            from .explain_report import section_markdown
+            lines += [""] + section_markdown(self.rank_changes, lang)
         columns = [_t("col.index", lang), _t("col.component", lang), _t("col.new", lang, year=self.year),
                    _t("col.change", lang), _t("col.avg", lang), _t("col.flags", lang),
                    _t("col.link", lang), _t("col.track", lang)]

@@ -20,6 +20,8 @@ The figures:
 (f) :func:`plot_trajectory` — composite and rank over the years, targets drawn ahead;
 (g) :func:`plot_sweep` — a tornado of a sensitivity sweep (setting → low/high);
 (h) :func:`plot_pit_histogram` — the backtest's PIT histogram per index (1 = calibrated).
+(i) :func:`plot_rank_waterfall` — why the rank moved: last year's rank, each part's
+    places, this year's rank (a part known only as an interval drawn as a hatched range).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ import textwrap
 from pathlib import Path
 
 import matplotlib
+import matplotlib.patches
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -70,6 +74,9 @@ COLORS = {
     "move": "#1f6fb4",
     "low": "#e08a3c",
     "high": "#1f6fb4",
+    "climb": "#2e9e4f",
+    "drop": "#d1495b",
+    "rank": "#8c96a3",
 }
 
 DPI = 120
@@ -117,6 +124,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "density": ("Mật độ (1 = chuẩn)", "Density (1 = calibrated)"),
     "uniform": ("chuẩn (phân bố đều)", "calibrated (uniform)"),
     "pit_title": ("Kiểm định ngược: biểu đồ PIT của thứ hạng", "Backtest: PIT histogram of the ranks"),
+    "wf_start": ("Hạng năm {year}: {rank}", "Rank in {year}: {rank}"),
+    "wf_end": ("Hạng năm {year}: {rank}", "Rank in {year}: {rank}"),
+    "wf_axis": ("Thứ hạng (1 = cao nhất; sang phải là tăng hạng)", "Rank (1 = best; to the right = climbing)"),
+    "wf_title": ("Vì sao thứ hạng thay đổi, {prev} → {year}", "Why the rank moved, {prev} → {year}"),
+    "wf_climb": ("tăng hạng", "climbed"),
+    "wf_drop": ("giảm hạng", "dropped"),
+    "wf_range": ("khoảng theo các mốc công bố", "interval the published anchors allow"),
+    "wf_places": ("Số bậc tăng (dương: tăng hạng; âm: giảm hạng)", "Places gained (positive: climbed; negative: dropped)"),
+    "wf_total": ("Thay đổi thứ hạng: {before} ({prev}) → {after} ({year})",
+                 "Rank change: {before} ({prev}) → {after} ({year})"),
+    "wf_total_key": ("thay đổi thứ hạng thực tế", "the actual rank change"),
 }
 
 
@@ -437,6 +455,110 @@ def plot_sweep(frame: pd.DataFrame, *, base: float | None = None, lang: str = "v
     ax.grid(axis="y", visible=False)
     ax.set_title(title or label("sweep_title", lang))
     return fig
+
+
+# -- (h) why the rank moved -------------------------------------------------------------
+def plot_rank_waterfall(frame: pd.DataFrame, *, rank_before: int, rank_after: int, year_before: int,
+                        year: int, lang: str = "vi", title: str | None = None) -> Figure:
+    """Why the rank moved: one row per part, from last year's rank to this year's.
+
+    ``frame``: one row per part in order, a ``label`` (in ``lang``) and ``contribution``
+    (places gained, positive = climbed). When every part is known, a horizontal waterfall
+    on the rank axis (worse ranks left, better right: climbing goes right). When a part
+    is known only as an interval (NaN ``contribution``, with ``contribution_low`` and
+    ``contribution_high``), each part is drawn as a hatched range of places gained
+    beside the total — intervals cannot be stacked into positions.
+    """
+    check_lang(lang)
+    _require(frame, ("label", "contribution"), "plot_rank_waterfall")
+    frame = frame.reset_index(drop=True)
+    values = _finite(frame["contribution"])
+    if np.isfinite(values).all():
+        fig, ax, handles = _waterfall(frame, values, rank_before, rank_after, year_before, year, lang)
+    else:
+        fig, ax, handles = _ranges(frame, rank_before, rank_after, year_before, year, lang)
+    ax.grid(axis="y", visible=False)
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    ax.set_title(_wrap(title or label("wf_title", lang, prev=year_before, year=year), 48))
+    return fig
+
+
+def _places(value: float) -> str:
+    if abs(value) < 0.005:
+        return "0"
+    return f"{value:+.2f}".rstrip("0").rstrip(".").replace("-", "−")
+
+
+def _waterfall(frame, values, rank_before, rank_after, year_before, year, lang):
+    n = len(frame) + 2
+    fig = _figure(7.5, _height(n, 0.42))
+    ax = fig.add_subplot()
+    names = [label("wf_start", lang, year=year_before, rank=rank_before)]
+    ax.barh(0, 0.8, left=rank_before - 0.4, height=0.6, color=COLORS["rank"])
+    at = float(rank_before)
+    edges = [float(rank_before), float(rank_after)]
+    for i, (name, value) in enumerate(zip(frame["label"], values), start=1):
+        names.append(_wrap(name, 46))
+        new = at - value
+        if abs(value) > 1e-12:
+            ax.barh(i, at - new, left=new, height=0.6,
+                    color=COLORS["climb"] if value > 0 else COLORS["drop"])
+        ax.annotate(_places(value), (min(at, new), i), xytext=(3, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=8)
+        at = new
+        edges.append(at)
+    names.append(label("wf_end", lang, year=year, rank=rank_after))
+    ax.barh(n - 1, 0.8, left=rank_after - 0.4, height=0.6, color=COLORS["target"])
+    ax.set_yticks(np.arange(n), names)
+    _rows_top_down(ax, n)
+    worst, best = max(edges), min(edges)
+    pad = max(1.5, 0.12 * (worst - best))
+    ax.set_xlim(worst + pad, max(best - pad - 2, 0.0))  # inverted: better ranks to the right
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel(label("wf_axis", lang))
+    handles = [matplotlib.patches.Patch(color=COLORS["climb"], label=label("wf_climb", lang)),
+               matplotlib.patches.Patch(color=COLORS["drop"], label=label("wf_drop", lang))]
+    return fig, ax, handles
+
+
+def _ranges(frame, rank_before, rank_after, year_before, year, lang):
+    n = len(frame) + 1
+    fig = _figure(7.5, _height(n, 0.5))
+    ax = fig.add_subplot()
+    names, edges = [], [0.0]
+    for i, row in enumerate(frame.to_dict("records")):
+        names.append(_wrap(row["label"], 46))
+        value = float(_finite([row["contribution"]])[0])
+        if math.isfinite(value):
+            low = high = value
+        else:
+            low, high = float(row["contribution_low"]), float(row["contribution_high"])
+        if high - low > 1e-12:
+            ax.barh(i, high - low, left=low, height=0.6, color="none", edgecolor=COLORS["gain"], hatch="///")
+            text = f"{_places(low)} … {_places(high)}"
+        else:
+            ax.barh(i, low, height=0.6, color=COLORS["climb"] if low > 0 else COLORS["drop"])
+            text = _places(low)
+        ax.annotate(text, (max(low, high, 0.0), i), xytext=(3, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=8)
+        edges += [low, high]
+    gained = float(rank_before - rank_after)
+    names.append(_wrap(label("wf_total", lang, prev=year_before, year=year, before=rank_before,
+                             after=rank_after), 46))
+    ax.barh(n - 1, gained, height=0.6, color=COLORS["target"])
+    ax.annotate(_places(gained), (max(gained, 0.0), n - 1), xytext=(3, 0), textcoords="offset points",
+                va="center", ha="left", fontsize=8)
+    edges.append(gained)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(np.arange(n), names)
+    _rows_top_down(ax, n)
+    span = max(edges) - min(edges) or 1.0
+    ax.set_xlim(min(edges) - 0.08 * span, max(edges) + 0.22 * span)
+    ax.set_xlabel(label("wf_places", lang))
+    handles = [matplotlib.patches.Patch(facecolor="none", edgecolor=COLORS["gain"], hatch="///",
+                                        label=label("wf_range", lang)),
+               matplotlib.patches.Patch(color=COLORS["target"], label=label("wf_total_key", lang))]
+    return fig, ax, handles
 
 
 # -- saving ------------------------------------------------------------------------------

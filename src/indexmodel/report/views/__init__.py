@@ -50,7 +50,7 @@ from .agencies import (Ownership, deadlines_section, ownership_data, ownership_f
                        ownership_section)
 from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, monitor_report,
                          monitor_section, monitor_year, monitor_years, pci_2011_section,
-                         sensitivity_figure, sensitivity_result, sensitivity_section,
+                         rank_change_figures, rank_change_section, sensitivity_figure, sensitivity_result, sensitivity_section,
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
 from .explorer import explorer_intro, explorer_sections, static_section
@@ -71,7 +71,7 @@ __all__ = [
     "deadlines_section", "ownership_data", "ownership_figure", "ownership_section",
     "SENSITIVITY_SIMS", "SENSITIVITY_STEPS", "monitor_markdown", "monitor_report",
     "monitor_section", "monitor_year", "monitor_years", "pci_2011_section",
-    "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
+    "rank_change_figures", "rank_change_section", "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
     "explorer_intro", "explorer_sections", "static_section",
     "former_standing", "goals_section", "merged_history", "merged_history_figure",

@@ -36,6 +36,9 @@ _MO = {
     "col.incomplete": ("Chưa đánh giá đủ", "Not fully judged"),
     "no_values": ("không có số liệu", "no values"),
     "h_report": ("Báo cáo theo cơ quan", "The report by agency"),
+    "h_rank_change": ("Vì sao thứ hạng thay đổi so với năm trước", "Why the ranks moved from the year before"),
+    "wf_title": ("{label} — {name}: vì sao thứ hạng thay đổi, {prev} → {y}",
+                 "{label} — {name}: why the rank moved, {prev} → {y}"),
     "h_trajectory": ("Điểm tổng hợp và thứ hạng qua các năm", "Composite and rank over the years"),
     "traj_intro": ("Mọi năm số liệu có điểm hoặc thứ hạng của tỉnh; chỉ tiêu của kế hoạch vẽ phía trước (nét đứt).",
                    "Every year the data hold the province's composite or rank; the plan's targets drawn ahead "
@@ -177,9 +180,52 @@ def monitor_section(setup: NotebookSetup) -> tuple[list, object]:
 
 def monitor_markdown(report, lang: str = "vi") -> str:
     """The review as :meth:`MonitorReport.to_markdown` writes it, headings one level down
-    (it sits inside the notebook's own sections)."""
-    text = report.to_markdown(lang)
+    (it sits inside the notebook's own sections); why the ranks moved has its own section
+    (:func:`rank_change_section`)."""
+    text = report.to_markdown(lang, rank_changes=False)
     return "\n".join(("#" + line) if line.startswith("#") else line for line in text.splitlines())
+
+
+def rank_change_section(setup: NotebookSetup, report) -> list:
+    """Why each index's rank moved from the year before (the review's ``rank_changes``,
+    :mod:`indexmodel.analysis.explain`): per index the split, the provinces that moved the
+    rank and the least improvement that would have held it; each split written as a table."""
+    from ...analysis.explain_report import METHOD, explanation_markdown, explanation_table
+
+    lang = setup.lang
+    if report is None or not report.rank_changes:
+        return []
+    out = ["## " + _mo("h_rank_change", lang, y=report.year)]
+    for index, explanation in report.rank_changes.items():
+        out.append(explanation_markdown(explanation, lang, level=3, compact=True))
+        if explanation.coverage != "none":
+            setup.write_table(explanation_table(explanation, lang),
+                              f"08_rank_change_{index}_{explanation.year}")
+    out.append(METHOD(lang))
+    return out
+
+
+def rank_change_figures(setup: NotebookSetup, report) -> list[tuple[str, object]]:
+    """Figure (h) for each index whose rank change could be split: (index, figure)."""
+    from ...analysis.explain_report import explanation_table
+    from ..plots import plot_rank_waterfall
+
+    if report is None:
+        return []
+    out = []
+    for index, e in report.rank_changes.items():
+        if e.coverage == "none":
+            continue
+        table = explanation_table(e, setup.lang)
+        labels = [r["component_label"] if (r["part"] == "own" and e.component_level) else r["part_label"]
+                  for r in table.to_dict("records")]
+        frame = table.assign(label=labels)
+        title = _mo("wf_title", setup.lang, label=index_label(index, setup.lang), name=setup.name,
+                    prev=e.previous_year, y=e.year)
+        out.append((index, plot_rank_waterfall(frame, rank_before=int(e.rank_previous),
+                                               rank_after=int(e.rank), year_before=e.previous_year,
+                                               year=e.year, lang=setup.lang, title=title)))
+    return out
 
 
 def trajectory_frame(setup: NotebookSetup) -> pd.DataFrame:
