@@ -18,7 +18,6 @@ Provinces come out under their canonical English names, components as spec ids.
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,12 +28,12 @@ from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, resolve
 from .sources.tables import Table, read_table, text, to_int, to_number
 from .spec import Spec, load_specs
+from .years import year_problem
 
 PEER_COLUMNS = ("index", "year", "province", "component", "value", "source")
 RESULT_COLUMNS = ("index", "year", "province", "composite", "rank", "ranked_provinces", "note", "source")
 REGION_COLUMNS = ("index", "year", "region", "mean_value", "source")
 
-FIRST_INDEX_YEAR = 2005  # PCI's first year
 COMPONENTS_FILE = "components.csv"
 RESULTS_FILE = "results.csv"
 REGION_MEANS_FILE = "region_means.csv"
@@ -64,20 +63,27 @@ class _Rows:
 
     def year(self, rec: dict, row: int, index: str, *, nearest: bool = False) -> tuple[int, Spec]:
         """The year and the spec in force; with ``nearest``, a year of an earlier
-        methodology (from 2005, the first index year, to now) gets the nearest era."""
+        methodology (from the index's first edition to next year) gets the nearest era."""
         raw = rec.get("year")
         try:
             year = to_int(raw)
         except ValueError:
             raise self.fail(f"'{text(raw)}' is not a year", row, "year") from None
+        self.within_reason(year, row, index)
         try:
             return year, self.book.spec_for(index, year)
         except DataUnavailableError as err:
-            if nearest and FIRST_INDEX_YEAR <= year <= date.today().year:
+            if nearest:
                 eras = self.book.eras(index)
                 return year, min(eras, key=lambda s: min(abs(s.valid_from - year),
                                                          abs((s.valid_to or 10**4) - year)))
             raise self.fail(err.reason, row, "year", hint=err.hint) from None
+
+    def within_reason(self, year: int, row: int, index: str) -> None:
+        """Refuse a year before the index's first edition or after next year."""
+        problem = year_problem(year, index)
+        if problem:
+            raise self.fail(problem, row, "year")
 
     def province(self, rec: dict, row: int, year: int) -> Province:
         raw = text(rec.get("province"))

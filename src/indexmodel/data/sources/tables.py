@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ...core.errors import InputFileError
 from ..provinces import fold
@@ -49,6 +50,29 @@ SYNONYMS = {
 }
 
 
+class Rows:
+    """The data rows of a table, ``(spreadsheet row, {column: cell})``, read as they are
+    iterated: a file of a million rows is not held in memory cell by cell, and a mistake
+    on an early row stops the reading there. Iterating again reads again; ``len`` counts
+    (one pass, remembered)."""
+
+    def __init__(self, path: Path, records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
+                 columns: Sequence[str | None], delimiter: str | None) -> None:
+        self._path = path
+        self._records = records  # the records after the header, from the start each time
+        self._columns = tuple(columns)
+        self._delimiter = delimiter
+        self._len: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, object]]]:
+        return _data_rows(self._path, self._records(), self._columns, self._delimiter)
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = sum(1 for _ in self)
+        return self._len
+
+
 @dataclass(frozen=True)
 class Table:
     """The rows of a table under its header, keyed by canonical column name."""
@@ -56,7 +80,7 @@ class Table:
     file: Path
     header_row: int
     columns: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, object]], ...]  # (spreadsheet row, cells)
+    rows: Rows  # (spreadsheet row, cells), read as iterated
     delimiter: str | None  # None for workbooks
     encoding: str | None
 
@@ -102,12 +126,16 @@ def _find_header(records: Sequence[tuple[int, Sequence[object]]], required: Iter
     return None
 
 
-def _table(path: Path, records: list[tuple[int, Sequence[object]]], required: Sequence[str],
-           optional: Sequence[str], delimiter: str | None, encoding: str | None) -> Table | None:
-    at = _find_header(records, required)
+def _table(path: Path, head: Sequence[tuple[int, Sequence[object]]],
+           records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
+           required: Sequence[str], optional: Sequence[str], delimiter: str | None,
+           encoding: str | None) -> Table | None:
+    """The table whose header is among the first records ``head``; ``records()`` gives
+    every record again, from the first, for the rows under it."""
+    at = _find_header(head, required)
     if at is None:
         return None
-    header_row, header = records[at]
+    header_row, header = head[at]
     columns: list[str | None] = []
     allowed = set(required) | set(optional)
     for col, cell in enumerate(header, start=1):
@@ -116,17 +144,29 @@ def _table(path: Path, records: list[tuple[int, Sequence[object]]], required: Se
             raise InputFileError(f"column '{cell}' appears twice in the header", file=path,
                                  row=header_row, column=str(cell))
         columns.append(key if key in allowed else (None if key is None else f"?{key}"))
-    rows = []
-    for row, cells in records[at + 1:]:
+
+    def below() -> Iterator[tuple[int, Sequence[object]]]:
+        return itertools.islice(records(), at + 1, None)
+
+    used = tuple(k for k in columns if k and not k.startswith("?"))
+    return Table(path, header_row, used, Rows(path, below, columns, delimiter), delimiter,
+                 encoding)
+
+
+def _data_rows(path: Path, records: Iterable[tuple[int, Sequence[object]]],
+               columns: Sequence[str | None], delimiter: str | None
+               ) -> Iterator[tuple[int, dict[str, object]]]:
+    width = len(columns)
+    for row, cells in records:
         cells = [_clean(c) for c in cells]
         if all(_blank(c) for c in cells):
             continue
-        extra = [c for c in cells[len(columns):] if not _blank(c)]
+        extra = [c for c in cells[width:] if not _blank(c)]
         if extra:
             hint = ("a decimal comma in a comma-separated file? quote the number or use ';' as "
                     "separator") if delimiter == "," else None
-            raise InputFileError(f"more cells than header columns ({len(columns)}): "
-                                 f"{len(columns) + len(extra)} filled", file=path, row=row, hint=hint)
+            raise InputFileError(f"more cells than header columns ({width}): "
+                                 f"{width + len(extra)} filled", file=path, row=row, hint=hint)
         rec = {}
         for col, key in enumerate(columns):
             value = cells[col] if col < len(cells) else None
@@ -138,14 +178,17 @@ def _table(path: Path, records: list[tuple[int, Sequence[object]]], required: Se
             if key.startswith("?"):
                 continue  # a column this table does not use
             rec[key] = value
-        rows.append((row, rec))
-    used = tuple(k for k in columns if k and not k.startswith("?"))
-    return Table(path, header_row, used, tuple(rows), delimiter, encoding)
+        yield row, rec
 
 
-def _text_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _text_records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(i, row) for i, row in enumerate(reader, start=1)]
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            yield row, cells
+    except csv.Error as exc:  # a field past the csv module's limit, a stray quote at the end
+        raise InputFileError(f"not readable as a table: {exc}", file=path, row=row + 1) from None
 
 
 def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
@@ -160,7 +203,8 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
         for number in range(1, len(sheet_names(path)) + 1):
             sheet = read_sheet(path, number)
             records = [(i, list(r)) for i, r in enumerate(sheet.rows, start=1)]
-            table = _table(path, records, required, optional, None, None)
+            table = _table(path, records[:HEADER_SEARCH_ROWS], lambda rec=records: iter(rec),
+                           required, optional, None, None)
             if table is not None:
                 return table
         raise InputFileError(f"no sheet has a header row with the columns {wanted}", file=path)
@@ -170,7 +214,9 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
                              hint=f"expected a header row with the columns {wanted}")
     text, encoding = decode(data, path)
     for delimiter in DELIMITERS:
-        table = _table(path, _text_records(text, delimiter), required, optional, delimiter, encoding)
+        head = list(itertools.islice(_text_records(path, text, delimiter), HEADER_SEARCH_ROWS))
+        table = _table(path, head, lambda d=delimiter: _text_records(path, text, d), required,
+                       optional, delimiter, encoding)
         if table is not None:
             return table
     first = next((line for line in text.splitlines() if line.strip()), "")
