@@ -113,7 +113,7 @@ def test_xlsx_with_merged_title_and_blank_rows_is_read_with_spreadsheet_row_numb
     rows[5][4] = "n/a"
     with pytest.raises(InputFileError) as err:
         load_peers(_xlsx(tmp_path, rows, merge="A1:F1"))
-    assert str(err.value) == f"{path}: row 6: column 'value': 'n/a' is not a number"
+    assert str(err.value) == f"{path} (sheet 1 'Sheet'): row 6: column 'value': 'n/a' is not a number"
 
 
 # -- what is refused -----------------------------------------------------------------

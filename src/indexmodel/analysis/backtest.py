@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError, InputFileError, UsageError
 from ..core.output import write_text_atomic
+from ..core.params import check_seed, check_sims
 from ..data.spec import load_specs
 from ..model.calibration import MovementModel, calibrate
 from ..model.panel import Panel, _check_level, _span, build_panel
@@ -36,6 +37,7 @@ from ..model.ranking import competition_rank
 BACKTEST_INDICES = ("pci", "papi")
 DEFAULT_SEED = 20240701
 DEFAULT_SIMS = 2000
+MIN_SIMS = 100  # fewer cannot place a 5–95% interval
 TABLE_COLUMNS = ("province", "actual_score", "actual_rank", "rank_p05", "rank_p50", "rank_p95",
                  "naive_rank", "covered")
 SUMMARY_COLUMNS = ("index", "train_until", "test_year", "horizon", "level", "n", "coverage",
@@ -71,8 +73,9 @@ def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None
             raise UsageError(f"{name} must be a year, got {value!r}")
     if train_until >= test_year:
         raise UsageError(f"train_until ({train_until}) must come before test_year ({test_year})")
-    if not isinstance(sims, (int, np.integer)) or sims < 100:
-        raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
+    if not isinstance(sims, (int, np.integer)):
+        raise UsageError(f"sims must be a whole number, got {sims!r}")
+    check_sims(int(sims), "sims", minimum=MIN_SIMS)
 
 
 def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, test_year: int,
@@ -302,15 +305,21 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
 
 def backtest_command(index: str, peers_path: str | Path | None, train_until: int, test_year: int,
                      sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-                     out: str | Path | None = None) -> str:
+                     out: str | Path | None = None, *, overwrite: bool = False) -> str:
     """``indexmodel backtest``: run one backtest, write its CSV, return the summary text.
 
     ``peers_path``: an analyst's tidy peer file (None: the shipped peer data); it is
     used on its own, not laid over the shipped data, so it must hold the training and
-    the test year.
+    the test year. ``out`` never replaces the peer file or a shipped data file, nor an
+    existing file unless ``overwrite``; ``sims`` and ``seed`` are checked as every
+    command checks them.
     """
+    from ..core.output import check_output
+
     if out is None:
         raise UsageError("--out FILE.csv is required")
+    sims, seed = check_sims(sims, minimum=MIN_SIMS), check_seed(seed)
+    check_output(out, inputs=[peers_path], overwrite=overwrite)
     if peers_path is None:
         peers = None
     else:

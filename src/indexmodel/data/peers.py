@@ -48,7 +48,7 @@ class _Rows:
         self._provinces: dict[tuple[str, int], Province] = {}
 
     def fail(self, reason: str, row: int, column: str | None = None, hint: str | None = None):
-        return InputFileError(reason, file=self.table.file, row=row, column=column, hint=hint)
+        return InputFileError(reason, file=self.table.where, row=row, column=column, hint=hint)
 
     def default_source(self) -> str:
         return f"analyst file {self.table.file.name}"
@@ -171,7 +171,7 @@ def load_results(path: str | Path) -> pd.DataFrame:
     table = read_table(path, ("index", "year", "province"), optional=RESULT_COLUMNS[3:])
     if not {"composite", "rank"} & set(table.columns):
         raise InputFileError("a results table needs a 'composite' or a 'rank' column",
-                             file=table.file, row=table.header_row)
+                             file=table.where, row=table.header_row)
     check = _Rows(table)
     out, seen = [], {}
     for row, rec in table.rows:
@@ -227,7 +227,7 @@ def load_region_means(path: str | Path) -> pd.DataFrame:
 
 def _frame(rows: list[tuple], columns: tuple[str, ...], table: Table) -> pd.DataFrame:
     if not rows:
-        raise InputFileError("no data rows under the header", file=table.file, row=table.header_row)
+        raise InputFileError("no data rows under the header", file=table.where, row=table.header_row)
     frame = pd.DataFrame(rows, columns=list(columns))
     frame["year"] = frame["year"].astype(int)
     return frame

@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ...core.errors import InputFileError
 from ..provinces import fold
-from .workbook import read_sheet, sheet_names
+from .workbook import UncachedFormula, read_sheet, sheet_names
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_ROWS = 30
@@ -56,16 +56,16 @@ class Rows:
     on an early row stops the reading there. Iterating again reads again; ``len`` counts
     (one pass, remembered)."""
 
-    def __init__(self, path: Path, records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
+    def __init__(self, where: str, records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
                  columns: Sequence[str | None], delimiter: str | None) -> None:
-        self._path = path
+        self._where = where
         self._records = records  # the records after the header, from the start each time
         self._columns = tuple(columns)
         self._delimiter = delimiter
         self._len: int | None = None
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, object]]]:
-        return _data_rows(self._path, self._records(), self._columns, self._delimiter)
+        return _data_rows(self._where, self._records(), self._columns, self._delimiter)
 
     def __len__(self) -> int:
         if self._len is None:
@@ -83,6 +83,12 @@ class Table:
     rows: Rows  # (spreadsheet row, cells), read as iterated
     delimiter: str | None  # None for workbooks
     encoding: str | None
+    sheet: str | None = None  # the sheet of a workbook: "sheet 1 'Peers'"
+
+    @property
+    def where(self) -> str:
+        """The file (and the sheet of a workbook), as errors name it."""
+        return f"{self.file} ({self.sheet})" if self.sheet else str(self.file)
 
 
 def column_key(header: object) -> str:
@@ -95,6 +101,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Text of a file and the encoding that read it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ("utf-16",)
+    elif _utf16_without_bom(data):
+        candidates = (_utf16_without_bom(data),)
     else:
         candidates = ("utf-8-sig", "cp1258", "cp1252")
     for encoding in candidates:
@@ -106,11 +114,34 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     raise InputFileError("cannot decode the text: save it as UTF-8 (CSV UTF-8 in Excel)", file=path)
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text saved without a byte-order mark (every
+    other byte NUL, as Latin and Vietnamese text in UTF-16 mostly is), else None."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    half = len(sample) // 2
+    odd = sample[1::2].count(0) / half   # 'i\x00n\x00': little-endian
+    even = sample[0::2].count(0) / half  # '\x00i\x00n': big-endian
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _printable(text: str) -> str:
+    """Text for a message: control characters (NUL …) shown as escapes, never printed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _clean(cell: object) -> object:
+    if isinstance(cell, UncachedFormula):
+        return cell
     if isinstance(cell, str):
         cell = cell.replace("\u00a0", " ").strip()
         return cell or None
@@ -129,9 +160,11 @@ def _find_header(records: Sequence[tuple[int, Sequence[object]]], required: Iter
 def _table(path: Path, head: Sequence[tuple[int, Sequence[object]]],
            records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
            required: Sequence[str], optional: Sequence[str], delimiter: str | None,
-           encoding: str | None) -> Table | None:
+           encoding: str | None, sheet: str | None = None) -> Table | None:
     """The table whose header is among the first records ``head``; ``records()`` gives
-    every record again, from the first, for the rows under it."""
+    every record again, from the first, for the rows under it. ``sheet`` names the
+    sheet of a workbook ("sheet 1 'Peers'")."""
+    where = f"{path} ({sheet})" if sheet else path
     at = _find_header(head, required)
     if at is None:
         return None
@@ -141,7 +174,7 @@ def _table(path: Path, head: Sequence[tuple[int, Sequence[object]]],
     for col, cell in enumerate(header, start=1):
         key = column_key(cell) if not _blank(cell) else None
         if key is not None and key in columns:
-            raise InputFileError(f"column '{cell}' appears twice in the header", file=path,
+            raise InputFileError(f"column '{cell}' appears twice in the header", file=where,
                                  row=header_row, column=str(cell))
         columns.append(key if key in allowed else (None if key is None else f"?{key}"))
 
@@ -149,11 +182,11 @@ def _table(path: Path, head: Sequence[tuple[int, Sequence[object]]],
         return itertools.islice(records(), at + 1, None)
 
     used = tuple(k for k in columns if k and not k.startswith("?"))
-    return Table(path, header_row, used, Rows(path, below, columns, delimiter), delimiter,
-                 encoding)
+    return Table(path, header_row, used, Rows(str(where), below, columns, delimiter), delimiter,
+                 encoding, sheet)
 
 
-def _data_rows(path: Path, records: Iterable[tuple[int, Sequence[object]]],
+def _data_rows(where: str, records: Iterable[tuple[int, Sequence[object]]],
                columns: Sequence[str | None], delimiter: str | None
                ) -> Iterator[tuple[int, dict[str, object]]]:
     width = len(columns)
@@ -166,17 +199,20 @@ def _data_rows(path: Path, records: Iterable[tuple[int, Sequence[object]]],
             hint = ("a decimal comma in a comma-separated file? quote the number or use ';' as "
                     "separator") if delimiter == "," else None
             raise InputFileError(f"more cells than header columns ({width}): "
-                                 f"{width + len(extra)} filled", file=path, row=row, hint=hint)
+                                 f"{width + len(extra)} filled", file=where, row=row, hint=hint)
         rec = {}
         for col, key in enumerate(columns):
             value = cells[col] if col < len(cells) else None
             if key is None:
                 if not _blank(value):
-                    raise InputFileError("a value under an empty header cell", file=path, row=row,
+                    raise InputFileError("a value under an empty header cell", file=where, row=row,
                                          column=f"column {col + 1}")
                 continue
             if key.startswith("?"):
                 continue  # a column this table does not use
+            if isinstance(value, UncachedFormula):
+                raise InputFileError(f"a formula without a saved value ({value})", file=where,
+                                     row=row, column=key, hint=UncachedFormula.HINT)
             rec[key] = value
         yield row, rec
 
@@ -204,7 +240,7 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
             sheet = read_sheet(path, number)
             records = [(i, list(r)) for i, r in enumerate(sheet.rows, start=1)]
             table = _table(path, records[:HEADER_SEARCH_ROWS], lambda rec=records: iter(rec),
-                           required, optional, None, None)
+                           required, optional, None, None, sheet.label)
             if table is not None:
                 return table
         raise InputFileError(f"no sheet has a header row with the columns {wanted}", file=path)
@@ -222,7 +258,7 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
     first = next((line for line in text.splitlines() if line.strip()), "")
     raise InputFileError(f"no header row with the columns {wanted} in the first "
                          f"{HEADER_SEARCH_ROWS} rows", file=path,
-                         hint=f"first line reads '{first[:80]}'")
+                         hint=f"first line reads '{_printable(first[:80])}'")
 
 
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
