@@ -3,6 +3,8 @@ file; every refusal is one line naming the file, exit status 2, and nothing is w
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -134,3 +136,22 @@ def test_etl_out_refusals_come_before_any_reading(capsys, tmp_path):
     status, err = main(capsys, "etl", "--source", source, "--out", old, "--overwrite")
     assert status == 2 and "Traceback" not in err
     assert (old / "components.csv").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("error", [errno.EROFS, errno.ENOSPC], ids=["read-only", "full disk"])
+def test_etl_into_a_folder_it_cannot_write_is_one_line(capsys, tmp_path, monkeypatch, error):
+    """(By hand: a read-only tmpfs, and a 64 KB one, give the same lines.)"""
+    from indexmodel.data.sources import etl
+
+    monkeypatch.setattr(etl, "build_tables", lambda *_a, **_k: {"components.csv": None})
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(error, os.strerror(error), str(tmp_path / "ro" / ".peers-etl-x"))
+
+    monkeypatch.setattr(etl.tempfile, "mkdtemp", refuse)
+    out = tmp_path / "ro" / "peers"
+    status, err = main(capsys, "etl", "--source", tmp_path / "official", "--out", out)
+    assert status == 2
+    assert one_line(err) == (f"indexmodel: error: cannot write the tables into {out}: "
+                             f"{os.strerror(error)} (nothing was written)\n")
+    assert not out.exists()

@@ -33,7 +33,7 @@ def test_a_full_disk_while_keeping_a_failed_notebook(tmp_path, books, monkeypatc
     notebook(books / "03_broken.ipynb", "raise ValueError('boom')")
     home = tmp_path / "home"
     before = previous_outputs(home)
-    monkeypatch.setattr(report.shutil, "copy2", _no_space)
+    monkeypatch.setattr(report, "write_notebook", _no_space)
     with pytest.raises(report.NotebookFailedError) as info:
         report.run(home=home, notebooks_dir=books, progress=quiet, workers=1)
     message = info.value.message
@@ -74,6 +74,44 @@ def test_a_full_disk_while_writing_the_manifest(tmp_path, books, monkeypatch):  
     after = snapshot(home)
     assert {k: v for k, v in after.items() if not k.startswith("reports/.staging")} == before
     assert _hidden_left(home) == []
+
+
+def test_a_failed_notebook_is_kept_with_the_same_bytes_by_identical_runs(tmp_path, books):  # noqa: F811
+    """The executed notebook a failed run keeps, and its HTML, carry no random cell id
+    and no timing: two identical failed runs keep identical files."""
+    notebook(books / "03_broken.ipynb", "a = 1", "raise ValueError('boom')")
+    kept = []
+    for workers in (1, 2):
+        with pytest.raises(report.NotebookFailedError) as info:
+            report.run(home=tmp_path / "home", notebooks_dir=books, progress=quiet,
+                       workers=workers)
+        kept.append(snapshot(info.value.failed_dir))
+    assert sorted(kept[0]) == ["03_broken.html", "03_broken.ipynb"]
+    assert kept[0] == kept[1]
+    text = kept[0]["03_broken.ipynb"].decode("utf-8")
+    assert '"id": "injected-parameters-1"' in text and '"id": "papermill-error-cell-tag-1"' in text
+    assert "start_time" not in text and "iopub" not in text and "duration" not in text
+    assert f"reports/.staging/2025-binh_dinh/figures" in text  # not the staging folder's own name
+
+
+def test_a_failure_with_notebooks_still_waiting_prints_no_thread_traceback(tmp_path, books,  # noqa: F811
+                                                                          capfd, monkeypatch):
+    """Two at a time: a notebook fails while one runs and others wait; stopping the workers
+    leaves the pool's manager thread nothing to trip on (Python 3.11 printed an
+    InvalidStateError traceback for each cancelled notebook)."""
+    import threading
+    import time
+
+    raised = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    notebook(books / "00_broken.ipynb", "raise ValueError('boom')")
+    for n in range(3, 7):
+        notebook(books / f"0{n}_slow.ipynb", "import time\ntime.sleep(20)")
+    with pytest.raises(report.NotebookFailedError):
+        report.run(home=tmp_path / "home", notebooks_dir=books, progress=quiet, workers=2)
+    time.sleep(1)  # the manager thread notices the killed workers
+    err = capfd.readouterr().err
+    assert raised == [] and "Traceback" not in err, (raised, err)
 
 
 # -- a user's mistakes, refused before anything runs ----------------------------------------

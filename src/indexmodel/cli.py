@@ -182,7 +182,15 @@ def _etl(args: argparse.Namespace) -> int:
     for name in COLUMNS:
         check_output(out / name, input_dirs=[source, published], overwrite=args.overwrite or rebuild,
                      shipped_ok=[peers_dir() / name] if rebuild else ())
-    written = run_etl(source, out, published if published.is_dir() else None)
+    try:
+        written = run_etl(source, out, published if published.is_dir() else None)
+    except OSError as exc:  # a read-only folder, a full disk: nothing was moved into place
+        writing = exc.filename is None or Path(exc.filename).resolve().is_relative_to(
+            out.resolve().parent)
+        raise IndexModelError(
+            f"cannot {'write the tables into' if writing else 'read'} "
+            f"{out if writing else exc.filename}: {exc.strerror or exc}",
+            hint="nothing was written" if writing else None) from None
     for path in written:
         print(f"written {path}")
     return 0

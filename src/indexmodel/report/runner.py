@@ -57,6 +57,8 @@ from ..core.paths import REPO_ROOT, home_dir
 from ..data.provinces import Province, fold, resolve
 from ..data.years import check_year
 from .contents import _write_index, _write_manifest
+from .export import DEV_TAG, export_html as _export_html, notebook_title as _notebook_title
+from .export import read_executed, write_notebook
 from .processes import (KERNEL_NAME, _lock_is_free, _locked, _pid_alive, _stop_own_kernels,
                         _stop_workers, _worker_context, _worker_start, kernel_manager_class)
 
@@ -69,7 +71,6 @@ FAILED = "failed"
 COMMIT_MARKER = "COMMIT"
 MANIFEST = "run.json"
 INDEX_PAGE = "index.html"
-DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
@@ -692,13 +693,23 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
     left, not even the hidden folder it was being copied into)."""
     target = plan.failed_dir
     fresh = target.parent / f".{target.name}.new-{os.getpid()}"
+    stage = executed.parent.parent  # its name (process id, random part) becomes the key's
+    paths = {str(stage): str(stage.parent / f"{plan.year}-{plan.slug}")}
     try:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        if executed.exists():
-            shutil.copy2(executed, fresh / executed.name)
+        if executed.exists():  # the notebook as executed, without its timings
+            try:
+                nb = read_executed(executed, paths)
+            except OSError:
+                raise
+            except Exception:  # half-written (a full disk): kept as it is
+                shutil.copyfile(executed, fresh / executed.name)
+            else:
+                write_notebook(nb, fresh / executed.name)
             with contextlib.suppress(Exception):
-                _export_html(executed, fresh / (executed.stem + ".html"), show_code=True)
+                _export_html(executed, fresh / (executed.stem + ".html"), show_code=True,
+                             paths=paths)
         shutil.rmtree(target, ignore_errors=True)
         os.rename(fresh, target)
     except OSError as exc:
@@ -707,42 +718,3 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
             _prune_empty(plan.home / "reports" / FAILED)
         return None, exc.strerror or str(exc)
     return target, None
-
-
-def _notebook_title(nb) -> str | None:
-    """The first heading a notebook shows: a Markdown output of its code, else a Markdown cell."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                text = output.get("data", {}).get("text/markdown")
-                if text:
-                    match = re.search(r"^#+\s+(.+)$", text, re.M)
-                    if match:
-                        return match.group(1).strip()
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#+\s+(.+)$", cell.source, re.M)
-            if match:
-                return match.group(1).strip()
-    return None
-
-
-def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(executed), as_version=4)
-    nb.metadata.pop("papermill", None)
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
-    exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    title = _notebook_title(nb) or executed.stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    page.write_text(body, encoding="utf-8")
