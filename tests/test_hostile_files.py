@@ -173,6 +173,30 @@ def test_xlrd_warnings_do_not_reach_stdout(tmp_path, capfd):
     assert captured.out == "" and "WARNING" not in captured.err
 
 
+def test_xlrd_is_given_a_log_of_its_own(tmp_path, monkeypatch, capfd):
+    """xlrd prints its warnings to the log it is given (stdout by default): the reader
+    gives it one of its own, so a command's output stays clean (this runs without the
+    official workbooks; the test above tries a real .xls)."""
+    import xlrd
+
+    from indexmodel.data.sources.workbook import sheet_names
+
+    def open_workbook(path, logfile=None, **_kwargs):
+        import sys
+
+        print("WARNING *** file size (143363) not 512 + multiple of sector size (512)",
+              file=logfile or sys.stdout)
+        raise xlrd.XLRDError("stop here")
+
+    monkeypatch.setattr(xlrd, "open_workbook", open_workbook)
+    path = tmp_path / "book.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputFileError, match="not a readable .xls workbook"):
+        sheet_names(path)
+    captured = capfd.readouterr()
+    assert "WARNING" not in captured.out and "WARNING" not in captured.err
+
+
 # -- options ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("args, words", [
     (("backtest", "--index", "pci", "--peers", peers_dir() / "components.csv", "--train-until",

@@ -8,6 +8,7 @@ status 2; a bug keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Callable, Sequence
@@ -168,32 +169,54 @@ def _score(args: argparse.Namespace) -> int:
 def _etl(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .core.errors import UsageError
-    from .core.output import check_output
-    from .core.paths import peers_dir
-    from .data.sources.etl import COLUMNS, run_etl
+    from .data.sources.etl import run_etl
 
     source = Path(args.source)
     published = Path(args.published) if args.published else source.parent / "published"
-    out = Path(args.out) if args.out else peers_dir()
-    if out.exists() and not out.is_dir():
-        raise UsageError("is a file: --out names the folder the tables go to", file=out)
-    rebuild = out.resolve() == peers_dir().resolve()  # the ETL's own job: data/peers
-    for name in COLUMNS:
-        check_output(out / name, input_dirs=[source, published], overwrite=args.overwrite or rebuild,
-                     shipped_ok=[peers_dir() / name] if rebuild else ())
-    try:
+    out = _etl_out(args.out, source, published, args.overwrite)
+    with _writing_tables(out):
         written = run_etl(source, out, published if published.is_dir() else None)
-    except OSError as exc:  # a read-only folder, a full disk: nothing was moved into place
+    for path in written:
+        print(f"written {path}")
+    return 0
+
+
+def _etl_out(out: str | None, source, published, overwrite: bool):
+    """The folder ``etl`` writes to, checked before anything is read: a folder, never
+    inside its inputs or ``data/`` (but ``data/peers``, the default: rebuilding it is the
+    ETL's job), and tables already there replaced only with ``--overwrite``."""
+    from pathlib import Path
+
+    from .core.errors import UsageError
+    from .core.output import check_output
+    from .core.paths import peers_dir
+    from .data.sources.etl import COLUMNS
+
+    folder = Path(out) if out else peers_dir()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("is a file: --out names the folder the tables go to", file=folder)
+    rebuild = folder.resolve() == peers_dir().resolve()
+    for name in COLUMNS:
+        check_output(folder / name, input_dirs=[source, published], overwrite=overwrite or rebuild,
+                     shipped_ok=[peers_dir() / name] if rebuild else ())
+    return folder
+
+
+@contextlib.contextmanager
+def _writing_tables(out):
+    """A read-only folder or a full disk while the ETL writes: one line (its writes are
+    atomic, so nothing was moved into place)."""
+    from pathlib import Path
+
+    try:
+        yield
+    except OSError as exc:
         writing = exc.filename is None or Path(exc.filename).resolve().is_relative_to(
-            out.resolve().parent)
+            Path(out).resolve().parent)
         raise IndexModelError(
             f"cannot {'write the tables into' if writing else 'read'} "
             f"{out if writing else exc.filename}: {exc.strerror or exc}",
             hint="nothing was written" if writing else None) from None
-    for path in written:
-        print(f"written {path}")
-    return 0
 
 
 @command("plan")
