@@ -20,6 +20,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from indexmodel.report import PARAMETERS_CELL
+from indexmodel.report.runner import WIDGET_VIEW
 
 HERE = Path(__file__).resolve().parent
 
@@ -351,6 +352,32 @@ def monitor() -> nbformat.NotebookNode:
     return _metadata(new_notebook(cells=cells))
 
 
+def explorer() -> nbformat.NotebookNode:
+    cells = [
+        _dev("# 09 — Scenario explorer (developer notes)\n\n"
+             "An ipywidgets explorer (`indexmodel.report.explorer.Explorer`): province, index and "
+             "year; one slider per component (its range, starting at the baseline, marked at the "
+             "plan's target and the best real one- and two-year gains); live composite, national "
+             "and regional rank, odds of the goal (seeded, "
+             "`indexmodel.analysis.scenario.EXPLORER_SIMS` simulations on each release of a "
+             "slider, a button for `sims`), the cheapest path from the sliders, the best rank for "
+             "a budget; save and load the scenario as a tidy CSV. The logic is in "
+             "`indexmodel.analysis.scenario`; the widgets only wire it.\n\n"
+             "Widgets need a kernel: the HTML report shows, instead, the static tables of the last "
+             "cell (the targets' scenario and the cheapest path per index). The explorer cell's "
+             "output is not compared by nbval (`# NBVAL_IGNORE_OUTPUT`); `tests/test_explorer.py` "
+             "drives the widgets."),
+        _code(PARAMETERS, ["parameters"]),
+        _check(VIEWS_SETUP + "\n\nviews.show(*views.explorer_intro(setup))"),
+        _code("# NBVAL_IGNORE_OUTPUT\n"
+              "from indexmodel.report.explorer import Explorer\n\n"
+              "explorer = Explorer(setup)\n"
+              "explorer"),
+        _check("views.show(*views.explorer_sections(setup))"),
+    ]
+    return _metadata(new_notebook(cells=cells))
+
+
 BUILDERS = {
     "00_overview.ipynb": overview,
     **{f"{stem}.ipynb": (lambda i=index: index_notebook(i)) for index, stem in INDEX_NOTEBOOKS.items()},
@@ -358,6 +385,7 @@ BUILDERS = {
     "06_backtest.ipynb": backtest,
     "07_agencies.ipynb": agencies,
     "08_monitor.ipynb": monitor,
+    "09_explorer.ipynb": explorer,
     "90_about_the_data.ipynb": about_the_data,
 }
 
@@ -380,8 +408,13 @@ def _execute(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     began = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - began
+    nb.metadata.pop("widgets", None)  # no widget state: widgets are live only with a kernel
     for cell in nb.cells:  # no run-dependent metadata in the stored notebooks
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):  # a widget's text stands until the cell runs
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
     # roughly how long it takes (to 5 s): the yearly run starts the longest ones first
     nb.metadata["indexmodel"] = {"seconds": max(5, 5 * round(seconds / 5))}
     return nb

@@ -528,6 +528,14 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
             "07_deadlines.csv", "08_trajectory.csv", "08_monitor_2023.csv"} <= names
     pci = (reports / "01_pci.html").read_text(encoding="utf-8")
     assert "Chỉ số PCI — Bình Định" in pci and "Xác suất đạt hạng 20 trở lên: 96% (94%–97%)" in pci
+    # the explorer: widgets need a kernel, so the report names the notebook to open and shows
+    # the targets' scenario and the cheapest path as static tables
+    assert "“Khám phá kịch bản” trong JupyterLab" in (reports / "05_scenarios.html").read_text(encoding="utf-8")
+    explorer = (reports / "09_explorer.html").read_text(encoding="utf-8")
+    assert "Khám phá kịch bản — Bình Định" in explorer
+    assert "[Công cụ khám phá kịch bản: mở sổ tính “Khám phá kịch bản” trong JupyterLab" in explorer
+    assert "Lộ trình ít tốn kém nhất đến hạng 20 (từ kết quả năm 2023)" in explorer
+    assert '<script type="application/vnd.jupyter.widget-view+json">' not in explorer  # no empty widget
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f'<li><a href="{b}.html">' in index for b in books)
 
@@ -553,7 +561,7 @@ def test_every_real_notebook_declares_the_nine_parameters():
     assert [b.name for b in books] == [
         "00_overview.ipynb", "01_pci.ipynb", "02_papi.ipynb", "03_sipas.ipynb",
         "04_par_index.ipynb", "05_scenarios.ipynb", "06_backtest.ipynb", "07_agencies.ipynb",
-        "08_monitor.ipynb", "90_about_the_data.ipynb"]
+        "08_monitor.ipynb", "09_explorer.ipynb", "90_about_the_data.ipynb"]
     for book in books:
         nb = nbformat.read(str(book), as_version=4)
         cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -579,6 +587,9 @@ def test_the_real_notebooks_in_english_for_a_province_and_year_without_a_plan(tm
     assert "is not a PAPI component in 2014" in pages["05_scenarios"]
     assert "there is none for Da Nang" in pages["07_agencies"]
     assert "the review is for 2014" in pages["08_monitor"]
+    assert "Scenario explorer — Da Nang" in pages["09_explorer"]
+    assert "PCI: the 2014 results and the path" in pages["09_explorer"]
+    assert "simulations, seed 20240701" in pages["09_explorer"]
     figures = {p.name for p in result.figures_dir.iterdir()}
     assert {"01_odds_pci.png", "01_peers_pci.png", "06_backtest.png",
             "08_trajectory_pci.png"} <= figures

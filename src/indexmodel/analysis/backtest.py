@@ -281,7 +281,8 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
+def write_backtest_csv(result: BacktestResult, out_path: str | Path, *,
+                       overwrite: bool = True) -> Path:
     """Write the per-province table, atomically.
 
     Deterministic: fixed column order, provinces in the table's order (by actual rank,
@@ -299,7 +300,7 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
     writer.writerow(TABLE_COLUMNS)
     for rec in table.loc[:, list(TABLE_COLUMNS)].itertuples(index=False, name=None):
         writer.writerow([_cell(v) for v in rec])
-    write_text_atomic(buffer.getvalue(), out)
+    write_text_atomic(buffer.getvalue(), out, overwrite=overwrite)
     return out
 
 
@@ -326,5 +327,5 @@ def backtest_command(index: str, peers_path: str | Path | None, train_until: int
         from ..data.peers import load_peers
         peers = load_peers(peers_path)
     result = backtest(index, peers, int(train_until), int(test_year), sims=sims, seed=seed)
-    path = write_backtest_csv(result, out)
+    path = write_backtest_csv(result, out, overwrite=overwrite)  # no file appeared meanwhile
     return f"{result.describe()}\nwritten: {path}"

@@ -71,6 +71,10 @@ class UsageError(IndexModelError):
     """An option or argument that makes no sense (unknown language, rank goal outside 1..N)."""
 
 
+class OutputExistsError(IndexModelError):
+    """An output file that exists and may be replaced only once the user confirms."""
+
+
 # -- interruptions -------------------------------------------------------------------------
 class Interrupted(BaseException):
     """The run was stopped by a signal (Ctrl-C, SIGTERM): not a mistake in the input.

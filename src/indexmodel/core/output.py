@@ -10,7 +10,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from .errors import IndexModelError, UsageError
+from .errors import IndexModelError, OutputExistsError, UsageError
 
 FLOAT_FORMAT = "%.10g"
 
@@ -66,9 +66,13 @@ def check_output(path: str | Path, *, inputs: Sequence[str | Path | None] = (),
     return path
 
 
-def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
+def write_bytes_atomic(data: bytes, path: str | Path, *, overwrite: bool = True) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder, then a rename:
-    a reader sees the old file or the new one, never half of one."""
+    a reader sees the old file or the new one, never half of one.
+
+    With ``overwrite=False`` an existing ``path`` is never replaced: the temporary file
+    is hard-linked into place, which fails (:class:`OutputExistsError`) if the name is
+    taken, even by a file that appeared a moment ago."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +83,15 @@ def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)  # mkstemp makes files only their owner can read
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # atomic, and refuses a name that exists
+            except FileExistsError:
+                raise OutputExistsError("the file exists and was not replaced", file=path,
+                                        hint="confirm to overwrite it, or choose another name") from None
+            os.unlink(tmp)
     except OSError as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -118,9 +130,9 @@ def write_files_atomic(files: dict[str | Path, bytes]) -> list[Path]:
     return [path for _tmp, path in staged]
 
 
-def write_text_atomic(text: str, path: str | Path) -> Path:
+def write_text_atomic(text: str, path: str | Path, *, overwrite: bool = True) -> Path:
     """Write ``text`` (UTF-8, line ends as given) to ``path`` atomically."""
-    return write_bytes_atomic(text.encode("utf-8"), path)
+    return write_bytes_atomic(text.encode("utf-8"), path, overwrite=overwrite)
 
 
 def csv_text(frame: pd.DataFrame, float_format: str = FLOAT_FORMAT) -> str:
@@ -129,6 +141,7 @@ def csv_text(frame: pd.DataFrame, float_format: str = FLOAT_FORMAT) -> str:
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path,
-                     float_format: str = FLOAT_FORMAT) -> Path:
-    """Write a table as CSV, atomically and byte-for-byte repeatably."""
-    return write_text_atomic(csv_text(frame, float_format), path)
+                     float_format: str = FLOAT_FORMAT, *, overwrite: bool = True) -> Path:
+    """Write a table as CSV, atomically and byte-for-byte repeatably (``overwrite=False``:
+    never replacing an existing file)."""
+    return write_text_atomic(csv_text(frame, float_format), path, overwrite=overwrite)

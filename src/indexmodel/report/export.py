@@ -16,20 +16,29 @@ DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it injects
 PAPERMILL_TAGS = (INJECTED_TAG, "papermill-error-cell-tag")  # cells papermill adds
 TIMING_KEYS = ("papermill", "execution")  # notebook and cell metadata of a single execution
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def normalise(nb, paths: dict[str, str] | None = None):
     """``nb`` without what differs between two identical runs (changed in place, returned):
-    papermill's and the kernel's timings; the random ids of the cells papermill adds (its
+    papermill's and the kernel's timings; the widgets' state and views (where a text
+    stands in for them); the random ids of the cells papermill adds (its
     injected parameters, the error banners of a failed notebook), which become their tag
     and a number; and, with ``paths``, the run's own folders in the injected parameters
     (each key replaced by its value)."""
     for key in TIMING_KEYS:
         nb.metadata.pop(key, None)
+    nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
     seen: dict[str, int] = {}
     for cell in nb.cells:
         for key in TIMING_KEYS:
             cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            # widgets need a kernel (and carry random model ids): their text is kept (the
+            # explorer's names the notebook to open) rather than an empty widget area
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
         tag = next((t for t in cell.metadata.get("tags", []) if t in PAPERMILL_TAGS), None)
         if tag is not None and "id" in cell:
             seen[tag] = seen.get(tag, 0) + 1

@@ -57,7 +57,8 @@ from ..core.paths import REPO_ROOT, home_dir
 from ..data.provinces import Province, fold, resolve
 from ..data.years import check_year
 from .contents import _write_index, _write_manifest
-from .export import DEV_TAG, export_html as _export_html, notebook_title as _notebook_title
+from .export import DEV_TAG, WIDGET_VIEW, export_html as _export_html  # noqa: F401 (re-exported)
+from .export import notebook_title as _notebook_title
 from .export import read_executed, write_notebook
 from .processes import (KERNEL_NAME, _lock_is_free, _locked, _pid_alive, _stop_own_kernels,
                         _stop_workers, _worker_context, _worker_start, kernel_manager_class)

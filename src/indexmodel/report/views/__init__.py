@@ -22,14 +22,17 @@ tables go. One module per notebook family, each name importable from here
 - ``overview`` (00) and ``about_data`` (90), with ``common``: shared helpers and labels;
 - ``index_pages`` (01–04): :class:`IndexView`, one index for one province, and its
   labels in ``index_labels``;
-- ``scenarios`` (05), ``backtesting`` (06), ``agencies`` (07), ``monitoring`` (08).
+- ``scenarios`` (05), ``backtesting`` (06), ``agencies`` (07), ``monitoring`` (08);
+- ``explorer`` (09): the scenario explorer's texts and the static tables of its report (its
+  widgets are in :mod:`indexmodel.report.explorer`).
 
 A province and year without the plan (``province="Da Nang", target_year=2014``) is
 analysed from the peer data of that year; whatever the data cannot give is said in
 a sentence, never filled in.
 """
 
-from .setup import DEFAULT_SEED, DEFAULT_SIMS, NotebookSetup, notebook_title, setup_notebook
+from .setup import (DEFAULT_SEED, DEFAULT_SIMS, EXPLORER_TITLE, NotebookSetup, notebook_title,
+                    setup_notebook)
 from .common import KIND_LABELS, col, data_label, show
 from .overview import (best_known, component_frame, components_csv, components_figure,
                        components_table, findings_table, indices_with_data, overview_csv,
@@ -47,9 +50,10 @@ from .monitoring import (SENSITIVITY_SIMS, SENSITIVITY_STEPS, monitor_markdown, 
                          sensitivity_figure, sensitivity_result, sensitivity_section,
                          sensitivity_sims, trajectory_figure, trajectory_frame, trajectory_section,
                          trajectory_table)
+from .explorer import explorer_intro, explorer_sections, static_section
 
 __all__ = [
-    "DEFAULT_SEED", "DEFAULT_SIMS", "NotebookSetup", "notebook_title", "setup_notebook",
+    "DEFAULT_SEED", "DEFAULT_SIMS", "EXPLORER_TITLE", "NotebookSetup", "notebook_title", "setup_notebook",
     "KIND_LABELS", "col", "data_label", "show", "best_known", "component_frame",
     "components_csv", "components_figure", "components_table", "findings_table",
     "indices_with_data", "overview_csv", "overview_summary", "year_standing", "year_summary",
@@ -63,4 +67,5 @@ __all__ = [
     "monitor_section", "monitor_year", "monitor_years", "pci_2011_section",
     "sensitivity_figure", "sensitivity_result", "sensitivity_section", "sensitivity_sims",
     "trajectory_figure", "trajectory_frame", "trajectory_section", "trajectory_table",
+    "explorer_intro", "explorer_sections", "static_section",
 ]

@@ -171,6 +171,13 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
     return setup
 
 
+#: The scenario explorer's title (notebook 09), by which the other reports name it.
+EXPLORER_TITLE = ("Khám phá kịch bản", "Scenario explorer")
+_OPEN_EXPLORER = ("Để kéo từng chỉ số thành phần bằng thanh trượt và xem ngay điểm tổng hợp, thứ hạng và "
+                  "xác suất, mở sổ tính “{title}” trong JupyterLab.",
+                  "To move each component with a slider and see the composite, the rank and the odds at "
+                  "once, open the notebook “{title}” in JupyterLab.")
+
 _TITLES = {
     "scenarios": (("Kịch bản thay đổi — {name}", "What-if scenarios — {name}"),
                   ("Sửa bảng thay đổi trong ô được đánh dấu rồi chạy lại: mỗi chỉ số có thay đổi được tính lại "
@@ -198,4 +205,7 @@ _TITLES = {
 def notebook_title(setup: NotebookSetup, key: str) -> list[str]:
     """The title (a level-1 heading: the report's name in index.html) and what the notebook shows."""
     title, sub = _TITLES[key]
-    return ["# " + _pick(title, setup.lang, name=setup.name), _pick(sub, setup.lang, y=setup.year)]
+    out = ["# " + _pick(title, setup.lang, name=setup.name), _pick(sub, setup.lang, y=setup.year)]
+    if key == "scenarios":  # the notebook to open for the interactive explorer (09), by its title
+        out.append(_pick(_OPEN_EXPLORER, setup.lang, title=_pick(EXPLORER_TITLE, setup.lang)))
+    return out
