@@ -33,8 +33,8 @@ def check_sims(sims: object, what: str = "--sims", *, minimum: int = 1) -> int:
     if value is None or not minimum <= value <= MAX_SIMS:
         raise UsageError(f"{what} must be a whole number from {minimum:,} to {MAX_SIMS:,}, "
                          f"not {sims!r}",
-                         hint="2,000 is the default; more than 20,000 changes no odds by "
-                              "0.4 point and needs gigabytes")
+                         hint="the default is 2,000; beyond 20,000 the odds move by less "
+                              "than 0.4 point and the memory runs to gigabytes")
     return value
 
 
