@@ -20,8 +20,8 @@ def run(*args):
 @pytest.mark.parametrize("args,message", [
     (["score", "--index", "pci", "--peers", "/nonexistent.csv", "--year", "2014", "--out", "x.csv"],
      "/nonexistent.csv: file not found"),
-    (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2030",
-      "--out", "x.csv"], "no pci 2030 rows in the peer data"),
+    (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2020",
+      "--out", "x.csv"], "no pci 2020 rows in the peer data"),
     (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2011",
       "--out", "x.csv"], "published-only"),
     (["plan", "--lang", "de"], "unknown language 'de'"),
@@ -66,6 +66,7 @@ def test_score_writes_province_score_rank(tmp_path):
     assert len(lines) == 64
     assert any(line.startswith("Binh Dinh,") and line.endswith(",17") for line in lines)
     first = out.read_bytes()
-    run("score", "--index", "pci", "--peers", COMPONENTS, "--year", "2014",
-        "--out", str(out))
+    again = run("score", "--index", "pci", "--peers", COMPONENTS, "--year", "2014",
+                "--out", str(out), "--overwrite")
+    assert again.returncode == 0, again.stderr
     assert out.read_bytes() == first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -112,7 +113,7 @@ def test_xlsx_with_merged_title_and_blank_rows_is_read_with_spreadsheet_row_numb
     rows[5][4] = "n/a"
     with pytest.raises(InputFileError) as err:
         load_peers(_xlsx(tmp_path, rows, merge="A1:F1"))
-    assert str(err.value) == f"{path}: row 6: column 'value': 'n/a' is not a number"
+    assert str(err.value) == f"{path} (sheet 1 'Sheet'): row 6: column 'value': 'n/a' is not a number"
 
 
 # -- what is refused -----------------------------------------------------------------
@@ -124,8 +125,13 @@ REFUSED_CASES = {
     "header only": (HEADER, 1, None, "no data rows under the header"),
     "unknown index": (HEADER + "pcx,2014,Bình Định,entry_costs,7\n", 2, "index",
                       "unknown index 'pcx' (one of papi, sipas, par_index, pci)"),
-    "year no era covers": (HEADER + "pci,2004,Bình Định,entry_costs,7\n", 2, "year",
-                           "no pci methodology era covers 2004"),
+    "year no era covers": (HEADER + "sipas,2019,Bình Định,policy,80\n", 2, "year",
+                           "no sipas methodology era covers 2019"),
+    "year before the index existed": (HEADER + "pci,2004,Bình Định,entry_costs,7\n", 2, "year",
+                                      "2004 is before the first PCI (2005)"),
+    "year later than next year": (
+        HEADER + "pci,2014,Bình Định,entry_costs,7\npci,3600,Bình Định,entry_costs,7\n", 3,
+        "year", f"3600 is later than next year ({date.today().year + 1})"),
     "year not a number": (HEADER + "pci,năm 2014,Bình Định,entry_costs,7\n", 2, "year",
                           "'năm 2014' is not a year"),
     "component not in the spec of that year": (
@@ -207,7 +213,11 @@ def test_analyst_results_file_is_read(tmp_path):
     ("pci,2023,Bình Định,66.26,2.5,63,,\n", 2, "'2.5' is not a positive whole number"),
     ("pci,2023,Bình Định,106,25,63,,\n", 2, "106 is outside the range 0..100 of pci"),
     ("pci,2023,Bình Định,66,25,70,,\n", 2, "70 ranked provinces, but 2023 had 63"),
-    ("pci,1999,Bình Định,66,25,63,,\n", 2, "no pci methodology era covers 1999"),
+    ("pci,1999,Bình Định,66,25,63,,\n", 2, "1999 is before the first PCI (2005)"),
+    ("sipas,2016,Bình Định,80,25,63,,\n", 2, "2016 is before the first SIPAS (2017)"),
+    ("par_index,2011,Bình Định,80,25,63,,\n", 2, "2011 is before the first PAR INDEX (2012)"),
+    ("papi,2008,Bình Định,40,25,63,,\n", 2, "2008 is before the first PAPI (2009)"),
+    ("pci,3600,Bình Định,66,25,63,,\n", 2, "3600 is later than next year"),
 ])
 def test_hostile_results_files_are_refused(tmp_path, body, row, reason):
     path = _write(tmp_path, "results.csv", RESULTS_HEADER + body)
@@ -220,6 +230,25 @@ def test_hostile_results_files_are_refused(tmp_path, body, row, reason):
 def test_results_before_an_index_first_era_are_kept(tmp_path):
     path = _write(tmp_path, "results.csv", RESULTS_HEADER + "sipas,2021,BRVT,86.72,38,63,,\n")
     assert load_results(path).loc[0, "province"] == "Ba Ria - Vung Tau"
+    # from the first edition of each index
+    path = _write(tmp_path, "first.csv", RESULTS_HEADER + "sipas,2017,BRVT,80,38,63,,\n"
+                  "par_index,2012,BRVT,80,38,63,,\npapi,2009,Đà Nẵng,40,,,,\n")
+    assert list(load_results(path)["year"]) == [2017, 2012, 2009]
+
+
+def test_years_are_bounded_by_the_calendar_not_by_the_data_shipped(tmp_path, monkeypatch):
+    """Next year loads (a new release, a held-out year) whatever the latest year shipped;
+    the year after does not; the bound moves with the calendar."""
+    from indexmodel.data import years
+
+    body = HEADER + "".join(f"pci,{{y}},{p},entry_costs,7\n" for p in ("Hà Nội", "Đà Nẵng"))
+    monkeypatch.setattr(years, "this_year", lambda: 2040)
+    assert set(load_peers(_write(tmp_path, "a.csv", body.format(y=2041)))["year"]) == {2041}
+    with pytest.raises(InputFileError, match="2042 is later than next year \\(2041\\)"):
+        load_peers(_write(tmp_path, "b.csv", body.format(y=2042)))
+    monkeypatch.setattr(years, "this_year", lambda: 2030)
+    with pytest.raises(InputFileError, match="2041 is later than next year \\(2031\\)"):
+        load_peers(_write(tmp_path, "c.csv", body.format(y=2041)))
 
 
 def test_region_means_accept_vietnamese_regions_and_national(tmp_path):

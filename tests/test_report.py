@@ -205,7 +205,18 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     assert not (home / "reports" / "failed").exists()
 
 
+def _without_timings(manifest: bytes) -> dict:
+    """A manifest without what a clock gives: when it was made and how long it took."""
+    record = json.loads(manifest)
+    del record["created"], record["seconds"]
+    for entry in record["notebooks"]:
+        del entry["seconds"]
+    return record
+
+
 def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books, monkeypatch):
+    """Every file, the HTML pages included, byte for byte; the manifest apart from its
+    timestamp and timings."""
     import multiprocessing
 
     outputs = []
@@ -214,10 +225,19 @@ def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books, monk
     monkeypatch.setattr(report, "_worker_context", lambda: multiprocessing.get_context("spawn"))
     for home, workers in ((tmp_path / "one", None), (tmp_path / "two", 1)):
         report.run(home=home, notebooks_dir=books, progress=quiet, seed=11, workers=workers)
-        outputs.append({k: v for k, v in snapshot(home).items() if k.endswith((".csv", ".png"))})
-    assert sorted(outputs[0]) == ["figures/2025/binh_dinh/fig.png",
-                                  "reports/2025/binh_dinh/table.csv"]
+        outputs.append({k: v for k, v in snapshot(home).items()
+                        if not k.startswith("reports/.staging")})
+    assert sorted(k for k, v in outputs[0].items() if v is not None) == [
+        "figures/2025/binh_dinh/fig.png", "reports/2025/binh_dinh/01_writer.html",
+        "reports/2025/binh_dinh/02_second.html", "reports/2025/binh_dinh/index.html",
+        "reports/2025/binh_dinh/params.json", "reports/2025/binh_dinh/run.json",
+        "reports/2025/binh_dinh/table.csv"]
+    manifest = "reports/2025/binh_dinh/run.json"
+    assert _without_timings(outputs[0].pop(manifest)) == _without_timings(outputs[1].pop(manifest))
     assert outputs[0] == outputs[1]
+    # papermill's injected cell keeps no random id in the page
+    page = outputs[0]["reports/2025/binh_dinh/01_writer.html"].decode("utf-8")
+    assert 'id="cell-id=injected-parameters-1"' in page
 
 
 # -- failures ---------------------------------------------------------------------------------

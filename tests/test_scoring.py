@@ -143,3 +143,27 @@ def test_score_frame_names_the_province_in_gaps():
     table, issues = score_frame(spec, frame, warn=False)
     assert [i.province for i in issues] == ["Hue"]
     assert table.loc["Hue", "participation"] == 5.0
+
+
+@pytest.mark.parametrize("index", ["pci", "papi"])
+def test_scoring_every_year_at_once_equals_scoring_year_by_year(index):
+    """score_years (one pivot, one pass per era) gives, year by year, what score_peers gives
+    for that year alone — published-only years (PCI 2005, 2011) and every era included."""
+    from indexmodel.data.peers import default_peers
+    from indexmodel.model.scoring import score_peers, score_years
+
+    peers = default_peers()
+    scored = score_years(peers, index, BOOK)
+    years = sorted(int(y) for y in set(peers.loc[peers["index"] == index, "year"]))
+    assert sorted(scored) == years
+    for year in years:
+        spec, table = scored[year]
+        assert spec is BOOK.spec_for(index, year)
+        pd.testing.assert_frame_equal(table, score_peers(peers, spec, year))
+    if index == "pci":  # a component of another era is refused, as year by year
+        from indexmodel.core.errors import IndexModelError
+
+        wrong = peers[peers["index"] == index].copy()
+        wrong.loc[wrong.index[0], ["year", "component"]] = (2010, "policy_bias")
+        with pytest.raises(IndexModelError, match="policy_bias"):
+            score_years(wrong, index, BOOK)

@@ -9,6 +9,7 @@ status 2; a bug keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import Callable, Sequence
@@ -28,6 +29,31 @@ def command(name: str):
 def _lang(parser: argparse.ArgumentParser, default: str = "vi") -> None:
     parser.add_argument("--lang", default=default,
                         help="language of what the reader sees: vi or en (default %(default)s)")
+
+
+def _overwrite(parser: argparse.ArgumentParser, what: str = "the output file") -> None:
+    parser.add_argument("--overwrite", action="store_true",
+                        help=f"replace {what} if it exists (an input or a shipped data file "
+                             "is never replaced)")
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """The options several commands share, checked one way (one line, exit 2):
+    ``--sims`` and ``--seed`` (:mod:`indexmodel.core.params`), and every year within
+    reason (:mod:`indexmodel.data.years`: not before the index's first edition, not
+    after next year)."""
+    from .core.params import check_seed, check_sims
+    from .data.years import check_year
+
+    if getattr(args, "sims", None) is not None:
+        args.sims = check_sims(args.sims)
+    if getattr(args, "seed", None) is not None:
+        args.seed = check_seed(args.seed)
+    index = getattr(args, "index", None)
+    for name in ("year", "train_until", "test_year"):
+        if getattr(args, name, None) is not None:
+            setattr(args, name, check_year(getattr(args, name), index,
+                                           what="--" + name.replace("_", "-")))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tidy peer CSV/Excel: index,year,province,component,value[,source]")
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--out", required=True, metavar="FILE.csv")
+    _overwrite(p)
 
     p = sub.add_parser("etl", help="rebuild data/peers from the official workbooks and published tables")
     p.add_argument("--source", required=True, metavar="DIR",
@@ -60,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", metavar="DIR",
                    help="folder with the published result tables (default: SOURCE/../published)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers)")
+    _overwrite(p, "tables already in --out DIR (data/peers, the default, is always rebuilt)")
 
     p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
     p.add_argument("--province", default=None, help="default: Bình Định")
@@ -78,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--peers", metavar="FILE", help="the new release as a tidy peer file")
     _lang(p)
     p.add_argument("--out", metavar="DIR", help="also write the report (CSV + Markdown) here")
+    _overwrite(p, "report files already in --out DIR")
     p.add_argument("--replace", action="store_true",
                    help="let the release replace values already in the data for that year")
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
@@ -109,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sims", type=int, default=2000)
     p.add_argument("--seed", type=int, default=20240701)
     p.add_argument("--out", metavar="FILE.csv", help="one pair: the per-province CSV")
+    _overwrite(p)
     p.add_argument("--out-dir", metavar="DIR",
                    help="--all: the folder for pairs.csv, provinces.csv, scores.csv, manifest.csv "
                         "(data/backtest regenerates the shipped tables)")
@@ -150,7 +180,7 @@ def _backtest(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError("one pair needs " + ", ".join(missing) + " (or --all for every pair)")
     print(backtest_command(args.index, args.peers, args.train_until, args.test_year, args.sims,
-                           args.seed, args.out))
+                           args.seed, args.out, overwrite=args.overwrite))
     return 0
 
 
@@ -167,27 +197,29 @@ def _monitor(args: argparse.Namespace) -> int:
     from .analysis.monitor import monitor_command
 
     return monitor_command(args.year, args.province, args.peers, args.lang, args.out,
-                           args.replace, args.index)
+                           args.replace, args.index, overwrite=args.overwrite)
 
 
 @command("run")
 def _run(args: argparse.Namespace) -> int:
-    from .report.runner import run
+    from .report.runner import DEFAULT_PROVINCE, run
 
-    run(args.province or "Bình Định", args.year, args.lang, args.peers,
-        **{k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None})
+    # an empty --province is a mistake, not the default
+    run(DEFAULT_PROVINCE if args.province is None else args.province, args.year, args.lang,
+        args.peers, **{k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None})
     return 0
 
 
 @command("score")
 def _score(args: argparse.Namespace) -> int:
-    from .core.output import write_csv_atomic
+    from .core.output import check_output, write_csv_atomic
     from .data.peers import load_peers
     from .model.ranking import score_and_rank
 
+    check_output(args.out, inputs=[args.peers], overwrite=args.overwrite)
     peers = load_peers(args.peers)
     table = score_and_rank(peers, args.index, args.year)
-    write_csv_atomic(table, args.out)
+    write_csv_atomic(table, args.out, overwrite=args.overwrite)  # nor one that appeared meanwhile
     print(f"{len(table)} provinces scored; written to {args.out}")
     return 0
 
@@ -196,16 +228,54 @@ def _score(args: argparse.Namespace) -> int:
 def _etl(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .core.paths import peers_dir
     from .data.sources.etl import run_etl
 
     source = Path(args.source)
     published = Path(args.published) if args.published else source.parent / "published"
-    written = run_etl(source, Path(args.out) if args.out else peers_dir(),
-                      published if published.is_dir() else None)
+    out = _etl_out(args.out, source, published, args.overwrite)
+    with _writing_tables(out):
+        written = run_etl(source, out, published if published.is_dir() else None)
     for path in written:
         print(f"written {path}")
     return 0
+
+
+def _etl_out(out: str | None, source, published, overwrite: bool):
+    """The folder ``etl`` writes to, checked before anything is read: a folder, never
+    inside its inputs or ``data/`` (but ``data/peers``, the default: rebuilding it is the
+    ETL's job), and tables already there replaced only with ``--overwrite``."""
+    from pathlib import Path
+
+    from .core.errors import UsageError
+    from .core.output import check_output
+    from .core.paths import peers_dir
+    from .data.sources.etl import COLUMNS
+
+    folder = Path(out) if out else peers_dir()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError("is a file: --out names the folder the tables go to", file=folder)
+    rebuild = folder.resolve() == peers_dir().resolve()
+    for name in COLUMNS:
+        check_output(folder / name, input_dirs=[source, published], overwrite=overwrite or rebuild,
+                     shipped_ok=[peers_dir() / name] if rebuild else ())
+    return folder
+
+
+@contextlib.contextmanager
+def _writing_tables(out):
+    """A read-only folder or a full disk while the ETL writes: one line (its writes are
+    atomic, so nothing was moved into place)."""
+    from pathlib import Path
+
+    try:
+        yield
+    except OSError as exc:
+        writing = exc.filename is None or Path(exc.filename).resolve().is_relative_to(
+            Path(out).resolve().parent)
+        raise IndexModelError(
+            f"cannot {'write the tables into' if writing else 'read'} "
+            f"{out if writing else exc.filename}: {exc.strerror or exc}",
+            hint="nothing was written" if writing else None) from None
 
 
 @command("plan")
@@ -232,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with interruptible():
+            _check_options(args)
             return COMMANDS[args.command](args)
     except IndexModelError as exc:
         print(f"indexmodel: error: {exc.message}", file=sys.stderr)

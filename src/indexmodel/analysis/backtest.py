@@ -35,10 +35,12 @@ from ..core.output import write_text_atomic
 from ..model.fieldmodel import FieldPanel, Settings, candidates
 from ..model.panel import Panel, build_panel
 from . import selection as sel
+from ..core.params import check_seed, check_sims
 
 BACKTEST_INDICES = ("pci", "papi")
 DEFAULT_SEED = 20240701
 DEFAULT_SIMS = 2000
+MIN_SIMS = 100  # fewer cannot place a 5–95% interval
 TABLE_COLUMNS = ("province", "actual_score", "actual_rank", "rank_p05", "rank_p50", "rank_p95",
                  "naive_rank", "covered")
 #: columns the CSV adds after :data:`TABLE_COLUMNS`
@@ -108,8 +110,9 @@ def _check_args(index: str, train_until: int, test_year: int, sims: int) -> None
             raise UsageError(f"{name} must be a year, got {value!r}")
     if train_until >= test_year:
         raise UsageError(f"train_until ({train_until}) must come before test_year ({test_year})")
-    if not isinstance(sims, (int, np.integer)) or isinstance(sims, bool) or sims < 100:
-        raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
+    if not isinstance(sims, (int, np.integer)):
+        raise UsageError(f"sims must be a whole number, got {sims!r}")
+    check_sims(int(sims), "sims", minimum=MIN_SIMS)
 
 
 def _panels_for(index: str, peers, results, shift_pool) -> dict[str, FieldPanel]:
@@ -332,7 +335,8 @@ def _out_file(out_path: str | Path) -> Path:
     return out
 
 
-def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
+def write_backtest_csv(result: BacktestResult, out_path: str | Path, *,
+                       overwrite: bool = True) -> Path:
     """Write the per-province table, atomically.
 
     Deterministic: the columns of :data:`TABLE_COLUMNS` first (scripts read them), then
@@ -343,26 +347,33 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path) -> Path:
     out = _out_file(out_path)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
     table = table.assign(**{c: result.summary[c] for c in CSV_PAIR_COLUMNS})
-    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out)
+    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out,
+                      overwrite=overwrite)
     return out
 
 
 def backtest_command(index: str, peers_path: str | Path | None, train_until: int, test_year: int,
                      sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-                     out: str | Path | None = None) -> str:
+                     out: str | Path | None = None, *, overwrite: bool = False) -> str:
     """``indexmodel backtest``: run one backtest, write its CSV, return the summary text.
 
     ``peers_path``: an analyst's tidy peer file laid over the shipped data (its years
     replace the shipped rows of those years; the shipped years before stay), or None.
+    ``out`` never replaces the peer file or a shipped data file, nor an existing file
+    unless ``overwrite``; ``sims`` and ``seed`` are checked as every command checks them.
     """
+    from ..core.output import check_output
+
     if out is None:
         raise UsageError("--out FILE.csv is required")
+    sims, seed = check_sims(sims, minimum=MIN_SIMS), check_seed(seed)
+    check_output(out, inputs=[peers_path], overwrite=overwrite)
     out = _out_file(out)
     from ..data.peers import with_analyst_file
 
     peers = with_analyst_file(peers_path)
     result = backtest(index, peers, int(train_until), int(test_year), sims=sims, seed=seed)
-    path = write_backtest_csv(result, out)
+    path = write_backtest_csv(result, out, overwrite=overwrite)  # no file appeared meanwhile
     return f"{result.describe()}\nwritten: {path}"
 
 
@@ -376,8 +387,7 @@ def backtest_every_command(peers_path: str | Path | None, sims: int = DEFAULT_SI
 
     if out_dir is None:
         raise UsageError("--out-dir DIR is required with --all")
-    if not isinstance(sims, (int, np.integer)) or sims < 100:
-        raise UsageError(f"sims must be a whole number ≥ 100, got {sims!r}")
+    sims, seed = check_sims(sims, minimum=MIN_SIMS), check_seed(seed)
     run = backtest_every_pair(with_analyst_file(peers_path), sims=sims, seed=seed)
     written = write_tables(run, out_dir)
     lines = []

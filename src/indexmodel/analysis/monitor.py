@@ -594,11 +594,13 @@ def _tracking(index: str, year: int, spec: Spec, own: dict[str, float], plan: Pl
 # -- the command ---------------------------------------------------------------------------
 def monitor_command(year: int, province: str | None = None, peers_path: str | Path | None = None,
                     lang: str = "vi", out: str | Path | None = None, replace: bool = False,
-                    index: str | None = None, *, published_on: date | None = None) -> int:
+                    index: str | None = None, *, published_on: date | None = None,
+                    overwrite: bool = False) -> int:
     """``indexmodel monitor``: print the review, write it to ``out`` when given.
 
     Returns 0, or 2 after printing a one-line message for a user's mistake (a bad
-    release file, an unknown province, no values for the year).
+    release file, an unknown province, no values for the year, an output file that
+    exists — unless ``overwrite`` — or that would replace the release file or shipped data).
     """
     try:
         check_lang(lang)
@@ -608,6 +610,11 @@ def monitor_command(year: int, province: str | None = None, peers_path: str | Pa
                  if peers_path else None)
         report = monitor(year, province, peers=peers, lang=lang, index=index,
                          published_on=published_on)
+        if out:
+            from ..core.output import check_output
+
+            for path in report.file_paths(out, lang):
+                check_output(path, inputs=[peers_path], overwrite=overwrite)
         sys.stdout.write(report.to_text(lang))
         if out:
             for path in report.write(out, lang):

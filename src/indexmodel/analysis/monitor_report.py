@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.i18n import check_lang, index_label, translate
-from ..core.output import csv_text, write_csv_atomic, write_text_atomic
+from ..core.output import csv_text, write_files_atomic
 from ..data.provinces import UNITS_2025, resolve
 from ..model.field import Note
 
@@ -384,14 +384,19 @@ class MonitorReport:
     def file_stem(self) -> str:
         return f"monitor_{resolve(self.province, self.year).id}_{self.year}"
 
-    def write(self, folder: str | Path, lang: str | None = None) -> list[Path]:
-        """Write ``<stem>.csv`` (the tidy table) and ``<stem>.<lang>.md``, each atomically."""
+    def file_paths(self, folder: str | Path, lang: str | None = None) -> list[Path]:
+        """The files :meth:`write` writes: ``<stem>.csv`` and ``<stem>.<lang>.md``."""
         lang = check_lang(lang or self.lang)
-        folder = Path(folder)
         stem = self.file_stem()
-        csv_path = write_csv_atomic(_csv_ready(self.table), folder / f"{stem}.csv")
-        md_path = write_text_atomic(self.to_markdown(lang), folder / f"{stem}.{lang}.md")
-        return [csv_path, md_path]
+        return [Path(folder) / f"{stem}.csv", Path(folder) / f"{stem}.{lang}.md"]
+
+    def write(self, folder: str | Path, lang: str | None = None) -> list[Path]:
+        """Write ``<stem>.csv`` (the tidy table) and ``<stem>.<lang>.md``, together and
+        atomically (both or neither)."""
+        lang = check_lang(lang or self.lang)
+        csv_path, md_path = self.file_paths(folder, lang)
+        return write_files_atomic({csv_path: csv_text(_csv_ready(self.table)).encode("utf-8"),
+                                   md_path: self.to_markdown(lang).encode("utf-8")})
 
     def csv(self) -> str:
         return csv_text(_csv_ready(self.table))

@@ -22,7 +22,6 @@ Provinces come out under their canonical English names, components as spec ids.
 from __future__ import annotations
 
 import difflib
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,12 +32,12 @@ from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
 from .sources.tables import Table, read_table, text, to_int, to_number
 from .spec import Spec, load_specs
+from .years import year_problem
 
 PEER_COLUMNS = ("index", "year", "province", "component", "value", "source")
 RESULT_COLUMNS = ("index", "year", "province", "composite", "rank", "ranked_provinces", "note", "source")
 REGION_COLUMNS = ("index", "year", "region", "mean_value", "source")
 
-FIRST_INDEX_YEAR = 2005  # PCI's first year
 COMPONENTS_FILE = "components.csv"
 RESULTS_FILE = "results.csv"
 REGION_MEANS_FILE = "region_means.csv"
@@ -53,7 +52,7 @@ class _Rows:
         self._provinces: dict[tuple[str, int], Province] = {}
 
     def fail(self, reason: str, row: int, column: str | None = None, hint: str | None = None):
-        return InputFileError(reason, file=self.table.file, row=row, column=column, hint=hint)
+        return InputFileError(reason, file=self.table.where, row=row, column=column, hint=hint)
 
     def default_source(self) -> str:
         return f"analyst file {self.table.file.name}"
@@ -68,20 +67,27 @@ class _Rows:
 
     def year(self, rec: dict, row: int, index: str, *, nearest: bool = False) -> tuple[int, Spec]:
         """The year and the spec in force; with ``nearest``, a year of an earlier
-        methodology (from 2005, the first index year, to now) gets the nearest era."""
+        methodology (from the index's first edition to next year) gets the nearest era."""
         raw = rec.get("year")
         try:
             year = to_int(raw)
         except ValueError:
             raise self.fail(f"'{text(raw)}' is not a year", row, "year") from None
+        self.within_reason(year, row, index)
         try:
             return year, self.book.spec_for(index, year)
         except DataUnavailableError as err:
-            if nearest and FIRST_INDEX_YEAR <= year <= date.today().year:
+            if nearest:
                 eras = self.book.eras(index)
                 return year, min(eras, key=lambda s: min(abs(s.valid_from - year),
                                                          abs((s.valid_to or 10**4) - year)))
             raise self.fail(err.reason, row, "year", hint=err.hint) from None
+
+    def within_reason(self, year: int, row: int, index: str) -> None:
+        """Refuse a year before the index's first edition or after next year."""
+        problem = year_problem(year, index)
+        if problem:
+            raise self.fail(problem, row, "year")
 
     def province(self, rec: dict, row: int, year: int) -> Province:
         raw = text(rec.get("province"))
@@ -170,7 +176,7 @@ def load_results(path: str | Path) -> pd.DataFrame:
     table = read_table(path, ("index", "year", "province"), optional=RESULT_COLUMNS[3:])
     if not {"composite", "rank"} & set(table.columns):
         raise InputFileError("a results table needs a 'composite' or a 'rank' column",
-                             file=table.file, row=table.header_row)
+                             file=table.where, row=table.header_row)
     check_maps(table)
     check = _Rows(table)
     out, seen = [], {}
@@ -246,6 +252,8 @@ def check_maps(table: Table) -> None:
             year = to_int(rec.get("year"))
         except (ValueError, TypeError):
             continue
+        if year_problem(year) is not None:
+            continue  # an absurd year is the row checks' to refuse, with its reason
         raw = text(rec.get("province"))
         if (raw, year) not in cache:
             found = reg.candidates(raw)
@@ -281,7 +289,7 @@ def check_maps(table: Table) -> None:
 
 def _frame(rows: list[tuple], columns: tuple[str, ...], table: Table) -> pd.DataFrame:
     if not rows:
-        raise InputFileError("no data rows under the header", file=table.file, row=table.header_row)
+        raise InputFileError("no data rows under the header", file=table.where, row=table.header_row)
     frame = pd.DataFrame(rows, columns=list(columns))
     frame["year"] = frame["year"].astype(int)
     return frame

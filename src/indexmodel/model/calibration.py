@@ -743,7 +743,14 @@ def _test_full_pull(X, D, pair_of, coefficients) -> dict:
     Ef = Dr - Xr @ Bf.T
     bd = np.sum(Xr * Dr, axis=0) / np.sum(Xr * Xr, axis=0)   # the diagonal on the same rows
     Ed = Dr - Xr * bd
-    lr = n * (np.linalg.slogdet(Ed.T @ Ed / n)[1] - np.linalg.slogdet(Ef.T @ Ef / n)[1])
+    sign_d, logdet_d = np.linalg.slogdet(Ed.T @ Ed / n)
+    sign_f, logdet_f = np.linalg.slogdet(Ef.T @ Ef / n)
+    if sign_d <= 0 or sign_f <= 0:  # flat data: components that never moved, or in lockstep
+        out.update(full_B=None, full_reason="the residuals have no spread in some direction "
+                   "(components that did not move, or moved in lockstep): no full pull to test",
+                   full_preferred=False)
+        return out
+    lr = n * (logdet_d - logdet_f)
     df = m * (m - 1)
     from scipy import stats  # imported here: scipy.stats costs a second at start-up
 

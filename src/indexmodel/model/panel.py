@@ -20,7 +20,7 @@ import pandas as pd
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.provinces import continuing, map_year
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
-from .scoring import score_peers
+from .scoring import score_years
 
 MIN_PAIRS = 2          # year pairs needed to know how much the common shift varies
 MIN_PROVINCES = 20     # provinces needed in both years for a pair to count
@@ -133,9 +133,7 @@ def build_panel(peers: pd.DataFrame | None, index: str, results: pd.DataFrame | 
     origin: dict[int, str] = {}
     specs: dict[int, Spec] = {}
     notes: list[str] = []
-    for year in sorted(int(y) for y in sub["year"].unique()):
-        spec = book.spec_for(index, year)
-        table = score_peers(sub, spec, year)
+    for year, (spec, table) in score_years(sub, index, book).items():
         table = table[table[list(spec.top_components)].notna().any(axis=1)]
         if len(table) < FULL_PANEL:
             notes.append(f"{index} {year}: {len(table)} provinces with values, a partial table, "

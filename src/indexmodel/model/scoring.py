@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import IndexModelError
-from ..data.spec import Spec
+from ..data.spec import Spec, SpecBook
 
 RANGE_EPS = 1e-9
 
@@ -163,6 +163,36 @@ def long_to_wide(peers: pd.DataFrame, index: str, year: int) -> pd.DataFrame:
     wide = sub.pivot(index="province", columns="component", values="value")
     wide.columns.name = None
     return wide.sort_index()
+
+
+def score_years(peers: pd.DataFrame, index: str, book: SpecBook
+                ) -> dict[int, tuple[Spec, pd.DataFrame]]:
+    """Every year of ``index`` in a tidy peer table, scored: ``{year: (spec, table)}`` with
+    the table as :func:`score_peers` gives it (provinces as rows, every node as a column).
+
+    Linear in the rows: one pivot of all years at once, then one scoring pass per
+    methodology era (published-only years apart), never a filter of the table per year.
+    """
+    sub = peers[peers["index"] == index]
+    if sub.empty:
+        return {}
+    wide = sub.pivot(index=["year", "province"], columns="component", values="value")
+    wide.columns.name = None
+    wide = wide.sort_index()
+    years = wide.index.get_level_values("year")
+    specs = {int(y): book.spec_for(index, int(y)) for y in years.unique()}
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for year, spec in specs.items():
+        groups.setdefault((spec.era, spec.is_published_only(year)), []).append(year)
+    out: dict[int, tuple[Spec, pd.DataFrame]] = {}
+    for (_era, _published_only), group in groups.items():
+        spec = specs[group[0]]
+        block = wide[years.isin(group)]
+        block = block.loc[:, block.notna().any()]  # the components of this era's years
+        table, _ = score_frame(spec, block, year=group[0], warn=False, label_rows=False)
+        for year, rows in table.groupby(level="year", sort=True):
+            out[int(year)] = (spec, rows.droplevel("year"))
+    return dict(sorted(out.items()))
 
 
 def score_peers(peers: pd.DataFrame, spec: Spec, year: int, *, warn: bool = False) -> pd.DataFrame:

@@ -223,6 +223,13 @@ def _stop_workers(pool) -> None:
 
     workers = list(getattr(pool, "_processes", {}).values())
     kernels = [k for w in workers if w.pid for k in _children(w.pid)]
+    # Python 3.11's pool, finding its workers killed, fails every pending future, and a
+    # future already cancelled makes its manager thread print a traceback
+    # (InvalidStateError): cancel what has not started, and leave the pool none of them
+    pending = getattr(pool, "_pending_work_items", {})
+    for work_id, item in list(pending.items()):
+        if item.future.cancel() or item.future.done():
+            pending.pop(work_id, None)
     for process in workers:
         with contextlib.suppress(OSError, AttributeError):
             process.kill()

@@ -53,9 +53,14 @@ import pandas as pd
 from ..core.errors import (DataUnavailableError, IndexModelError, InputFileError, UsageError,
                            interruptible)
 from ..core.i18n import check_lang, index_label
+from ..core.params import check_seed, check_sims
 from ..core.paths import REPO_ROOT, home_dir
 from ..data.provinces import Province, describe, fold, resolve
+from ..data.years import check_year
 from .contents import _write_index, _write_manifest
+from .export import DEV_TAG, WIDGET_VIEW, export_html as _export_html  # noqa: F401 (re-exported)
+from .export import notebook_title as _notebook_title
+from .export import read_executed, write_notebook
 from .processes import (KERNEL_NAME, _lock_is_free, _locked, _pid_alive, _stop_own_kernels,
                         _stop_workers, _worker_context, _worker_start, kernel_manager_class)
 
@@ -68,8 +73,6 @@ FAILED = "failed"
 COMMIT_MARKER = "COMMIT"
 MANIFEST = "run.json"
 INDEX_PAGE = "index.html"
-DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
@@ -96,7 +99,8 @@ class NotebookFailedError(IndexModelError):
     def __init__(self, notebook: str, *, cell: int | None = None, cell_index: int | None = None,
                  exec_count: int | None = None, ename: str | None = None,
                  evalue: str | None = None, source: str | None = None,
-                 traceback: list[str] | None = None, failed_dir: Path | None = None) -> None:
+                 traceback: list[str] | None = None, failed_dir: Path | None = None,
+                 not_kept: str | None = None) -> None:
         self.notebook = notebook
         self.cell = cell  # 1-based position in the notebook as written (markdown counted)
         self.cell_index = cell_index  # papermill's index in the executed notebook
@@ -117,7 +121,21 @@ class NotebookFailedError(IndexModelError):
         hint = "the previous reports and figures are untouched"
         if failed_dir is not None:
             hint = f"partial output kept in {failed_dir}; " + hint
+        elif not_kept:
+            hint = f"its partial output could not be kept ({not_kept}); " + hint
         super().__init__(reason, hint=hint)
+
+
+class RunWriteError(IndexModelError):
+    """The run could not write its outputs (a full disk, no permission); nothing was put in
+    place, and nothing half-written was left."""
+
+    def __init__(self, exc: OSError) -> None:
+        self.errno = exc.errno
+        super().__init__(f"cannot write the run's outputs: {exc.strerror or exc}",
+                         file=exc.filename,
+                         hint="the previous reports and figures are untouched; nothing "
+                              "half-written is left")
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -240,34 +258,49 @@ def _peer_years(province: Province, extra: pd.DataFrame | None) -> dict[str, lis
             for index, group in rows.groupby("index", sort=True)}
 
 
-def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "vi",
-            peers: str | Path | None = None, sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-            home: str | Path | None = None, notebooks_dir: str | Path | None = None) -> RunPlan:
-    """Check a run's inputs without executing or writing anything."""
-    from ..data.peers import load_peers
+@dataclass(frozen=True)
+class CheckedParameters:
+    """What :func:`check_parameters` found: the province, the years, where they come from."""
+
+    province: Province
+    year: int
+    baseline_year: int
+    lang: str
+    sims: int
+    seed: int
+    basis: str  # "plan" or "peer data"
+
+
+def check_parameters(province: str = DEFAULT_PROVINCE, year: int | None = None,
+                     lang: str = "vi", sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
+                     extra: pd.DataFrame | None = None, *, names: dict[str, str] | None = None
+                     ) -> CheckedParameters:
+    """The parameters of a run — and of every notebook it executes — checked one way.
+
+    The language; ``sims`` and ``seed`` (:mod:`indexmodel.core.params`); the province
+    (an empty name is refused, not taken for the default); the year within reason
+    (:mod:`indexmodel.data.years`), and covered by the plan or by peer data (the shipped
+    tables and ``extra``, an analyst's checked peer table). ``names`` renames the
+    parameters in the messages (the notebooks' ``target_year`` for ``--year``).
+    """
     from ..data.plan import load_plan, province_for
 
+    names = {"sims": "--sims", "seed": "--seed", "year": "--year", **(names or {})}
     check_lang(lang)
-    if isinstance(sims, bool) or not isinstance(sims, int) or sims < 1:
-        raise UsageError(f"--sims must be a positive whole number, not {sims!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError(f"--seed must be a whole number ≥ 0, not {seed!r}")
+    sims = check_sims(sims, names["sims"])
+    seed = check_seed(seed, names["seed"])
+    resolve(province)  # an empty or unknown name is refused before anything else
     plan = load_plan()
     plan_province = resolve(plan.province)
     if year is None:
         year = plan.target_year
     if isinstance(year, bool) or not isinstance(year, int):
-        raise UsageError(f"--year must be a year such as {plan.target_year}, not {year!r}")
+        raise UsageError(f"{names['year']} must be a year such as {plan.target_year}, "
+                         f"not {year!r}")
+    check_year(year, what=names["year"])
     # by the year's map ("Gia Lai" in 2025 is the merged unit); the plan's own province
     # stays the former province in the plan's years (Bình Định, 2025 targets)
     where = province_for(province, year, plan)
-    peers_path = None
-    extra = None
-    if peers is not None:
-        peers_path = Path(peers).expanduser().resolve()
-        if not peers_path.is_file():
-            raise InputFileError("peer file not found", file=peers)
-        extra = load_peers(peers_path)
     has_plan = where.id == plan_province.id and year in (plan.baseline_year, plan.target_year)
     peer_years = _peer_years(where, extra)
     in_peers = any(year in years for years in peer_years.values())
@@ -280,11 +313,38 @@ def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str
             f"no plan or peer data for {describe(where)} in {year}",
             hint=f"{plan_note}; peer data for {where.name_en}: {known}")
     baseline = plan.baseline_year if (has_plan and year == plan.target_year) else year
-    return RunPlan(province=where, slug=where.id, year=int(year),
-                   baseline_year=int(baseline), lang=lang, peers_file=peers_path, sims=sims,
-                   seed=seed, home=Path(home).resolve() if home else home_dir().resolve(),
-                   notebooks=list_notebooks(notebooks_dir),
-                   basis="plan" if has_plan else "peer data")
+    return CheckedParameters(where, int(year), int(baseline), lang, sims, seed,
+                             "plan" if has_plan else "peer data")
+
+
+def peer_file(peers: str | Path) -> Path:
+    """The analyst's peer file as an absolute path, refused when missing or a folder."""
+    path = Path(peers).expanduser().resolve()
+    if path.is_dir():
+        raise InputFileError("is a folder, not a peer file", file=peers)
+    if not path.is_file():
+        raise InputFileError("peer file not found", file=peers)
+    return path
+
+
+def prepare(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "vi",
+            peers: str | Path | None = None, sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
+            home: str | Path | None = None, notebooks_dir: str | Path | None = None) -> RunPlan:
+    """Check a run's inputs without executing or writing anything."""
+    from ..data.peers import load_peers
+
+    check_lang(lang)
+    check_sims(sims)
+    check_seed(seed)
+    resolve(province)
+    peers_path = peer_file(peers) if peers is not None else None
+    extra = load_peers(peers_path) if peers_path is not None else None
+    checked = check_parameters(province, year, lang, sims, seed, extra)
+    return RunPlan(province=checked.province, slug=checked.province.id,
+                   year=checked.year, baseline_year=checked.baseline_year, lang=lang,
+                   peers_file=peers_path, sims=checked.sims, seed=checked.seed,
+                   home=Path(home).resolve() if home else home_dir().resolve(),
+                   notebooks=list_notebooks(notebooks_dir), basis=checked.basis)
 
 
 # -- the run ---------------------------------------------------------------------------
@@ -304,6 +364,14 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
                                 or workers < 1):
         raise UsageError(f"workers must be a whole number ≥ 1, not {workers!r}")
     plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
+    try:
+        return _run(plan, say, cell_timeout, workers)
+    except OSError as exc:  # a full disk, a folder that cannot be written: the staging is gone
+        raise RunWriteError(exc) from None
+
+
+def _run(plan: RunPlan, say: Progress, cell_timeout: int | None, workers: int | None
+         ) -> RunResult:
     started = time.perf_counter()
     root = staging_root(plan.home)
     root.mkdir(parents=True, exist_ok=True)
@@ -495,16 +563,17 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
             say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
             return
         say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
-        failed = _keep_failed(plan, work / notebook.name)
+        failed, not_kept = _keep_failed(plan, work / notebook.name)
         if outcome["kind"] == "cell":
             raise NotebookFailedError(notebook.name,
                                       cell=_source_cell(notebook, outcome["cell_index"]),
                                       cell_index=outcome["cell_index"],
                                       exec_count=outcome["exec_count"], ename=outcome["ename"],
                                       evalue=outcome["evalue"], source=outcome["source"],
-                                      traceback=outcome["traceback"], failed_dir=failed)
+                                      traceback=outcome["traceback"], failed_dir=failed,
+                                      not_kept=not_kept)
         raise NotebookFailedError(notebook.name, ename=outcome["ename"],
-                                  evalue=outcome["evalue"], failed_dir=failed)
+                                  evalue=outcome["evalue"], failed_dir=failed, not_kept=not_kept)
 
     if workers == 1:
         for n, (notebook, job) in enumerate(zip(plan.notebooks, jobs), start=1):
@@ -624,62 +693,34 @@ def _source_cell(notebook: Path, executed_index: int | None) -> int | None:
     return executed_index + (0 if executed_index < injected else -1) + 1
 
 
-def _keep_failed(plan: RunPlan, executed: Path) -> Path | None:
-    """Keep the failed notebook (and an HTML of it, code shown) for diagnosis."""
+def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None]:
+    """Keep the failed notebook (and an HTML of it, code shown) for diagnosis: the folder
+    it is kept in, or None and why it could not be (a full disk: then nothing of it is
+    left, not even the hidden folder it was being copied into)."""
     target = plan.failed_dir
     fresh = target.parent / f".{target.name}.new-{os.getpid()}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
-    if executed.exists():
-        shutil.copy2(executed, fresh / executed.name)
-        with contextlib.suppress(Exception):
-            _export_html(executed, fresh / (executed.stem + ".html"), show_code=True)
-    shutil.rmtree(target, ignore_errors=True)
-    os.rename(fresh, target)
-    return target
-
-
-def _notebook_title(nb) -> str | None:
-    """The first heading a notebook shows: a Markdown output of its code, else a Markdown cell."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                text = output.get("data", {}).get("text/markdown")
-                if text:
-                    match = re.search(r"^#+\s+(.+)$", text, re.M)
-                    if match:
-                        return match.group(1).strip()
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#+\s+(.+)$", cell.source, re.M)
-            if match:
-                return match.group(1).strip()
-    return None
-
-
-def _export_html(executed: Path, page: Path, *, show_code: bool = False) -> None:
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(executed), as_version=4)
-    nb.metadata.pop("papermill", None)
-    nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
-    for cell in nb.cells:
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        for output in cell.get("outputs", []):
-            # widgets need a kernel: the report keeps their text (the explorer's names the
-            # notebook to open) rather than an empty widget area
-            data = output.get("data", {})
-            if WIDGET_VIEW in data and "text/plain" in data:
-                del data[WIDGET_VIEW]
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
-    exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    title = _notebook_title(nb) or executed.stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    page.write_text(body, encoding="utf-8")
+    stage = executed.parent.parent  # its name (process id, random part) becomes the key's
+    paths = {str(stage): str(stage.parent / f"{plan.year}-{plan.slug}")}
+    try:
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        if executed.exists():  # the notebook as executed, without its timings
+            try:
+                nb = read_executed(executed, paths)
+            except OSError:
+                raise
+            except Exception:  # half-written (a full disk): kept as it is
+                shutil.copyfile(executed, fresh / executed.name)
+            else:
+                write_notebook(nb, fresh / executed.name)
+            with contextlib.suppress(Exception):
+                _export_html(executed, fresh / (executed.stem + ".html"), show_code=True,
+                             paths=paths)
+        shutil.rmtree(target, ignore_errors=True)
+        os.rename(fresh, target)
+    except OSError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            _prune_empty(plan.home / "reports" / FAILED)
+        return None, exc.strerror or str(exc)
+    return target, None

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ...core.errors import InputFileError
 from ..provinces import fold
-from .workbook import read_sheet, sheet_names
+from .workbook import UncachedFormula, read_sheet, sheet_names
 
 DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_ROWS = 30
@@ -49,6 +50,29 @@ SYNONYMS = {
 }
 
 
+class Rows:
+    """The data rows of a table, ``(spreadsheet row, {column: cell})``, read as they are
+    iterated: a file of a million rows is not held in memory cell by cell, and a mistake
+    on an early row stops the reading there. Iterating again reads again; ``len`` counts
+    (one pass, remembered)."""
+
+    def __init__(self, where: str, records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
+                 columns: Sequence[str | None], delimiter: str | None) -> None:
+        self._where = where
+        self._records = records  # the records after the header, from the start each time
+        self._columns = tuple(columns)
+        self._delimiter = delimiter
+        self._len: int | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, object]]]:
+        return _data_rows(self._where, self._records(), self._columns, self._delimiter)
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = sum(1 for _ in self)
+        return self._len
+
+
 @dataclass(frozen=True)
 class Table:
     """The rows of a table under its header, keyed by canonical column name."""
@@ -56,9 +80,15 @@ class Table:
     file: Path
     header_row: int
     columns: tuple[str, ...]
-    rows: tuple[tuple[int, dict[str, object]], ...]  # (spreadsheet row, cells)
+    rows: Rows  # (spreadsheet row, cells), read as iterated
     delimiter: str | None  # None for workbooks
     encoding: str | None
+    sheet: str | None = None  # the sheet of a workbook: "sheet 1 'Peers'"
+
+    @property
+    def where(self) -> str:
+        """The file (and the sheet of a workbook), as errors name it."""
+        return f"{self.file} ({self.sheet})" if self.sheet else str(self.file)
 
 
 def column_key(header: object) -> str:
@@ -71,6 +101,8 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Text of a file and the encoding that read it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ("utf-16",)
+    elif _utf16_without_bom(data):
+        candidates = (_utf16_without_bom(data),)
     else:
         candidates = ("utf-8-sig", "cp1258", "cp1252")
     for encoding in candidates:
@@ -82,11 +114,34 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     raise InputFileError("cannot decode the text: save it as UTF-8 (CSV UTF-8 in Excel)", file=path)
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' for UTF-16 text saved without a byte-order mark (every
+    other byte NUL, as Latin and Vietnamese text in UTF-16 mostly is), else None."""
+    sample = data[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    half = len(sample) // 2
+    odd = sample[1::2].count(0) / half   # 'i\x00n\x00': little-endian
+    even = sample[0::2].count(0) / half  # '\x00i\x00n': big-endian
+    if odd > 0.3 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.3 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _printable(text: str) -> str:
+    """Text for a message: control characters (NUL …) shown as escapes, never printed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _clean(cell: object) -> object:
+    if isinstance(cell, UncachedFormula):
+        return cell
     if isinstance(cell, str):
         cell = cell.replace("\u00a0", " ").strip()
         return cell or None
@@ -102,50 +157,74 @@ def _find_header(records: Sequence[tuple[int, Sequence[object]]], required: Iter
     return None
 
 
-def _table(path: Path, records: list[tuple[int, Sequence[object]]], required: Sequence[str],
-           optional: Sequence[str], delimiter: str | None, encoding: str | None) -> Table | None:
-    at = _find_header(records, required)
+def _table(path: Path, head: Sequence[tuple[int, Sequence[object]]],
+           records: Callable[[], Iterator[tuple[int, Sequence[object]]]],
+           required: Sequence[str], optional: Sequence[str], delimiter: str | None,
+           encoding: str | None, sheet: str | None = None) -> Table | None:
+    """The table whose header is among the first records ``head``; ``records()`` gives
+    every record again, from the first, for the rows under it. ``sheet`` names the
+    sheet of a workbook ("sheet 1 'Peers'")."""
+    where = f"{path} ({sheet})" if sheet else path
+    at = _find_header(head, required)
     if at is None:
         return None
-    header_row, header = records[at]
+    header_row, header = head[at]
     columns: list[str | None] = []
     allowed = set(required) | set(optional)
     for col, cell in enumerate(header, start=1):
         key = column_key(cell) if not _blank(cell) else None
         if key is not None and key in columns:
-            raise InputFileError(f"column '{cell}' appears twice in the header", file=path,
+            raise InputFileError(f"column '{cell}' appears twice in the header", file=where,
                                  row=header_row, column=str(cell))
         columns.append(key if key in allowed else (None if key is None else f"?{key}"))
-    rows = []
-    for row, cells in records[at + 1:]:
+
+    def below() -> Iterator[tuple[int, Sequence[object]]]:
+        return itertools.islice(records(), at + 1, None)
+
+    used = tuple(k for k in columns if k and not k.startswith("?"))
+    return Table(path, header_row, used, Rows(str(where), below, columns, delimiter), delimiter,
+                 encoding, sheet)
+
+
+def _data_rows(where: str, records: Iterable[tuple[int, Sequence[object]]],
+               columns: Sequence[str | None], delimiter: str | None
+               ) -> Iterator[tuple[int, dict[str, object]]]:
+    width = len(columns)
+    for row, cells in records:
         cells = [_clean(c) for c in cells]
         if all(_blank(c) for c in cells):
             continue
-        extra = [c for c in cells[len(columns):] if not _blank(c)]
+        extra = [c for c in cells[width:] if not _blank(c)]
         if extra:
             hint = ("a decimal comma in a comma-separated file? quote the number or use ';' as "
                     "separator") if delimiter == "," else None
-            raise InputFileError(f"more cells than header columns ({len(columns)}): "
-                                 f"{len(columns) + len(extra)} filled", file=path, row=row, hint=hint)
+            raise InputFileError(f"more cells than header columns ({width}): "
+                                 f"{width + len(extra)} filled", file=where, row=row, hint=hint)
         rec = {}
         for col, key in enumerate(columns):
             value = cells[col] if col < len(cells) else None
             if key is None:
                 if not _blank(value):
-                    raise InputFileError("a value under an empty header cell", file=path, row=row,
+                    raise InputFileError("a value under an empty header cell", file=where, row=row,
                                          column=f"column {col + 1}")
                 continue
             if key.startswith("?"):
                 continue  # a column this table does not use
+            if isinstance(value, UncachedFormula):
+                raise InputFileError(f"a formula without a saved value ({value})", file=where,
+                                     row=row, column=key, hint=UncachedFormula.HINT)
             rec[key] = value
-        rows.append((row, rec))
-    used = tuple(k for k in columns if k and not k.startswith("?"))
-    return Table(path, header_row, used, tuple(rows), delimiter, encoding)
+        yield row, rec
 
 
-def _text_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _text_records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(i, row) for i, row in enumerate(reader, start=1)]
+    row = 0
+    try:
+        for row, cells in enumerate(reader, start=1):
+            yield row, cells
+    except csv.Error as exc:  # a field past the csv module's limit, a stray quote at the end
+        raise InputFileError(f"not readable as a table: {exc}", file=path, row=row + 1) from None
 
 
 def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str] = ()) -> Table:
@@ -160,7 +239,8 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
         for number in range(1, len(sheet_names(path)) + 1):
             sheet = read_sheet(path, number)
             records = [(i, list(r)) for i, r in enumerate(sheet.rows, start=1)]
-            table = _table(path, records, required, optional, None, None)
+            table = _table(path, records[:HEADER_SEARCH_ROWS], lambda rec=records: iter(rec),
+                           required, optional, None, None, sheet.label)
             if table is not None:
                 return table
         raise InputFileError(f"no sheet has a header row with the columns {wanted}", file=path)
@@ -170,13 +250,15 @@ def read_table(path: str | Path, required: Sequence[str], optional: Sequence[str
                              hint=f"expected a header row with the columns {wanted}")
     text, encoding = decode(data, path)
     for delimiter in DELIMITERS:
-        table = _table(path, _text_records(text, delimiter), required, optional, delimiter, encoding)
+        head = list(itertools.islice(_text_records(path, text, delimiter), HEADER_SEARCH_ROWS))
+        table = _table(path, head, lambda d=delimiter: _text_records(path, text, d), required,
+                       optional, delimiter, encoding)
         if table is not None:
             return table
     first = next((line for line in text.splitlines() if line.strip()), "")
     raise InputFileError(f"no header row with the columns {wanted} in the first "
                          f"{HEADER_SEARCH_ROWS} rows", file=path,
-                         hint=f"first line reads '{first[:80]}'")
+                         hint=f"first line reads '{_printable(first[:80])}'")
 
 
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")

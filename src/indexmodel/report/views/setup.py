@@ -129,15 +129,25 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
                    peers_file: str | None = None, sims: int = DEFAULT_SIMS,
                    seed: int = DEFAULT_SEED, figures_dir: str | None = None,
                    tables_dir: str | None = None) -> NotebookSetup:
-    """Check a notebook's parameters (the ones :func:`run` passes) and load what it needs."""
-    from ...data.peers import load_peers
-    from ..plots import use_style
+    """Check a notebook's parameters (the ones :func:`run` passes) and load what it needs.
 
-    from ...data.plan import province_for
+    The parameters are checked by the function the yearly run checks its own with
+    (:func:`indexmodel.report.runner.check_parameters`), so a notebook refuses what the
+    run refuses (``sims``, ``seed``, a year out of reason or without data, an empty
+    province), in the same words.
+    """
+    from ...data.peers import load_peers
+    from ...data.years import check_year
+    from ..plots import use_style
+    from ..runner import check_parameters, peer_file
+
 
     check_lang(lang)
-    where = province_for(province, int(target_year))  # "Gia Lai" in 2025: the merged unit
-    extra = load_peers(peers_file) if peers_file else None
+    extra = load_peers(peer_file(peers_file)) if peers_file else None
+    checked = check_parameters(province, target_year, lang, sims, seed, extra,
+                               names={"sims": "sims", "seed": "seed", "year": "target_year"})
+    check_year(baseline_year, what="baseline_year")
+    where, sims, seed = checked.province, checked.sims, checked.seed
     if figures_dir:
         figures = Path(figures_dir)
     else:  # opened by hand or run by nbval: a temporary folder, removed when the kernel exits

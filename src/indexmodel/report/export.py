@@ -1,0 +1,99 @@
+"""What an executed notebook becomes: the same bytes for the same run, and its HTML page.
+
+papermill gives the cell it injects (the run's parameters) a random id and records start
+and end times and durations in the notebook's metadata; the kernel records execution
+timestamps. :func:`normalise` removes all of it, so that two runs with the same inputs
+and seed give byte-identical HTML pages and kept notebooks (:func:`export_html`,
+:func:`write_notebook`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
+INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it injects
+PAPERMILL_TAGS = (INJECTED_TAG, "papermill-error-cell-tag")  # cells papermill adds
+TIMING_KEYS = ("papermill", "execution")  # notebook and cell metadata of a single execution
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def normalise(nb, paths: dict[str, str] | None = None):
+    """``nb`` without what differs between two identical runs (changed in place, returned):
+    papermill's and the kernel's timings; the widgets' state and views (where a text
+    stands in for them); the random ids of the cells papermill adds (its
+    injected parameters, the error banners of a failed notebook), which become their tag
+    and a number; and, with ``paths``, the run's own folders in the injected parameters
+    (each key replaced by its value)."""
+    for key in TIMING_KEYS:
+        nb.metadata.pop(key, None)
+    nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        for key in TIMING_KEYS:
+            cell.metadata.pop(key, None)
+        for output in cell.get("outputs", []):
+            # widgets need a kernel (and carry random model ids): their text is kept (the
+            # explorer's names the notebook to open) rather than an empty widget area
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "text/plain" in data:
+                del data[WIDGET_VIEW]
+        tag = next((t for t in cell.metadata.get("tags", []) if t in PAPERMILL_TAGS), None)
+        if tag is not None and "id" in cell:
+            seen[tag] = seen.get(tag, 0) + 1
+            cell["id"] = f"{tag}-{seen[tag]}"
+        if tag == INJECTED_TAG:
+            for old, new in (paths or {}).items():
+                cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def read_executed(executed: str | Path, paths: dict[str, str] | None = None):
+    """An executed notebook, normalised (see :func:`normalise`)."""
+    import nbformat
+
+    return normalise(nbformat.read(str(executed), as_version=4), paths)
+
+
+def write_notebook(nb, path: str | Path) -> None:
+    """Write a notebook (normalised) as nbformat writes it."""
+    import nbformat
+
+    Path(path).write_text(nbformat.writes(normalise(nb)) + "\n", encoding="utf-8")
+
+
+def notebook_title(nb) -> str | None:
+    """The first heading a notebook shows: a Markdown output of its code, else a Markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    match = re.search(r"^#+\s+(.+)$", text, re.M)
+                    if match:
+                        return match.group(1).strip()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#+\s+(.+)$", cell.source, re.M)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def export_html(executed: Path, page: Path, *, show_code: bool = False,
+                paths: dict[str, str] | None = None) -> None:
+    """The executed notebook as an HTML page: code hidden (unless ``show_code``), developer
+    notes left out, titled by its first heading; the same bytes for the same run."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    nb = read_executed(executed, paths)
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+    exporter = HTMLExporter(config=config, exclude_input=not show_code,
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    title = notebook_title(nb) or executed.stem
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    page.write_text(body, encoding="utf-8")
