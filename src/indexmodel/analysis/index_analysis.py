@@ -406,8 +406,16 @@ def _panels(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame |
 
 
 def _mapped_note(spec: Spec, panel) -> Note:
-    """What the real changes of an era without year pairs of its own rest on (PCI from 2022)."""
+    """What the real changes of an era without year pairs of its own rest on (PCI from 2022:
+    the 2013-2021 sub-indices; else every era pooled by component)."""
     mapped = [y for y, o in panel.composite_origin.items() if "recomputed" in o]
+    if not mapped:
+        label = spec.index.upper()
+        return Note(
+            f"{label} theo phương pháp từ năm {spec.valid_from} chưa có cặp năm nào đủ số liệu: mức thay "
+            "đổi thực tế lấy từ mọi giai đoạn phương pháp, gộp theo từng thành phần.",
+            f"{label} under its methodology from {spec.valid_from} has no year pair of its own: the "
+            "real changes of every methodology era are pooled by component.")
     own = [y for y, s in panel.specs.items() if s.era == spec.era and y not in mapped]
     first, last = (min(mapped), max(mapped)) if mapped else (None, None)
     label = spec.index.upper()

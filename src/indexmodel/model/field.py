@@ -34,6 +34,7 @@ from ..core.errors import DataUnavailableError
 from ..core.i18n import index_label
 from ..data.provinces import region_of, resolve
 from ..data.spec import SpecBook, load_specs
+from .panel import FULL_PANEL
 from .ranking import EnvelopeField, ExactField, RankCurve
 from .scoring import score_peers
 
@@ -104,10 +105,12 @@ def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFram
                 book: SpecBook) -> pd.DataFrame:
     """Every province with a known composite or rank in ``year``: composite, rank, origin.
 
-    A composite is computed from the province's components where the era's weights are
-    verified, or where nothing is published; where the weights are fitted (PCI from
-    2022) a published composite stands (Thanh Hóa's 2023 profile, probably mis-keyed,
-    gives 67.49 under the fitted weights against its published 66.79).
+    Where the year's component table is full (:data:`~indexmodel.model.panel.FULL_PANEL`
+    provinces or more: an official table, an analyst's complete file) every composite is
+    computed from the components. Where it holds a few profiles only, a published
+    composite stands and the components fill only the provinces without one (PCI 2023:
+    Thanh Hóa's profile, probably mis-keyed, gives 67.49 under the 2022 weights against its
+    published 66.79).
     """
     res = results[(results["index"] == index) & (results["year"] == year)].set_index("province")
     out = pd.DataFrame({"composite": res["composite"].astype(float),
@@ -122,8 +125,9 @@ def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFram
         if not table.empty:
             computed = table[spec.composite].dropna()
             published = out["composite"].dropna()
+            full = len(computed) >= FULL_PANEL
             for province, value in computed.items():
-                if spec.fitted_weights and province in published.index:
+                if not full and province in published.index:
                     continue
                 out.loc[province, "composite"] = float(value)
                 out.loc[province, "origin"] = "components"

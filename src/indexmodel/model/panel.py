@@ -172,11 +172,9 @@ def era_panel(panel: Panel, spec: Spec) -> tuple[Panel, tuple[str, ...]]:
     own = sorted(y for y, s in panel.specs.items() if s.era == spec.era)
     notes: list[str] = []
 
-    def has_pair(years: Sequence[int]) -> bool:
+    def has_pair(years: Sequence[int]) -> bool:  # a component-level pair
         ys = set(years)
-        return any(y + 1 in ys and (y in panel.scored and y + 1 in panel.scored
-                                    or y in panel.composites and y + 1 in panel.composites)
-                   for y in ys)
+        return any(y + 1 in ys and y in panel.scored and y + 1 in panel.scored for y in ys)
 
     scored = {y: panel.scored[y] for y in own if y in panel.scored}
     composites = {y: panel.composites[y] for y in own if y in panel.composites}
@@ -205,12 +203,19 @@ def era_panel(panel: Panel, spec: Spec) -> tuple[Panel, tuple[str, ...]]:
                     origin[year] = (f"recomputed from the era {source.era} components under the "
                                     f"weights of era {spec.era}")
                 mapped.append(year)
-            if mapped:
+            if not mapped:
+                earlier = []
+            else:
                 notes.append(
                     f"{panel.index} era {spec.era} has no year pair of its own: the real changes "
                     f"are those of {mapped[0]}-{mapped[-1]} (era {source.era}), their components as "
                     f"published and their composites recomputed under the weights of {spec.era}"
                     + (f", with {', '.join(str(y) for y in own)} as published" if own else ""))
+        if not earlier:  # nothing to map: every era's real changes, pooled by component id
+            notes.append(f"{panel.index} era {spec.era} has no year pair of its own and no earlier "
+                         "era with the same components: the real changes of every era are pooled "
+                         "by component")
+            return panel, tuple(notes)
     out = Panel(panel.index, dict(sorted(scored.items())), dict(sorted(composites.items())),
                 dict(sorted(origin.items())), dict(sorted(specs.items())),
                 tuple(panel.notes) + tuple(notes))

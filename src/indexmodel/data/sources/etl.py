@@ -201,6 +201,7 @@ def build_tables(source_dir: str | Path, published_dir: str | Path | None = None
         log += reconcile.order_conflicts(results)
     if means is not None:
         tables[peers.REGION_MEANS_FILE] = means
+        log += reconcile.compare_means(means, results)
     if {"published", "recent"} - without:
         tables[RECONCILIATION_FILE] = reconcile.table(log)
     if "population" not in without:

@@ -170,5 +170,6 @@ def read_region_means(path: str | Path) -> pd.DataFrame:
                      "year": _int(path, row, rec, "year", required=True),
                      "region": region,
                      "mean_value": _float(path, row, rec, "mean_value"),
-                     "source": text(rec.get("source"))})
+                     "source": text(rec.get("source")),
+                     "decimals": decimals(rec, "mean_value")})  # not written
     return pd.DataFrame(rows)
