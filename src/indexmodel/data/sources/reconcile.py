@@ -48,7 +48,7 @@ ORDER_RULE = "a province ranked below another has no higher composite"
 KNOWN = {
     ("papi", 2023, "Binh Dinh", "composite"): (
         "differs",
-        "the older anchors file gives the plan's 43.45, the sum of the plan's dimension values, "
+        "the published anchors give the plan's 43.45, the sum of the plan's dimension values, "
         "each 0.005-0.023 below UNDP's data file (43.5718, truncated 43.57). Kept: the file's "
         "figure for the peer tables (it is 19th of 61 among them, the plan's rank; 43.45 would be "
         "21st); the plan check starts from the plan's own 43.45 and shows both"),
@@ -64,13 +64,13 @@ KNOWN = {
     ("pci", 2017, "national", "mean"): (
         "differs",
         "a news report gives a national mean of 60.2; the plain mean of the 63 published 2017 "
-        "composites is 62.40 (median 62.16). Kept: both as they are (region_means.csv keeps the "
+        "composites is 62.40 (median 62.16). Kept: both (the regional means table keeps the "
         "published figure; where the full table exists the analyses use its own mean)"),
     ("pci", 2023, "Dien Bien", "composite"): (
         "conflict",
         "Điện Biên's 66.87 at 31st is derived from a provincial report of the next year's results "
         "(a rounded change of +0.9) and exceeds Thanh Hóa's published 66.79 at 30th. Kept in "
-        "results.csv with its note; the rank field sets it aside (published rows win)"),
+        "the results table with its note; ranks set it aside (published rows win)"),
 }
 
 
