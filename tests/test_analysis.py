@@ -149,3 +149,15 @@ def test_components_without_a_panel_get_pooled_difficulty():
     known = [caps[c] for c in papi.improvements.index]
     assert caps["e_governance"] == pytest.approx(float(np.median(known)))
     assert any("median of the others" in n.en for n in papi.notes)
+
+
+def test_the_fitted_pci_weights_are_a_setting_an_analyst_can_override(pci):
+    old = {c: pci.spec.node(c).weight for c in pci.spec.top_components}
+    old.update(transparency=0.20, business_support=0.20, labor_training=0.20, land_access=0.05,
+               informal_charges=0.10, policy_bias=0.05, proactivity=0.05, legal_institutions=0.05)
+    under_old = pci.with_weights(old)
+    assert under_old.composite == pytest.approx(66.26, abs=0.005)
+    assert under_old.target_composite == pytest.approx(70.685, abs=1e-9)
+    assert pci.composite == pytest.approx(67.45)  # the original is untouched
+    # the anchors alone place 66.26 below Thanh Hóa's 66.79 (30th): not the published 25th
+    assert under_old.field.guaranteed.place(under_old.composite).low == 31

@@ -296,3 +296,15 @@ def test_national_mean_derived_from_the_six_regional_means():
     fields = report.components[report.components["component"] != "par_index"]
     assert fields["verified"].all() and fields["national_average"].isna().all()
     assert set(fields["status"]) <= {"baseline", "reached"}
+
+
+def test_papi_2023_review_on_the_full_table(capsys):
+    code = monitor_command(2023, "Bình Định", None, "en", None, False, "papi")
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "PAPI 2023: 43.57" in text and "rank 19 of 61" in text and "mean of 61 provinces" in text
+    report = monitor(2023, "Bình Định", index="papi", lang="en")
+    rows = report.components.set_index("component")
+    assert rows.loc["papi", "average_source"] == "full peer table" and rows.loc["papi", "average_n"] == 61
+    dims = rows.drop(index="papi")
+    assert len(dims) == 8 and (dims["average_source"] == "full peer table").all()

@@ -321,3 +321,18 @@ def test_overview_helpers_without_a_plan_use_the_peer_data(tmp_path):
     assert setup.write_table(summary, "x") is None  # no tables_dir: no CSV
     assert math.isclose(views.year_standing(setup, "pci")["composite"], 66.86679, abs_tol=1e-4)
     assert Path(setup.figures_dir).is_dir()
+
+
+def test_about_the_data_shows_the_cross_checks_and_the_fitted_weights():
+    summary, odd = views.cross_checks("en")
+    assert summary["Comparisons"].sum() == 592  # one row per comparison in reconciliation.csv
+    assert set(odd["Outcome"]) == {"differ: handled explicitly", "superseded under the new methodology",
+                                   "ranks contradict: handled explicitly"}
+    assert "Bình Định" in set(views.cross_checks("vi")[1]["Tỉnh/thành phố"])
+    fit, weights, profiles = views.fitted_weights("en")
+    assert weights.set_index("Sub-index").loc["Proactivity of provincial leadership",
+                                              "Weight from 2022 (fitted)"] == "15%"
+    assert profiles["Role"].tolist().count("fitted on") == 10
+    assert profiles.set_index("Province").loc["Thanh Hoa"].iloc[-1]["Role"].startswith("not used")
+    eras = views.era_table("en").set_index("Methodology era")
+    assert eras.loc["pci_2022_on", "Weights verified"] == "fitted from published figures"
