@@ -336,3 +336,13 @@ def test_about_the_data_shows_the_cross_checks_and_the_fitted_weights():
     assert profiles.set_index("Province").loc["Thanh Hoa"].iloc[-1]["Role"].startswith("not used")
     eras = views.era_table("en").set_index("Methodology era")
     assert eras.loc["pci_2022_on", "Weights verified"] == "fitted from published figures"
+
+
+def test_pci_settings_show_the_fitted_weights_and_their_evidence(bd):
+    items = bd.view("pci").settings()
+    table = _tables(items)[0]
+    assert table.loc["Proactivity of provincial leadership"].tolist() == ["15%", "5%"]
+    assert table.loc["Transparency and access to information"].tolist() == ["5%", "20%"]
+    text = _texts(items)
+    assert "fitted from published figures" in text and "Tay Ninh 2023 +0.005" in text
+    assert "consistent with its published rank 25" in text and "66.26" in text
