@@ -7,18 +7,15 @@ inputs (``INDEXMODEL_OFFICIAL``, default ``../shared/data/official``) are absent
 
 from __future__ import annotations
 
-import csv
 import os
-import shutil
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from indexmodel.cli import build_parser, main
 from indexmodel.core.errors import InputFileError
-from indexmodel.core.paths import REPO_ROOT, peers_dir, population_dir
+from indexmodel.core.paths import REPO_ROOT, peers_dir
 from indexmodel.data.peers import default_peers, default_results
 from indexmodel.data.population import default_population, load_population
 from indexmodel.data.provinces import all_provinces, resolve
@@ -301,16 +298,8 @@ def _rename_row(lines, row, old, new):
 def test_a_bad_recent_table_is_refused_with_file_row_and_reason(tmp_path, file, edit, expected):
     source, published = _shared_copy(tmp_path, edit=(file, edit))
     out = _sentinel(tmp_path)
-    with pytest.raises(InputFileError) as err:
-        etl.run_etl(source, out, published)
+    with pytest.raises(InputFileError) as err:  # (without the workbooks: quicker, same refusal)
+        etl.run_etl(source, out, published, without=["official"])
     for part in expected:
         assert part in str(err.value)
     assert _untouched(out)
-
-
-@needs_shared
-def test_etl_writes_the_population_table_byte_for_byte(tmp_path):
-    written = etl.run_etl(OFFICIAL, tmp_path / "peers", PUBLISHED)
-    pop = [p for p in written if p.name == "population.csv"]
-    assert pop == [tmp_path / "population" / "population.csv"]
-    assert pop[0].read_bytes() == (population_dir() / "population.csv").read_bytes()
