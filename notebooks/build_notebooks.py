@@ -162,6 +162,39 @@ HEAD = {"vi": "Phương pháp tính theo giai đoạn", "en": "Methodology eras"
 display(Markdown("## " + HEAD[lang]))
 views.era_table(lang)'''),
         _code('''# NBVAL_CHECK_OUTPUT
+HEAD = {"vi": "Khi hai nguồn cùng cho một số liệu", "en": "Where two sources give one figure"}
+SUB = {
+    "vi": "Mỗi số liệu có ở hai nguồn được so sánh theo cách làm tròn của đơn vị công bố (VCCI làm "
+          "tròn PCI đến 2 chữ số; UNDP cắt bớt PAPI đến 2 chữ số); giữ số của nguồn mới hơn. Các "
+          "trường hợp khác nhau được xử lý riêng như dưới đây.",
+    "en": "Every figure two sources give is compared under the publisher's rounding (VCCI rounds "
+          "PCI to two decimals; UNDP truncates PAPI to two decimals); the newer source's figure is "
+          "kept. The disagreements are handled one by one, as below.",
+}
+display(Markdown("## " + HEAD[lang]))
+display(Markdown(SUB[lang]))
+summary, disagreements = views.cross_checks(lang)
+display(summary)
+disagreements'''),
+        _code('''# NBVAL_CHECK_OUTPUT
+HEAD = {"vi": "Trọng số PCI từ năm 2022: ước lượng từ số liệu công bố",
+        "en": "PCI weights from 2022: fitted from published figures"}
+SUB = {
+    "vi": "Chưa tìm thấy văn bản của VCCI nêu trọng số từ năm 2022. Trọng số được ước lượng (bình "
+          "phương tối thiểu, trọng số không âm, tổng bằng 1, làm tròn đến bậc 5%) từ các hồ sơ tỉnh "
+          "năm 2022 có đủ 10 chỉ số thành phần và điểm tổng hợp; hồ sơ năm 2023 dùng để kiểm tra. "
+          "Nhà phân tích có thể thay trọng số này như mọi thiết lập chưa kiểm chứng.",
+    "en": "No VCCI text stating the weights from 2022 was found. They are fitted (least squares, "
+          "weights non-negative and adding up to 1, snapped to 5% steps) to the 2022 province "
+          "profiles with all ten sub-indices and the composite published; the 2023 profiles check "
+          "them. An analyst can override them like any unverified setting.",
+}
+display(Markdown("## " + HEAD[lang]))
+display(Markdown(SUB[lang]))
+fit, fitted_weights, profiles = views.fitted_weights(lang)
+display(fitted_weights)
+profiles'''),
+        _code('''# NBVAL_CHECK_OUTPUT
 HEAD = {"vi": "Nguồn số liệu", "en": "Sources"}
 display(Markdown("## " + HEAD[lang]))
 views.source_list(tables, lang)'''),

@@ -2,7 +2,7 @@
 
 PCI 2014 plays the new release and 2013 the previous year, for Bình Định. Every
 expected flag, average and agency list is computed here from the raw CSV tables
-(components.csv, pci_2013_on.csv, actions.csv) with plain pandas, not through the
+(components.csv, pci_2013_2021.csv, actions.csv) with plain pandas, not through the
 package's scoring, peers or monitor internals.
 """
 
@@ -25,7 +25,7 @@ PROVINCE = "Binh Dinh"
 @pytest.fixture(scope="module")
 def raw():
     comps = pd.read_csv(data_dir() / "peers" / "components.csv")
-    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_2021.csv")
     weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     actions = pd.read_csv(data_dir() / "actions" / "actions.csv", dtype=str, keep_default_na=False)
     return comps, weights, actions
@@ -197,8 +197,8 @@ def test_bad_options_are_refused():
         monitor(2014, index="pcii")
     with pytest.raises(IndexModelError):
         monitor(2014, lang="fr")
-    with pytest.raises(IndexModelError, match="no pci values for Binh Dinh in 2016"):
-        monitor(2016, index="pci")
+    with pytest.raises(IndexModelError, match="no pci values for Binh Dinh in 2024"):
+        monitor(2024, index="pci")
 
 
 # -- within the plan's period ---------------------------------------------------------------
@@ -244,9 +244,24 @@ def test_report_deadline_skips_weekends():
 
 # -- national averages from published means -----------------------------------------------
 def test_published_national_mean_where_no_full_table():
-    report = monitor(2017, "Đà Nẵng", index="pci", lang="en")
+    from indexmodel.data.peers import default_peers, default_results
+
+    # PCI 2017 has its full table now: its own mean (62.40), not the published 60.2 …
+    full = monitor(2017, "Đà Nẵng", index="pci", lang="en").components.set_index("component").loc["pci"]
+    assert full["average_source"] == "full peer table"
+    assert full["national_average"] == pytest.approx(62.3968, abs=1e-4)
+    # … which the reconciliation table records as a known disagreement
+    checks = pd.read_csv(data_dir() / "peers" / "reconciliation.csv", keep_default_na=False)
+    mean = checks[(checks["item"] == "mean") & (checks["year"] == 2017)].iloc[0]
+    assert mean["status"] == "differs" and mean["other"] == 60.2
+    # without the 2017 components the published national mean stands in
+    peers = default_peers()
+    peers = peers[~((peers["index"] == "pci") & (peers["year"] == 2017) & (peers["province"] != "Da Nang"))]
+    results = default_results()
+    results = results[~((results["index"] == "pci") & (results["year"] == 2017))]
+    report = monitor(2017, "Đà Nẵng", peers=peers, results=results, index="pci", lang="en")
     row = report.components.set_index("component").loc["pci"]
-    assert row["value"] == pytest.approx(70.1)
+    assert row["value"] == pytest.approx(70.109411)
     assert row["national_average"] == pytest.approx(60.2)
     assert row["average_source"] == "published national mean" and not row["below_average"]
     # the shipped action table is Bình Định's plan: no agency is named for another province
@@ -255,15 +270,24 @@ def test_published_national_mean_where_no_full_table():
 
 
 def test_national_mean_derived_from_the_six_regional_means():
+    from indexmodel.data.peers import default_region_means
+
+    shipped = default_region_means()
     means = pd.read_csv(data_dir() / "peers" / "region_means.csv")
     means = means[(means["index"] == "par_index") & (means["year"] == 2023)].set_index("region")
+    published = means.loc["national", "mean_value"]
+    means = means.drop(index="national")
     provinces = pd.read_csv(data_dir() / "provinces" / "provinces.csv", keep_default_na=False)
     ends = pd.to_numeric(provinces["valid_to"], errors="coerce").fillna(9999)
     starts = pd.to_numeric(provinces["valid_from"], errors="coerce").fillna(0)
     provinces = provinces[(starts <= 2023) & (2023 <= ends)]  # the 63 of 2023
     counts = provinces.groupby("region").size()
     expected = (means["mean_value"] * counts.reindex(means.index)).sum() / counts.sum()
-    report = monitor(2023, "Bình Định", index="par_index", lang="vi")
+    # the published national mean (86.98) agrees with the six regional means to its 2 decimals
+    assert abs(expected - published) <= 0.005
+    without_national = shipped[~((shipped["index"] == "par_index") & (shipped["year"] == 2023)
+                                 & (shipped["region"] == "national"))]
+    report = monitor(2023, "Bình Định", index="par_index", lang="vi", region_means=without_national)
     row = report.components.set_index("component").loc["par_index"]
     assert row["national_average"] == pytest.approx(expected, abs=1e-9)
     assert row["average_n"] == 63
@@ -274,3 +298,15 @@ def test_national_mean_derived_from_the_six_regional_means():
     fields = report.components[report.components["component"] != "par_index"]
     assert fields["verified"].all() and fields["national_average"].isna().all()
     assert set(fields["status"]) <= {"baseline", "reached"}
+
+
+def test_papi_2023_review_on_the_full_table(capsys):
+    code = monitor_command(2023, "Bình Định", None, "en", None, False, "papi")
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "PAPI 2023: 43.57" in text and "rank 19 of 61" in text and "mean of 61 provinces" in text
+    report = monitor(2023, "Bình Định", index="papi", lang="en")
+    rows = report.components.set_index("component")
+    assert rows.loc["papi", "average_source"] == "full peer table" and rows.loc["papi", "average_n"] == 61
+    dims = rows.drop(index="papi")
+    assert len(dims) == 8 and (dims["average_source"] == "full peer table").all()

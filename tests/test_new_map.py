@@ -281,7 +281,7 @@ def test_the_population_table_is_checked(tmp_path):
     with pytest.raises(InputFileError, match="merged into Gia Lai"):
         load_population(bad)
     bad.write_text("province,year,population\nGia Lai,2020,-3\n", encoding="utf-8")
-    with pytest.raises(InputFileError, match="not a whole positive number"):
+    with pytest.raises(InputFileError, match="not a positive whole number"):
         load_population(bad)
 
 

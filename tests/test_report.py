@@ -515,7 +515,7 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
                                                    for i in ("papi", "sipas", "par_index", "pci")}
     overview = (reports / "00_overview.csv").read_text(encoding="utf-8").splitlines()
     assert overview[0].startswith("index,baseline_year,target_year,baseline_composite")
-    assert overview[4].startswith("pci,2023,2025,66.26,70.685")
+    assert overview[4].startswith("pci,2023,2025,67.45,73.715")  # the weights from 2022
     page = (reports / "00_overview.html").read_text(encoding="utf-8")
     assert "Tổng quan các chỉ số — Bình Định" in page
     assert "Điểm không nhất quán" in page

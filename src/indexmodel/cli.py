@@ -81,12 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.csv")
     _overwrite(p)
 
-    p = sub.add_parser("etl", help="rebuild data/peers from the official workbooks and published tables")
+    p = sub.add_parser("etl", help="rebuild data/peers (and data/population) from the official "
+                       "workbooks and the published tables")
     p.add_argument("--source", required=True, metavar="DIR",
                    help="folder with pci/ and papi/ official workbooks (e.g. ../shared/data/official)")
     p.add_argument("--published", metavar="DIR",
-                   help="folder with the published result tables (default: SOURCE/../published)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers)")
+                   help="folder with the published result tables, its recent/ and population/ "
+                        "(default: SOURCE/../published)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers; the population "
+                   "table goes to OUT/../population)")
+    p.add_argument("--without", action="append", default=[], metavar="NAME",
+                   choices=("official", "published", "recent", "population"),
+                   help="go without an expected input (repeat for several): official (the "
+                        "workbooks in SOURCE), published (PUBLISHED), recent (PUBLISHED/recent), "
+                        "population (PUBLISHED/population). Without it, a missing input stops "
+                        "the ETL before anything is written")
     _overwrite(p, "tables already in --out DIR (data/peers, the default, is always rebuilt)")
 
     p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
@@ -232,32 +241,42 @@ def _etl(args: argparse.Namespace) -> int:
 
     source = Path(args.source)
     published = Path(args.published) if args.published else source.parent / "published"
-    out = _etl_out(args.out, source, published, args.overwrite)
+    out = _etl_out(args.out, source, published, args.overwrite, args.without)
     with _writing_tables(out):
-        written = run_etl(source, out, published if published.is_dir() else None)
+        written = run_etl(source, out, published, without=args.without)
     for path in written:
         print(f"written {path}")
+    for name in sorted(set(args.without)):
+        print(f"went without {name}: the tables resting on it are reduced or not rebuilt")
     return 0
 
 
-def _etl_out(out: str | None, source, published, overwrite: bool):
+def _etl_out(out: str | None, source, published, overwrite: bool, without=()):
     """The folder ``etl`` writes to, checked before anything is read: a folder, never
-    inside its inputs or ``data/`` (but ``data/peers``, the default: rebuilding it is the
-    ETL's job), and tables already there replaced only with ``--overwrite``."""
+    inside its inputs or ``data/`` (but ``data/peers``, the default, and the population table
+    beside it: rebuilding them is the ETL's job), and tables already there replaced only with
+    ``--overwrite``."""
     from pathlib import Path
 
     from .core.errors import UsageError
     from .core.output import check_output
-    from .core.paths import peers_dir
-    from .data.sources.etl import COLUMNS
+    from .core.paths import peers_dir, population_dir
+    from .data.sources.etl import COLUMNS, POPULATION_FILE
 
     folder = Path(out) if out else peers_dir()
     if folder.exists() and not folder.is_dir():
         raise UsageError("is a file: --out names the folder the tables go to", file=folder)
     rebuild = folder.resolve() == peers_dir().resolve()
     for name in COLUMNS:
-        check_output(folder / name, input_dirs=[source, published], overwrite=overwrite or rebuild,
-                     shipped_ok=[peers_dir() / name] if rebuild else ())
+        if name == POPULATION_FILE:
+            if "population" in without:
+                continue
+            target = folder.parent / "population" / name  # as run_etl places it
+            shipped = population_dir() / name
+        else:
+            target, shipped = folder / name, peers_dir() / name
+        check_output(target, input_dirs=[source, published], overwrite=overwrite or rebuild,
+                     shipped_ok=[shipped] if rebuild else ())
     return folder
 
 

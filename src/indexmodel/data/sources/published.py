@@ -24,6 +24,9 @@ from .tables import read_table, text, to_int, to_number
 ANCHORS_FILE = "composite_anchors_published.csv"
 TOP_FILE = "pci_2019_2021_top_published.csv"
 REGION_MEANS_FILE = "region_means_published.csv"
+#: In ``published/recent/``: the same columns as the two files above, for 2023-2024.
+RECENT_ANCHORS_FILE = "anchors_2023_2024.csv"
+RECENT_REGION_MEANS_FILE = "region_means_2023_2024.csv"
 
 #: Rows of a partial table published with "N/A" scores (kept out of the CSV, but the rank
 #: is taken): (index, year, rank) -> province. Source: METHODOLOGY.md, shared/data.
@@ -47,6 +50,16 @@ def _int(path: Path, row: int, rec: dict, column: str, required: bool = False) -
         return to_int(raw)
     except ValueError:
         raise InputFileError(f"'{raw}' is not a whole number", file=path, row=row, column=column) from None
+
+
+def decimals(rec: dict, column: str) -> int | None:
+    """How many decimals the cell is written with ("46.04" → 2, "70.7" → 1): the
+    publisher's rounding of the figure. None for an empty cell."""
+    raw = text(rec.get(column))
+    if not raw:
+        return None
+    raw = raw.replace(",", ".")
+    return len(raw.split(".", 1)[1]) if "." in raw else 0
 
 
 def _float(path: Path, row: int, rec: dict, column: str) -> float | None:
@@ -80,6 +93,7 @@ def read_anchors(path: str | Path) -> pd.DataFrame:
             "composite": _float(path, row, rec, "value"), "rank": _int(path, row, rec, "rank"),
             "ranked_provinces": _int(path, row, rec, "ranked_provinces"),
             "note": note, "source": text(rec.get("source")),
+            "decimals": decimals(rec, "value"),  # not written: for the cross-source checks
         })
     return pd.DataFrame(rows)
 
@@ -111,11 +125,12 @@ def read_pci_top(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             if value is None:
                 raise InputFileError("missing value", file=path, row=row, column=cid)
             comps.append({"index": "pci", "year": year, "province": province, "component": cid,
-                          "value": value, "source": source})
+                          "value": value, "source": source, "decimals": decimals(rec, cid)})
         results.append({"index": "pci", "year": year, "province": province,
                         "composite": _float(path, row, rec, "pci"),
                         "rank": _int(path, row, rec, "rank", required=True),
-                        "ranked_provinces": len(all_provinces(year)), "note": "", "source": source})
+                        "ranked_provinces": len(all_provinces(year)), "note": "", "source": source,
+                        "decimals": decimals(rec, "pci")})
     results = pd.DataFrame(results)
     extra = []
     for year, group in results.groupby("year"):
@@ -155,5 +170,6 @@ def read_region_means(path: str | Path) -> pd.DataFrame:
                      "year": _int(path, row, rec, "year", required=True),
                      "region": region,
                      "mean_value": _float(path, row, rec, "mean_value"),
-                     "source": text(rec.get("source"))})
+                     "source": text(rec.get("source")),
+                     "decimals": decimals(rec, "mean_value")})  # not written
     return pd.DataFrame(rows)

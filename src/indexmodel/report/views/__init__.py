@@ -39,7 +39,8 @@ from .common import KIND_LABELS, col, data_label, show
 from .overview import (best_known, component_frame, components_csv, components_figure,
                        components_table, findings_table, indices_with_data, overview_csv,
                        overview_summary, year_standing, year_summary)
-from .about_data import data_coverage, data_inventory, data_tables, era_table, source_list
+from .about_data import (cross_checks, data_coverage, data_inventory, data_tables, era_table,
+                         fitted_weights, source_list)
 from .index_pages import (DEFAULT_BUDGET, INDEX_NOTEBOOK_NUMBERS, IndexView, assumption_lines,
                           index_analysis, plot_rank_title)
 from .scenarios import SCENARIO_COLUMNS, component_ids, scenario, scenario_changes, scenario_help
@@ -62,7 +63,8 @@ __all__ = [
     "KIND_LABELS", "col", "data_label", "show", "best_known", "component_frame",
     "components_csv", "components_figure", "components_table", "findings_table",
     "indices_with_data", "overview_csv", "overview_summary", "year_standing", "year_summary",
-    "data_coverage", "data_inventory", "data_tables", "era_table", "source_list",
+    "cross_checks", "data_coverage", "data_inventory", "data_tables", "era_table",
+    "fitted_weights", "source_list",
     "DEFAULT_BUDGET", "INDEX_NOTEBOOK_NUMBERS", "IndexView", "assumption_lines",
     "index_analysis", "plot_rank_title", "SCENARIO_COLUMNS", "component_ids", "scenario",
     "scenario_changes", "scenario_help", "BACKTEST_SIMS", "backtest_figure",

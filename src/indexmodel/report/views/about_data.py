@@ -149,6 +149,7 @@ def era_table(lang: str = "vi") -> pd.DataFrame:
     labels = {"years": ("Các năm", "Years"), "verified": ("Trọng số đã kiểm chứng",
                                                         "Weights verified"),
               "published_only": ("Năm chỉ dùng điểm công bố", "Published-only years"),
+              "fitted": ("ước lượng từ số liệu công bố", "fitted from published figures"),
               "components": ("Số thành phần", "Components"), "note": ("Ghi chú", "Note")}
     pick = (lambda key: labels[key][0 if lang == "vi" else 1])
     rows = []
@@ -162,7 +163,154 @@ def era_table(lang: str = "vi") -> pd.DataFrame:
                          data_label("era", lang): spec.era,
                          pick("years"): f"{spec.valid_from}–{spec.valid_to or ''}",
                          pick("components"): len(spec.ids) - 1,
-                         pick("verified"): yes if spec.verified else no,
+                         pick("verified"): (yes if spec.verified else
+                                            pick("fitted") if spec.fitted_weights else no),
                          pick("published_only"): ", ".join(map(str, published)) or "—",
                          pick("note"): spec.note or ""})
     return pd.DataFrame(rows)
+
+
+_CROSS = {
+    "index": ("Chỉ số", "Index"), "year": ("Năm", "Year"), "province": ("Tỉnh/thành phố", "Province"),
+    "item": ("Số liệu", "Figure"), "kept": ("Giá trị giữ lại", "Kept"),
+    "other": ("Nguồn khác", "Other source"), "status": ("Kết quả so sánh", "Outcome"),
+    "note": ("Cách xử lý", "How it is handled"), "n": ("Số lần so sánh", "Comparisons"),
+    "item.composite": ("điểm tổng hợp", "composite"), "item.rank": ("thứ hạng", "rank"),
+    "item.mean": ("điểm trung bình cả nước", "national mean"),
+    "item.component": ("chỉ số thành phần", "sub-index or dimension"),
+    "status.agrees": ("khớp (theo cách làm tròn của đơn vị công bố)",
+                      "agree (under the publisher's rounding)"),
+    "status.differs": ("khác nhau: xử lý riêng", "differ: handled explicitly"),
+    "status.superseded": ("thay bằng số tính theo phương pháp mới", "superseded under the new methodology"),
+    "status.conflict": ("mâu thuẫn thứ hạng: xử lý riêng", "ranks contradict: handled explicitly"),
+    "status.unexpected": ("khác nhau ngoài dự kiến", "unexpected disagreement"),
+    "national": ("cả nước", "national"),
+}
+_CROSS_NOTES_VI = {
+    ("papi", 2023, "Binh Dinh"): "Kế hoạch ghi 43,45 (tổng các lĩnh vực của kế hoạch, mỗi lĩnh vực thấp hơn "
+                                 "tệp số liệu của UNDP 0,005–0,023); tệp của UNDP ghi 43,5718. Số liệu các "
+                                 "tỉnh dùng tệp của UNDP (Bình Định đứng thứ 19); kiểm tra kế hoạch dùng "
+                                 "43,45 của kế hoạch (đứng thứ 21) và nêu cả hai.",
+    ("papi", 2021, "Ba Ria - Vung Tau"): "Báo của tỉnh ghi 40,62; tệp của UNDP ghi 40,6146. Giữ số của "
+                                         "tệp UNDP, như với mọi tỉnh.",
+    ("pci", 2023, "Binh Dinh"): "66,26 là các chỉ số thành phần của kế hoạch theo trọng số 2013–2021 (khoảng "
+                                "hạng 30); từ năm 2022 trọng số đã thay đổi: 67,45, phù hợp với hạng 25 "
+                                "đã công bố. Giữ 67,45.",
+    ("pci", 2023, "Dien Bien"): "66,87 (hạng 31) được suy ra từ báo cáo của tỉnh (mức thay đổi đã làm tròn) "
+                                "và cao hơn 66,79 của Thanh Hóa (hạng 30, đã công bố). Giữ nguyên kèm ghi "
+                                "chú; khi xếp hạng, số liệu công bố được ưu tiên.",
+    ("pci", 2017, "national"): "Một bài báo ghi điểm trung bình cả nước 60,2; trung bình của 63 tỉnh đã "
+                               "công bố là 62,40. Giữ cả hai; khi có bảng đầy đủ, các phân tích dùng "
+                               "trung bình của bảng.",
+}
+
+
+def _cx(key: str, lang: str) -> str:
+    vi, en = _CROSS[key]
+    return vi if lang == "vi" else en
+
+
+def cross_checks(lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where two sources give one figure (``data/peers/reconciliation.csv``): the number of
+    comparisons by index, year and outcome, and every comparison that does not simply
+    agree, with how it is handled."""
+    from ...core.paths import peers_dir
+    from ...data.provinces import resolve
+
+    check_lang(lang)
+    frame = pd.read_csv(peers_dir() / "reconciliation.csv", keep_default_na=False)
+    kind = ["composite" if i == "composite" else "rank" if i == "rank" else "mean" if i == "mean"
+            else "component" for i in frame["item"]]
+    frame = frame.assign(kind=kind)
+    counts = (frame.groupby(["index", "year", "kind", "status"], sort=True).size()
+              .reset_index(name="n"))
+    summary = pd.DataFrame({
+        _cx("index", lang): [index_label(i, "en") for i in counts["index"]],
+        _cx("year", lang): counts["year"].astype(int),
+        _cx("item", lang): [_cx(f"item.{k}", lang) for k in counts["kind"]],
+        _cx("status", lang): [_cx(f"status.{s}", lang) for s in counts["status"]],
+        _cx("n", lang): counts["n"].astype(int),
+    })
+    odd = frame[frame["status"] != "agrees"]
+
+    def place(name: str) -> str:
+        return _cx("national", lang) if name == "national" else resolve(name).name(lang)
+
+    def note(rec) -> str:
+        if lang == "vi":
+            return _CROSS_NOTES_VI.get((rec["index"], int(rec["year"]), rec["province"]), rec["note"])
+        return rec["note"]
+
+    detail = pd.DataFrame({
+        _cx("index", lang): [index_label(i, "en") for i in odd["index"]],
+        _cx("year", lang): odd["year"].astype(int).to_numpy(),
+        _cx("province", lang): [place(p) for p in odd["province"]],
+        _cx("item", lang): [_cx(f"item.{k}", lang) for k in odd["kind"]],
+        _cx("kept", lang): [f"{v:.4f}".rstrip("0").rstrip(".") for v in odd["kept"]],
+        _cx("other", lang): [f"{v:.4f}".rstrip("0").rstrip(".") for v in odd["other"]],
+        _cx("status", lang): [_cx(f"status.{s}", lang) for s in odd["status"]],
+        _cx("note", lang): [note(r) for r in odd.to_dict("records")],
+    })
+    return summary, detail.reset_index(drop=True)
+
+
+_FIT = {
+    "component": ("Chỉ số thành phần", "Sub-index"),
+    "least_squares": ("Bình phương tối thiểu", "Least squares"),
+    "fitted": ("Trọng số từ 2022 (ước lượng)", "Weight from 2022 (fitted)"),
+    "previous": ("Trọng số 2013–2021", "Weight 2013–2021"),
+    "year": ("Năm", "Year"), "province": ("Tỉnh/thành phố", "Province"),
+    "published": ("Điểm công bố", "Published"), "composite": ("Tính theo trọng số ước lượng", "Fitted weights"),
+    "residual": ("Chênh lệch", "Residual"),
+    "composite_previous": ("Theo trọng số 2013–2021", "2013–2021 weights"),
+    "residual_previous": ("Chênh lệch (2013–2021)", "Residual (2013–2021)"),
+    "role": ("Vai trò", "Role"),
+    "role.fit": ("dùng để ước lượng", "fitted on"), "role.check": ("kiểm tra ngoài mẫu", "out-of-sample check"),
+    "role.excluded": ("không dùng (nghi nhập sai một chỉ số)", "not used (likely a mis-keyed sub-index)"),
+}
+
+
+def _fx(key: str, lang: str) -> str:
+    vi, en = _FIT[key]
+    return vi if lang == "vi" else en
+
+
+def fitted_weights(lang: str = "vi"):
+    """The PCI weights from 2022, fitted from published figures
+    (:func:`indexmodel.model.weight_fit.fit_weights`): the weights (least squares, snapped
+    to 5% steps, the 2013–2021 ones) and every province profile's residual. None where no
+    era has fitted weights."""
+    from ...data.peers import default_peers, default_results
+    from ...data.provinces import resolve
+    from ...data.spec import INDICES, load_specs
+    from ...model.weight_fit import fit_weights
+
+    check_lang(lang)
+    book = load_specs()
+    for index in INDICES:
+        for spec in book.eras(index):
+            if not spec.fitted_weights:
+                continue
+            previous = book.spec_for(index, spec.valid_from - 1)
+            fit = fit_weights(default_peers(), default_results(), spec, previous=previous)
+            weights = fit.weight_table()
+            weights = pd.DataFrame({
+                _fx("component", lang): [spec.name(c, lang) for c in weights["component"]],
+                _fx("least_squares", lang): [f"{100 * v:.1f}%" for v in weights["least_squares"]],
+                _fx("fitted", lang): [f"{100 * v:.0f}%" for v in weights["fitted"]],
+                _fx("previous", lang): [f"{100 * v:.0f}%" for v in weights["previous"]],
+            })
+            prof = fit.profiles
+            profiles = pd.DataFrame({
+                _fx("year", lang): prof["year"].astype(int),
+                _fx("province", lang): [resolve(p).name(lang) for p in prof["province"]],
+                _fx("published", lang): [f"{v:.2f}" for v in prof["published"]],
+                _fx("composite", lang): [f"{v:.3f}" for v in prof["composite"]],
+                _fx("residual", lang): [f"{round(v, 3) + 0.0:+.3f}" for v in prof["residual"]],
+                _fx("composite_previous", lang): [f"{v:.3f}" for v in prof["composite_previous"]],
+                _fx("residual_previous", lang): [f"{round(v, 3) + 0.0:+.3f}"
+                                                 for v in prof["residual_previous"]],
+                _fx("role", lang): [_fx(f"role.{r}", lang) for r in prof["role"]],
+            })
+            return fit, weights, profiles
+    return None

@@ -225,6 +225,14 @@ _IX = {
     "set.rank": ("Khoảng thứ hạng", "Rank range"),
     "set.weight": ("trọng số {name}", "weight of {name}"),
     "set.none": ("{index} không có thiết lập chưa kiểm chứng.", "{index} has no unverified setting."),
+    "set.fitted": ("Trọng số {index} từ năm {year} được ước lượng từ số liệu công bố (chưa có văn bản của "
+                   "đơn vị xây dựng chỉ số): một thiết lập nhà phân tích có thể thay. Bảng dưới so với "
+                   "trọng số giai đoạn trước.",
+                   "The {index} weights from {year} are fitted from published figures (no text of the "
+                   "publisher states them): a setting an analyst can override. The table compares them "
+                   "with the previous era's."),
+    "set.fitted_weight": ("Trọng số từ {year} (ước lượng)", "Weight from {year} (fitted)"),
+    "set.previous_weight": ("Trọng số {years}", "Weight {years}"),
     # peer distribution
     "peers_text": ("Năm {y} là năm gần nhất có điểm của mọi tỉnh, thành phố ({n} tỉnh). {name}: {own}, hạng "
                    "{rank}/{n}; trung vị các tỉnh {median}; cao nhất {top}; thấp nhất {bottom}.",

@@ -311,7 +311,7 @@ class IndexView:
     def realism_table(self) -> pd.DataFrame | None:
         """Per top component and the composite: the target gain against the real changes over
         the same number of years (:func:`indexmodel.model.leverage.target_realism`); None without targets."""
-        from ...model.panel import build_panel, changes
+        from ...model.panel import changes
         from ...model.leverage import target_realism
         from ...model.scoring import score
 
@@ -325,7 +325,7 @@ class IndexView:
         baseline = {c: float(base[c]) for c in ids if math.isfinite(base[c])}
         targets = {c: float(targ[c]) for c in ids if math.isfinite(targ[c])}
         try:
-            panel = build_panel(a.peers, self.index, a.results)
+            panel = a.era_panel[0]  # the real changes of the analysis's methodology era
         except IndexModelError:
             panel = None
         real, pairs = {}, {}
@@ -630,6 +630,8 @@ class IndexView:
         if a is None:
             return self._missing("h_settings")
         spec = a.spec
+        if spec.fitted_weights:
+            return [head] + self._fitted_settings()
         if not spec.unverified_weights:
             return [head, _ix("set.none", lang, index=self.label)]
         rows = []
@@ -653,6 +655,34 @@ class IndexView:
                            _ix("set.rank", lang): implied.text() if implied is not None else "—"})
         return [head, _ix("set.intro", lang), settings,
                 pd.DataFrame(ranges).set_index(_ix("set.what", lang))]
+
+    def _fitted_settings(self) -> list:
+        """Weights fitted from published figures (PCI from 2022): the weights against the previous
+        era's, the fit's evidence and what they imply for the province's own composite."""
+        from ...analysis.baseline_check import baseline_check, fitted_weights_evidence
+        from ...core.errors import DataUnavailableError
+        from ...data.spec import load_specs
+
+        a, lang, book = self.analysis, self.lang, load_specs()
+        spec = a.spec
+        try:
+            prev = book.spec_for(spec.index, spec.valid_from - 1)
+        except DataUnavailableError:
+            prev = None
+        years = f"{prev.valid_from}–{prev.valid_to}" if prev is not None else ""
+        table = pd.DataFrame({
+            _ix("set.fitted_weight", lang, year=spec.valid_from):
+                [f"{100 * spec.node(c).weight:.0f}%" for c in spec.fitted_weights],
+            _ix("set.previous_weight", lang, years=years):
+                [f"{100 * prev.node(c).weight:.0f}%" if prev is not None and prev.has(c) else "—"
+                 for c in spec.fitted_weights],
+        }, index=pd.Index([spec.name(c, lang) for c in spec.fitted_weights],
+                          name=_ix("set.setting", lang)))
+        out = [_ix("set.fitted", lang, index=self.label, year=spec.valid_from), table]
+        for part in (fitted_weights_evidence(a, book), baseline_check(a, book)):
+            if part is not None:
+                out.append(part["text"][lang])
+        return out
 
     # -- the peers' distribution (PCI) -------------------------------------------------------------------
     def peer_year(self):
