@@ -122,7 +122,7 @@ def check_index(plan: Plan, index: str, book: SpecBook) -> IndexCheck:
     base_values = plan.component_values(index, "baseline")
     target_values = plan.component_values(index, "target")
     base = score(spec, base_values, year=base_year, warn=False)
-    target = score(book.spec_for(index, target_year), target_values, year=target_year, warn=False)
+    target = score(plan.spec_for(index, "target", book), target_values, year=target_year, warn=False)
 
     coef = spec.coefficients()
     gain_total = _finite(target.composite) - _finite(base.composite) \

@@ -15,7 +15,10 @@ Aggregation rules (applied by a parent to its children ``c`` with weights ``w``)
     parent = scale × Σ w·c / Σ w; weights positive (SIPAS, unverified plain means).
 ``points_to_percent``
     children are percentages of their maximum points ``w``; parent = Σ w·c / Σ w,
-    the total points over the overall maximum (PAR INDEX).
+    the total points over the overall maximum (PAR INDEX). The optional column
+    ``children_total`` of the parent's row states the overall maximum (PAR INDEX from
+    2024: 100 points): the children's maximum points must add up to it, and every
+    setting of the unverified ones keeps that total.
 ``unknown``
     the parent cannot be computed from its children (PCI 2005): published-only.
 
@@ -48,6 +51,11 @@ NODE_COLUMNS = (
     "id", "parent", "name_vi", "name_en", "weight", "weight_low", "weight_high",
     "min", "max", "rule", "scale", "tolerance", "verified", "source",
 )
+#: Columns a spec file may add: the total its children's weights keep (points_to_percent).
+OPTIONAL_NODE_COLUMNS = ("children_total",)
+#: How far the children's maximum points may stray from a stated total (points are given
+#: to a few decimals; an equal split of 77.5 over six areas is 12.916667 each).
+TOTAL_TOLERANCE = 1e-4
 ERA_COLUMNS = (
     "era", "index", "valid_from", "valid_to", "file", "composite",
     "published_only_years", "verified", "source", "note",
@@ -81,6 +89,7 @@ class Node:
     source: str
     row: int = 0
     children: tuple[str, ...] = ()
+    children_total: float | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -395,6 +404,7 @@ def load_spec_file(path: Path, *, index: str, era: str, valid_from: int, valid_t
             verified=_bool(rec, "verified", path, row),
             source=rec["source"],
             row=row,
+            children_total=_num(rec, "children_total", path, row, required=False),
         )
         rows_of[node_id] = row
         if not rec["name_vi"] or not rec["name_en"]:
@@ -425,6 +435,10 @@ def load_spec_file(path: Path, *, index: str, era: str, valid_from: int, valid_t
         if not node.children and node.rule is not None:
             raise SpecError(f"'{node.id}' has rule '{node.rule}' but no children",
                             file=path, row=node.row, column="rule")
+        if node.children_total is not None and node.rule != "points_to_percent":
+            raise SpecError(f"'{node.id}' states a children_total but its rule is "
+                            f"{node.rule or 'none'}, not points_to_percent",
+                            file=path, row=node.row, column="children_total")
 
     spec = Spec(
         index=index, era=era, valid_from=valid_from, valid_to=valid_to, composite=composite,
@@ -456,6 +470,23 @@ def _check_weights(spec: Spec, plausible_range: bool = True) -> None:
                     raise SpecError(f"weight {kid.weight:g} of '{kid.id}' must lie within a "
                                     "complete weight_low..weight_high range",
                                     file=path, row=kid.row, column="weight_low")
+            if parent.children_total is not None:
+                total = sum(k.weight for k in kids)
+                if abs(total - parent.children_total) > TOTAL_TOLERANCE:
+                    raise SpecError(f"the maximum points of the children of '{parent.id}' add "
+                                    f"up to {total:g}, not its children_total "
+                                    f"{parent.children_total:g}",
+                                    file=path, row=parent.row, column="children_total")
+                fixed = sum(k.weight for k in kids if k.weight_low is None or k.verified)
+                free = [k for k in kids if k.weight_low is not None and not k.verified]
+                lo = fixed + sum(k.weight_low for k in free)
+                hi = fixed + sum(k.weight_high for k in free)
+                reachable = lo - TOTAL_TOLERANCE <= parent.children_total <= hi + TOTAL_TOLERANCE
+                if plausible_range and free and not reachable:
+                    raise SpecError(f"the plausible ranges of the children of '{parent.id}' "
+                                    f"give totals {lo:g}..{hi:g}, which cannot reach its "
+                                    f"children_total {parent.children_total:g}",
+                                    file=path, row=parent.row, column="children_total")
             if parent.rule == "weighted_sum":
                 total = sum(k.weight for k in kids)
                 if abs(total - 1.0) > 1e-9:
