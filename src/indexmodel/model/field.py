@@ -224,8 +224,11 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
         bounds, own_bounds, bound_notes = _anchor_bounds(
             index, year, n, others, (province, province_vi), own, own_rank, region_means, spec,
             label, label_vi)
-    informative = bounds is not None and any(f is not None for f in bound_notes[1:])
-    if not n or (not anchors and own is None and own_bounds is None and not informative):
+    # a mean or a bounded own score is something to rank against; the index's range is not
+    informative = bounds is not None and any(
+        lo > spec.root.min + 1e-9 or hi < spec.root.max - 1e-9
+        for lo, hi in zip(bounds.lo, bounds.hi)) if spec is not None else False
+    if not n or (not anchors and own is None and not informative):
         missing.append(Note(f"Không có điểm tổng hợp nào của tỉnh khác cho {label_vi} năm {year}.",
                             f"No other province's {label} {year} composite is known."))
         missing.append(unlock)
