@@ -47,6 +47,9 @@ class IndexAnalysis:
     notes: tuple[Note, ...] = ()
     peers: pd.DataFrame | None = field(default=None, repr=False)
     results: pd.DataFrame | None = field(default=None, repr=False)
+    #: the consistent part of the unverified settings (SIPAS, PAR INDEX): what the published
+    #: anchors leave of their plausible box (:mod:`indexmodel.model.consistency`)
+    settings: object | None = field(default=None, repr=False)
 
     # -- the province now ----------------------------------------------------------
     @property
@@ -415,14 +418,23 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
 
 
 def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None = None,
-             results: pd.DataFrame | None = None, book: SpecBook | None = None) -> IndexAnalysis:
-    """The analysis of ``index`` for the plan's province, baseline year and targets."""
-    from ..data.peers import default_peers, default_results
+             results: pd.DataFrame | None = None, book: SpecBook | None = None,
+             region_means: pd.DataFrame | None = None, seed: int = 20240701) -> IndexAnalysis:
+    """The analysis of ``index`` for the plan's province, baseline year and targets.
+
+    Where the composite rests on unverified settings (SIPAS, PAR INDEX), the published
+    anchors (``results``, ``region_means``; default: shipped) constrain them
+    (:mod:`indexmodel.analysis.settings_check`): where they exclude the default setting,
+    the analysis uses the centroid of the consistent part (``seed`` for its sample) and
+    says so in its notes; :attr:`IndexAnalysis.settings` holds the consistent part.
+    """
+    from ..data.peers import default_peers, default_region_means, default_results
 
     plan = plan or load_plan()
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
+    region_means = default_region_means() if region_means is None else region_means
     year = plan.baseline_year
     spec = book.spec_for(index, year)
     own = plan.component_values(index, "baseline")
@@ -437,14 +449,48 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
     pfield = build_field(index, year, plan.province, peers=peers, results=results,
                          own_composite=base.composite if math.isfinite(base.composite) else None,
                          own_rank=own_rank, n=int(out_of.iloc[0]) if len(out_of) else None,
-                         book=book, own_verified=spec.verified)
+                         book=book, own_verified=spec.verified, region_means=region_means)
     improvements, notes = _improvements(index, spec, peers, results)
+    settings = None
+    if spec.unverified_weights:
+        spec, settings, more = _consistent_spec(spec, own, pfield, region_means, year, seed)
+        notes = notes + more
+        value = score(spec, own, year=year, warn=False).composite
+        pfield.own_composite = value if math.isfinite(value) else None
     return IndexAnalysis(
         index=index, province=pfield.province, year=year, spec=spec, own=own, field=pfield,
         targets=targets, target_year=plan.target_year,
         goal_rank=plan.rank(index, status="goal", year=plan.target_year),
         goal_regional=plan.rank(index, status="goal", scope="regional", year=plan.target_year),
-        improvements=improvements, notes=notes, peers=peers, results=results)
+        improvements=improvements, notes=notes, peers=peers, results=results, settings=settings)
+
+
+def _consistent_spec(spec: Spec, own: Mapping[str, float], pfield: PeerField, region_means,
+                     year: int, seed: int):
+    """(the spec to analyse with, the consistent part of its settings, notes): the default
+    where the published anchors allow it, else the centroid of what they leave."""
+    from .settings_check import settings_for
+
+    settings = settings_for(spec, dict(own), pfield, region_means, year, seed=seed)
+    if not settings.constraints:
+        return spec, settings, ()
+    share = f"{settings.excluded:.1%}"
+    if settings.empty:
+        return spec, settings, (Note(
+            "Không có thiết lập nào trong miền hợp lý phù hợp với các mốc công bố: phân tích dùng thiết "
+            "lập mặc định, không được các mốc xác nhận.",
+            "No setting in the plausible box is consistent with the published anchors: the analysis "
+            "uses the default settings, which the anchors do not support."),)
+    if settings.default_consistent:
+        return spec, settings, (Note(
+            f"Các mốc công bố loại {share} miền thiết lập hợp lý; thiết lập mặc định phù hợp và được giữ.",
+            f"The published anchors exclude {share} of the plausible settings; the default is "
+            "consistent and kept."),)
+    return settings.central_spec(), settings, (Note(
+        f"Các mốc công bố loại {share} miền thiết lập hợp lý, kể cả thiết lập mặc định: phân tích dùng tâm "
+        "của phần còn lại (xem mục thiết lập chưa kiểm chứng).",
+        f"The published anchors exclude {share} of the plausible settings, the default among them: the "
+        "analysis uses the centroid of what remains (see the section on unverified settings)."),)
 
 
 def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None = None,

@@ -60,6 +60,8 @@ ERA_COLUMNS = (
     "era", "index", "valid_from", "valid_to", "file", "composite",
     "published_only_years", "verified", "source", "note",
 )
+#: Columns eras.csv may add: the note in Vietnamese.
+OPTIONAL_ERA_COLUMNS = ("note_vi",)
 
 INDEX_NAMES = {
     "papi": {"vi": "PAPI", "en": "PAPI"},
@@ -114,6 +116,11 @@ class Spec:
     note: str
     file: str
     nodes: Mapping[str, Node] = field(repr=False)
+    note_vi: str = ""  # the note in Vietnamese, where eras.csv gives one (column note_vi)
+
+    def note_in(self, lang: str) -> str:
+        """The era's note in ``lang`` (the English note where no Vietnamese one is given)."""
+        return self.note_vi if lang == "vi" and self.note_vi else self.note
 
     # -- structure -------------------------------------------------------------
     @property
@@ -566,6 +573,7 @@ def _load(folder: Path) -> SpecBook:
             published_only_years=published_only, verified=_bool(rec, "verified", eras_path, row),
             source=rec["source"], note=rec["note"],
         )
+        spec = dataclasses.replace(spec, note_vi=rec.get("note_vi", ""))
         for other in specs:
             if other.index == spec.index and _overlap(other, spec):
                 raise SpecError(f"era '{era}' overlaps era '{other.era}' of {spec.index}",
@@ -578,3 +586,42 @@ def _overlap(a: Spec, b: Spec) -> bool:
     a_end = a.valid_to if a.valid_to is not None else 10**6
     b_end = b.valid_to if b.valid_to is not None else 10**6
     return a.valid_from <= b_end and b.valid_from <= a_end
+
+
+# -- correspondences between eras ------------------------------------------------------------
+CORRESPONDENCE_COLUMNS = ("old_era", "old_component", "new_era", "new_component",
+                          "correspondence", "note_vi", "note_en", "source")
+#: how an old component relates to a new one: the same area (criteria changed), by theme
+#: only (unverified), or no one-to-one correspondence
+CORRESPONDENCES = ("same_area", "by_theme", "not_one_to_one")
+
+
+def load_correspondences(folder: str | Path | None = None,
+                         book: SpecBook | None = None) -> tuple[dict, ...]:
+    """Every ``*_to_*.csv`` table in the specs folder: which component of an era corresponds
+    to which of a later era, and how (``CORRESPONDENCES``), checked against the eras."""
+    folder = Path(folder) if folder is not None else specs_dir()
+    book = book or (load_specs() if folder == specs_dir() else load_specs(folder))
+    out = []
+    for path in sorted(folder.glob("*_to_*.csv")):
+        for row, rec in _read_csv(path, CORRESPONDENCE_COLUMNS):
+            eras = {}
+            for side in ("old", "new"):
+                try:
+                    eras[side] = book.era(rec[f"{side}_era"])
+                except DataUnavailableError:
+                    raise SpecError(f"unknown era '{rec[f'{side}_era']}'", file=path, row=row,
+                                    column=f"{side}_era") from None
+                if not eras[side].has(rec[f"{side}_component"]):
+                    raise SpecError(f"'{rec[f'{side}_component']}' is not a component of era "
+                                    f"{eras[side].era}", file=path, row=row,
+                                    column=f"{side}_component")
+            if eras["old"].index != eras["new"].index or eras["old"].valid_from >= eras["new"].valid_from:
+                raise SpecError("the old era must come before the new one, for the same index",
+                                file=path, row=row, column="new_era")
+            if rec["correspondence"] not in CORRESPONDENCES:
+                raise SpecError(f"correspondence '{rec['correspondence']}' is not one of "
+                                + ", ".join(CORRESPONDENCES), file=path, row=row,
+                                column="correspondence")
+            out.append(dict(rec, index=eras["old"].index, file=path.name, row=row))
+    return tuple(out)

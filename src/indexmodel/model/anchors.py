@@ -113,41 +113,48 @@ def _propagate(lo: np.ndarray, hi: np.ndarray, lo_open: np.ndarray) -> None:
 
 
 def _tighten_by_sum(lo: np.ndarray, hi: np.ndarray, total: float, slack: float) -> int:
-    """Bounds every rank by the sum of all n scores (in place); the number of ranks moved."""
+    """Bounds every rank by the sum of all n scores (in place); the number of ranks moved.
+
+    With the score at rank k set to v, the others add at most Σ_{j<k} hi_j + Σ_{j>k}
+    min(hi_j, v) and at least Σ_{j<k} max(lo_j, v) + Σ_{j>k} lo_j; both rise with v, so
+    the lowest v reaching ``total − slack`` and the highest not passing ``total + slack``
+    are found by bisection, for every rank at once.
+    """
     n = lo.size
-    moved = 0
-    for k in range(n):
-        # the most the others can add with s_k = v: ranks above at their highs, below at min(hi, v)
-        def most(v: float) -> float:
-            return hi[:k].sum() + v + np.minimum(hi[k + 1:], v).sum()
+    idx = np.arange(n)
+    before = idx[None, :] < idx[:, None]     # [k, j]: j ranks better than k
+    after = idx[None, :] > idx[:, None]
 
-        def least(v: float) -> float:
-            return np.maximum(lo[:k], v).sum() + v + lo[k + 1:].sum()
+    def most(v: np.ndarray) -> np.ndarray:
+        return (np.where(before, hi[None, :], 0.0).sum(axis=1) + v
+                + np.where(after, np.minimum(hi[None, :], v[:, None]), 0.0).sum(axis=1))
 
-        need = total - slack
-        if most(hi[k]) < need - _EPS:
-            raise DataUnavailableError(
-                f"the published mean needs a total of {total:.2f}, more than the other anchors allow")
-        if most(lo[k]) < need:
-            a, b = lo[k], hi[k]
-            for _ in range(60):
-                mid = (a + b) / 2
-                a, b = (mid, b) if most(mid) < need else (a, mid)
-            if b > lo[k] + 1e-6:
-                lo[k] = b
-                moved += 1
-        room = total + slack
-        if least(lo[k]) > room + _EPS:
-            raise DataUnavailableError(
-                f"the published mean needs a total of {total:.2f}, less than the other anchors allow")
-        if least(hi[k]) > room:
-            a, b = lo[k], hi[k]
-            for _ in range(60):
-                mid = (a + b) / 2
-                a, b = (mid, b) if least(mid) <= room else (a, mid)
-            if a < hi[k] - 1e-6:
-                hi[k] = a
-                moved += 1
+    def least(v: np.ndarray) -> np.ndarray:
+        return (np.where(before, np.maximum(lo[None, :], v[:, None]), 0.0).sum(axis=1) + v
+                + np.where(after, lo[None, :], 0.0).sum(axis=1))
+
+    need, room = total - slack, total + slack
+    if (most(hi.copy()) < need - _EPS).any():
+        raise DataUnavailableError(
+            f"the published mean needs a total of {total:.2f}, more than the other anchors allow")
+    if (least(lo.copy()) > room + _EPS).any():
+        raise DataUnavailableError(
+            f"the published mean needs a total of {total:.2f}, less than the other anchors allow")
+    raise_lo = most(lo.copy()) < need
+    lower_hi = least(hi.copy()) > room
+    a, b = lo.copy(), hi.copy()          # lowest v with most(v) ≥ need lies in (a, b]
+    c, d = lo.copy(), hi.copy()          # highest v with least(v) ≤ room lies in [c, d)
+    for _ in range(50):
+        mid = (a + b) / 2
+        short = most(mid) < need
+        a, b = np.where(short, mid, a), np.where(short, b, mid)
+        mid = (c + d) / 2
+        fits = least(mid) <= room
+        c, d = np.where(fits, mid, c), np.where(fits, d, mid)
+    new_lo = np.where(raise_lo & (b > lo + 1e-6), b, lo)
+    new_hi = np.where(lower_hi & (c < hi - 1e-6), c, hi)
+    moved = int((new_lo != lo).sum() + (new_hi != hi).sum())
+    lo[:], hi[:] = new_lo, new_hi
     return moved
 
 
