@@ -225,8 +225,9 @@ def bounds_from_anchors(index: str, year: int, n: int, points, rank_only=(),
             "Ranks published without a score: "
             + "; ".join(f"{_name(p, 'en')} ({_ordinal(r)})" for r, p in rank_only) + "."))
 
-    means = pd.DataFrame() if region_means is None else region_means[
-        (region_means["index"] == index) & (region_means["year"] == year)]
+    if region_means is None or not len(region_means):
+        region_means = pd.DataFrame(columns=["index", "year", "region", "mean_value", "source"])
+    means = region_means[(region_means["index"] == index) & (region_means["year"] == year)]
     national = means[means["region"] == NATIONAL]
     mean = float(national["mean_value"].iloc[0]) if len(national) else None
     if mean is not None:
