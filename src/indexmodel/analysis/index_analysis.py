@@ -290,10 +290,11 @@ class IndexAnalysis:
                 outlooks.append(threshold_outlook(
                     composite, curve, goal, self.year, target_year, self.panel, self.index))
             except DataUnavailableError as exc:
-                errors.append(exc.message)
+                errors.append(exc)
         if not outlooks:
             return Odds("none", composite, goal, None, missing=[
-                Note(f"Không đủ mốc để ước lượng điểm cần cho hạng {goal} ({e})", e) for e in errors]
+                Note(f"Không đủ số liệu để ước lượng điểm cần cho hạng {goal} "
+                     f"({getattr(e, 'vi', e.message)})", e.message) for e in errors]
                 + list(self.field.missing))
         probs = [o.probability for o in outlooks]
         assumptions, vi = [], [n.vi for n in self.field.assumptions]
@@ -320,7 +321,9 @@ class IndexAnalysis:
             pairs = list(zip(curve.ranks, curve.scores))
             if curve.own is not None:
                 pairs.append(curve.own)
-            out.append(RankCurve.from_anchors(pairs, curve.n, assumptions=curve.assumptions))
+            out.append(RankCurve.from_anchors(pairs, curve.n, assumptions=curve.assumptions,
+                                              bounds=getattr(curve, "bounds", ()),
+                                              own_bounds=getattr(curve, "own_bounds", None)))
         return out
 
     def best_rank_for_budget(self, budget: float, *, difficulty=None, yearly_cap=None,
@@ -469,28 +472,15 @@ def _consistent_spec(spec: Spec, own: Mapping[str, float], pfield: PeerField, re
                      year: int, seed: int):
     """(the spec to analyse with, the consistent part of its settings, notes): the default
     where the published anchors allow it, else the centroid of what they leave."""
-    from .settings_check import settings_for
+    from .settings_check import analysis_note, settings_for
 
     settings = settings_for(spec, dict(own), pfield, region_means, year, seed=seed)
     if not settings.constraints:
         return spec, settings, ()
-    share = f"{settings.excluded:.1%}"
-    if settings.empty:
-        return spec, settings, (Note(
-            "Không có thiết lập nào trong miền hợp lý phù hợp với các mốc công bố: phân tích dùng thiết "
-            "lập mặc định, không được các mốc xác nhận.",
-            "No setting in the plausible box is consistent with the published anchors: the analysis "
-            "uses the default settings, which the anchors do not support."),)
-    if settings.default_consistent:
-        return spec, settings, (Note(
-            f"Các mốc công bố loại {share} miền thiết lập hợp lý; thiết lập mặc định phù hợp và được giữ.",
-            f"The published anchors exclude {share} of the plausible settings; the default is "
-            "consistent and kept."),)
-    return settings.central_spec(), settings, (Note(
-        f"Các mốc công bố loại {share} miền thiết lập hợp lý, kể cả thiết lập mặc định: phân tích dùng tâm "
-        "của phần còn lại (xem mục thiết lập chưa kiểm chứng).",
-        f"The published anchors exclude {share} of the plausible settings, the default among them: the "
-        "analysis uses the centroid of what remains (see the section on unverified settings)."),)
+    note = analysis_note(settings)
+    if settings.empty or settings.default_consistent:
+        return spec, settings, (note,)
+    return settings.central_spec(), settings, (note,)
 
 
 def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None = None,

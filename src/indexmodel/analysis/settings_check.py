@@ -35,7 +35,8 @@ from ..core.i18n import index_label, translate
 from ..data.plan import Plan
 from ..data.provinces import resolve
 from ..data.spec import Spec, SpecBook, load_correspondences
-from ..model.anchors import NATIONAL, ROUNDING, rank_bounds
+from ..data.provinces import region_of
+from ..model.anchors import NATIONAL, ROUNDING, rank_bounds, region_label
 from ..model.consistency import DEFAULT_SEED, Consistency, Constraint, consistency
 from ..model.field import Note, PeerField
 from ..model.settings import Range, composite_range
@@ -57,6 +58,20 @@ _L = {
     "alone": ("Riêng mốc này loại {share} miền hợp lý của các thiết lập nó ràng buộc.",
               "Alone it excludes {share} of the plausible box of the settings it constrains."),
     "alone.none": ("Riêng mốc này không loại thiết lập nào.", "Alone it excludes no setting."),
+    "note.excluded": ("loại {share}", "{share} excluded"),
+    "note.empty": ("Không có thiết lập nào trong miền hợp lý phù hợp với các mốc công bố: phân tích dùng "
+                   "thiết lập mặc định, không được các mốc xác nhận.",
+                   "No setting in the plausible box is consistent with the published anchors: the analysis "
+                   "uses the default settings, which the anchors do not support."),
+    "note.kept": ("Các mốc công bố loại một phần các thiết lập hợp lý ({shares}); thiết lập mặc định phù hợp "
+                  "và được giữ.",
+                  "The published anchors exclude part of the plausible settings ({shares}); the default is "
+                  "consistent and kept."),
+    "note.centroid": ("Các mốc công bố loại một phần các thiết lập hợp lý ({shares}), kể cả thiết lập mặc "
+                      "định: phân tích dùng tâm của phần còn lại (xem mục thiết lập chưa kiểm chứng).",
+                      "The published anchors exclude part of the plausible settings ({shares}), the default "
+                      "among them: the analysis uses the centroid of what remains (see the section on "
+                      "unverified settings)."),
     "group": ("{what}: {share} miền hợp lý phù hợp với các mốc, loại {excluded} ({method}).",
               "{what}: {share} of the plausible box is consistent with the anchors, {excluded} "
               "excluded ({method})."),
@@ -135,6 +150,8 @@ _L = {
                     "(unverified), {none} without a one-to-one counterpart: the target percentages do "
                     "not carry over to the new set."),
     "later.head": ("Năm {year} ({set}): {facts}", "{year} ({set}): {facts}"),
+    "later.region": ("Điểm trung bình vùng {region} năm {year}: {mean} (mục tiêu trong vùng: vị trí {goal}).",
+                     "Mean of the {region} region in {year}: {mean} (the regional goal: place {goal})."),
     "later.same": ("cùng bộ tiêu chí", "the same criteria set"),
     "later.new": ("bộ tiêu chí mới", "the new criteria set"),
     "later.goal": ("điểm cần cho hạng {goal} năm {year} nằm trong {interval}",
@@ -230,6 +247,25 @@ def published_constraints(spec: Spec, own: dict, pfield: PeerField | None,
     return out
 
 
+def excluded_shares(c: Consistency, lang: str) -> str:
+    """The share each constrained group of settings loses to the anchors, in words."""
+    return "; ".join(f"{_group_label(c.spec, g.group, lang)}: "
+                     + _t("note.excluded", lang, share=_pct(1 - g.share))
+                     for g in c.groups if g.method != "none")
+
+
+def analysis_note(c: Consistency) -> Note:
+    """What the published anchors leave of the settings, in a sentence for the analyses' notes."""
+    shares = {lang: excluded_shares(c, lang) for lang in ("vi", "en")}
+    if c.empty:
+        key = "note.empty"
+    elif c.default_consistent:
+        key = "note.kept"
+    else:
+        key = "note.centroid"
+    return Note(*(_t(key, lang, shares=shares[lang]) for lang in ("vi", "en")))
+
+
 def settings_for(spec: Spec, own: dict, pfield: PeerField | None,
                  region_means: pd.DataFrame | None, year: int, *,
                  seed: int = DEFAULT_SEED) -> Consistency:
@@ -258,11 +294,17 @@ class SettingsCheck:
     settings: list[dict]
     era_change: dict | None = None
     later: dict | None = None
-    lines_vi: list[str] = field(default_factory=list)
-    lines_en: list[str] = field(default_factory=list)
+    parts_vi: dict = field(default_factory=dict)
+    parts_en: dict = field(default_factory=dict)
+
+    def parts(self, lang: str = "vi") -> dict[str, list[str]]:
+        """The sentences in ``lang`` by part (head, constraints, groups, figures, settings,
+        era, later)."""
+        return self.parts_vi if lang == "vi" else self.parts_en
 
     def lines(self, lang: str = "vi") -> list[str]:
-        return self.lines_vi if lang == "vi" else self.lines_en
+        """The whole account as indented text (the plan check's)."""
+        return _lines(self.parts(lang))
 
     def to_dict(self) -> dict:
         c = self.consistency
@@ -294,8 +336,8 @@ class SettingsCheck:
                          for s in self.settings],
             "era_change": self.era_change,
             "later_year": self.later,
-            "vi": self.lines_vi,
-            "en": self.lines_en,
+            "vi": self.lines("vi"),
+            "en": self.lines("en"),
         }
 
 
@@ -320,10 +362,6 @@ def settings_check(plan: Plan, index: str, book: SpecBook, *, peers=None, result
     box_base = composite_range(spec, own, year=analysis.year)
     box_target = composite_range(spec, targets) if targets else None
     base_rng = c.range(own)
-    for k in c.constraints:  # the anchors bound the composite itself: the plan's values are rounded
-        if k.kind == "own_rank" and base_rng is not None:
-            base_rng = Range(max(base_rng.low, k.low if k.low is not None else -math.inf),
-                             min(base_rng.high, k.high if k.high is not None else math.inf))
     target_rng = c.range(targets) if targets else None
     gain = c.gain_range(own, targets) if targets else None
     implied = None
@@ -348,9 +386,7 @@ def settings_check(plan: Plan, index: str, book: SpecBook, *, peers=None, result
                           base_rng, target_rng, gain, implied, settings)
     check.era_change = _era_change(plan, index, book)
     check.later = _later_year(plan, index, book, results, region_means, target_rng)
-    for lang in ("vi", "en"):
-        lines = _lines(check, spec, lang)
-        (check.lines_vi if lang == "vi" else check.lines_en).extend(lines)
+    check.parts_vi, check.parts_en = _parts(check, spec, "vi"), _parts(check, spec, "en")
     return check
 
 
@@ -398,6 +434,16 @@ def _later_year(plan: Plan, index: str, book: SpecBook, results: pd.DataFrame,
            "goal_score": list(bounds.interval(goal)[:2]),
            "goal_interval": bounds.interval_text(goal), "facts_vi": bounds.describe("vi"),
            "facts_en": bounds.describe("en")}
+    region = region_of(plan.province, year)
+    own_region = region_means[(region_means["index"] == index) & (region_means["year"] == year)
+                              & (region_means["region"] == region)]
+    if len(own_region):
+        mean = float(own_region["mean_value"].iloc[0])
+        out["region_mean"] = mean
+        goal_regional = plan.rank(index, status="goal", scope="regional", year=plan.target_year)
+        for lang in ("vi", "en"):
+            out["facts_" + lang].append(_t("later.region", lang, region=region_label(region, lang),
+                                           year=year, mean=f"{mean:.2f}", goal=goal_regional or "—"))
     if same and target_rng is not None:
         from ..model.ranking import RankCurve
 
@@ -408,77 +454,82 @@ def _later_year(plan: Plan, index: str, book: SpecBook, results: pd.DataFrame,
     return out
 
 
-def _lines(check: SettingsCheck, spec: Spec, lang: str) -> list[str]:
+def _parts(check: SettingsCheck, spec: Spec, lang: str) -> dict[str, list[str]]:
+    """The check's sentences in ``lang``, by part: head, constraints, groups (the shares and the
+    default), figures, settings, era (the criteria change), later (the later year's anchors)."""
     c = check.consistency
     what = (_t("what.points_to_percent", lang, n=len(spec.unverified_weights))
             if spec.root.rule == "points_to_percent" else _t("what.weighted_mean", lang))
-    lines = [_t("head", lang, what=what)]
+    parts: dict[str, list[str]] = {k: [] for k in ("head", "constraints", "groups", "figures",
+                                                    "settings", "era", "later")}
+    parts["head"].append(_t("head", lang, what=what))
     if not c.constraints:
-        lines.append("  " + _t("none", lang))
+        parts["constraints"].append(_t("none", lang))
     for i, k in enumerate(c.constraints):
         alone = c.alone.get(i)
         tail = ""
         if alone is not None:
             tail = " " + (_t("alone.none", lang) if alone[0] >= 1 - 1e-12 else
                           _t("alone", lang, share=_pct(1 - alone[0])))
-        lines.append("  · " + k.note(lang) + tail)
+        parts["constraints"].append(k.note(lang) + tail)
+    groups = parts["groups"]
     for g in c.groups:
         label = _group_label(spec, g.group, lang)
         if g.empty:
-            lines.append("  " + _t("group.empty", lang, what=label))
+            groups.append(_t("group.empty", lang, what=label))
         elif g.method == "none":
-            lines.append("  " + _t("group.free", lang, what=label))
+            groups.append(_t("group.free", lang, what=label))
         else:
             how = (_t("method.sampled", lang, drawn=f"{g.drawn:,}", seed=c.seed)
                    if g.method == "sampled" else
                    _t("method.polygon" if g.group.size == 2 else "method.exact", lang))
-            lines.append("  " + _t("group", lang, what=label, share=_pct(g.share),
-                                   excluded=_pct(1 - g.share), method=how))
+            groups.append(_t("group", lang, what=label, share=_pct(g.share),
+                             excluded=_pct(1 - g.share), method=how))
     if c.constraints and not c.empty:
         equal = len({round(w, 6) for w in (s["default"] for s in check.settings)}) == 1
         default = _t("default.equal", lang) if equal else ", ".join(
             f"{s['default']:g}" for s in check.settings)
         if c.default_consistent:
-            lines.append("  " + _t("default.ok", lang, default=default))
+            groups.append(_t("default.ok", lang, default=default))
         else:
-            lines.append("  " + _t("default.out", lang, default=default, year=check.year,
-                                   value=_f(check.default_baseline)))
+            groups.append(_t("default.out", lang, default=default, year=check.year,
+                             value=_f(check.default_baseline)))
     if not c.empty:
-        box_b, box_t = check.box_baseline, check.box_target
+        box_b, box_t, figures = check.box_baseline, check.box_target, parts["figures"]
         if check.baseline is not None:
-            lines.append("  " + _t("fig.baseline", lang, year=check.year, low=_f(check.baseline.low),
-                                   high=_f(check.baseline.high), central=_f(check.central_baseline),
-                                   box_low=_f(box_b.low if box_b else None),
-                                   box_high=_f(box_b.high if box_b else None)))
+            figures.append(_t("fig.baseline", lang, year=check.year, low=_f(check.baseline.low),
+                              high=_f(check.baseline.high), central=_f(check.central_baseline),
+                              box_low=_f(box_b.low if box_b else None),
+                              box_high=_f(box_b.high if box_b else None)))
         if check.target is not None:
-            lines.append("  " + _t("fig.target", lang, year=check.target_year, low=_f(check.target.low),
-                                   high=_f(check.target.high), central=_f(check.central_target),
-                                   box_low=_f(box_t.low if box_t else None),
-                                   box_high=_f(box_t.high if box_t else None)))
+            figures.append(_t("fig.target", lang, year=check.target_year, low=_f(check.target.low),
+                              high=_f(check.target.high), central=_f(check.central_target),
+                              box_low=_f(box_t.low if box_t else None),
+                              box_high=_f(box_t.high if box_t else None)))
         if check.gain is not None:
-            lines.append("  " + _t("fig.gain", lang, low=_f(check.gain.low), high=_f(check.gain.high)))
+            figures.append(_t("fig.gain", lang, low=_f(check.gain.low), high=_f(check.gain.high)))
         if check.implied_rank is not None:
-            lines.append("  " + _t("fig.rank", lang, year=check.year,
-                                   interval=_interval(check.implied_rank)))
-        lines.append("  " + _t("remain", lang))
+            figures.append(_t("fig.rank", lang, year=check.year,
+                              interval=_interval(check.implied_rank)))
+        parts["settings"].append(_t("remain", lang))
         for s in check.settings:
-            lines.append("    - " + _t("remain.row", lang, name=s["name_" + lang], low=s["low"],
-                                       high=s["high"], default=s["default"],
-                                       clow=_f(s["consistent_low"]), chigh=_f(s["consistent_high"]),
-                                       central=_f(s["central"]), plow=_f(s["points_per_unit_low"], 3),
-                                       phigh=_f(s["points_per_unit_high"], 3)))
+            parts["settings"].append(_t(
+                "remain.row", lang, name=s["name_" + lang], low=s["low"], high=s["high"],
+                default=s["default"], clow=_f(s["consistent_low"]), chigh=_f(s["consistent_high"]),
+                central=_f(s["central"]), plow=_f(s["points_per_unit_low"], 3),
+                phigh=_f(s["points_per_unit_high"], 3)))
     if check.era_change is not None:
         era = check.era_change
-        lines.append("  " + _t("era.head", lang, year=era["from_year"], index=index_label(check.index, lang),
-                               note=era["note_" + lang]))
-        lines.append("  " + _t("era.targets", lang, target=check.target_year))
+        parts["era"].append(_t("era.head", lang, year=era["from_year"],
+                               index=index_label(check.index, lang), note=era["note_" + lang]))
+        parts["era"].append(_t("era.targets", lang, target=check.target_year))
         for r in era["rows"]:
-            lines.append("    - " + _t("era.row", lang, old=r["old_" + lang], new=r["new_" + lang],
-                                       note=r[lang]))
+            parts["era"].append(_t("era.row", lang, old=r["old_" + lang], new=r["new_" + lang],
+                                   note=r[lang]))
         counts = {k: sum(1 for r in era["rows"] if r["correspondence"] == k)
                   for k in ("same_area", "by_theme", "not_one_to_one")}
-        lines.append("  " + _t("era.summary", lang, same=counts["same_area"], theme=counts["by_theme"],
-                               none=counts["not_one_to_one"]))
+        parts["era"].append(_t("era.summary", lang, same=counts["same_area"],
+                               theme=counts["by_theme"], none=counts["not_one_to_one"]))
     if check.later is not None:
         later = check.later
         facts = [_t("later.goal", lang, goal=later["goal"], year=later["year"],
@@ -489,11 +540,26 @@ def _lines(check: SettingsCheck, spec: Spec, lang: str) -> list[str]:
                             interval=str(lo) if lo == hi else f"{lo}–{hi}", year=later["year"]))
         elif not later["same_criteria_set"]:
             facts.append(_t("later.not_comparable", lang))
-        lines.append("  " + _t("later.head", lang, year=later["year"],
-                               set=_t("later.same" if later["same_criteria_set"] else "later.new", lang),
-                               facts="; ".join(facts) + "."))
-        for fact in later["facts_" + lang]:
-            lines.append("    · " + fact)
+        parts["later"].append(_t("later.head", lang, year=later["year"],
+                                 set=_t("later.same" if later["same_criteria_set"] else "later.new",
+                                        lang),
+                                 facts="; ".join(facts) + "."))
+        parts["later"] += later["facts_" + lang]
+    return parts
+
+
+def _lines(parts: dict[str, list[str]]) -> list[str]:
+    """The parts as the plan check's indented text."""
+    lines = list(parts["head"])
+    lines += ["  · " + x for x in parts["constraints"]]
+    lines += ["  " + x for x in parts["groups"] + parts["figures"]]
+    if parts["settings"]:
+        lines += ["  " + parts["settings"][0]] + ["    - " + x for x in parts["settings"][1:]]
+    if parts["era"]:
+        lines += ["  " + x for x in parts["era"][:2]] + ["    - " + x for x in parts["era"][2:-1]]
+        lines.append("  " + parts["era"][-1])
+    if parts["later"]:
+        lines += ["  " + parts["later"][0]] + ["    · " + x for x in parts["later"][1:]]
     return lines
 
 

@@ -414,9 +414,21 @@ class Consistency:
         """The range of a node (default: the composite) of ``values`` over the consistent part."""
         if self.empty:
             return None
+        node = node or self.spec.composite
         if self.joint:
-            return self._sampled_range(lambda v: v[node or self.spec.composite], values)
-        return self._node_range(node or self.spec.composite, dict(values))
+            out = self._sampled_range(lambda v: v[node], values)
+        else:
+            out = self._node_range(node, dict(values))
+        if out is None:
+            return None
+        # a constraint on this very figure bounds it (its values are rounded: the range of the
+        # computed figure reaches half a unit past the published bounds)
+        for c in self.constraints:
+            if c.node == node and dict(c.values) == dict(values):
+                low = out.low if c.low is None else max(out.low, c.low)
+                high = out.high if c.high is None else min(out.high, c.high)
+                out = Range(low, max(low, high))
+        return out
 
     def _node_range(self, node_id: str, values: dict) -> Range | None:
         given = values.get(node_id)
@@ -513,6 +525,31 @@ class Consistency:
                 low, high = low * rng.low, high * rng.high
             child = parent
         return Range(low, high)
+
+    def segment(self, setting: str, at: Mapping[str, float]) -> Range | None:
+        """The values of ``setting`` alone that stay consistent, the other settings of its
+        group held at ``at`` (None where none does, or where its group keeps a total: one
+        setting cannot move alone)."""
+        for g in self.groups:
+            if setting not in g.group.ids:
+                continue
+            if g.group.total is not None:
+                return None
+            j = g.group.ids.index(setting)
+            low, high = g.group.low[j], g.group.high[j]
+            w = np.array([float(at.get(i, d)) for i, d in zip(g.group.ids, g.group.default)])
+            for a, a0 in g.halfspaces:
+                a = np.asarray(a, dtype=float)
+                rest = float(a @ w - a[j] * w[j] + a0)   # a_j t + rest ≤ 0
+                if abs(a[j]) <= 1e-15:
+                    if rest > 1e-9:
+                        return None
+                elif a[j] > 0:
+                    high = min(high, -rest / a[j])
+                else:
+                    low = max(low, -rest / a[j])
+            return Range(low, high) if low <= high + 1e-12 else None
+        return None
 
     def weight_range(self, setting: str) -> Range | None:
         for g in self.groups:

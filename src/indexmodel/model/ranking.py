@@ -17,6 +17,7 @@ within bounds enters as ``own_bounds``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -210,11 +211,31 @@ class RankCurve:
         low = -math.inf if ranks.max() >= self.n else float(scores.min())
         return low, math.inf
 
+    @functools.cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ranks, lowest, highest score) of every point and bound, built once."""
+        return (np.array(self.ranks + tuple(b[0] for b in self.bounds), dtype=int),
+                np.array(self.scores + tuple(b[1] for b in self.bounds), dtype=float),
+                np.array(self.scores + tuple(b[2] for b in self.bounds), dtype=float))
+
+    @functools.cached_property
+    def _pchip(self):
+        """(the monotone interpolation of rank on score through the points, its score range),
+        built once; None with fewer than two distinct scores."""
+        ranks, scores = self._points()
+        if ranks.size < 2:
+            return None
+        s = scores[::-1]  # ascending score
+        r = ranks[::-1].astype(float)
+        keep = np.concatenate([[True], np.diff(s) > 1e-12])
+        s, r = s[keep], r[keep]
+        if s.size < 2:
+            return None
+        return PchipInterpolator(s, r), float(s[0]), float(s[-1])
+
     def place(self, score: float) -> RankInterval:
         """The rank interval of ``score`` (as a new entrant displacing the table)."""
-        ranks = np.array(self.ranks + tuple(b[0] for b in self.bounds), dtype=int)
-        lows = np.array(self.scores + tuple(b[1] for b in self.bounds), dtype=float)
-        highs = np.array(self.scores + tuple(b[2] for b in self.bounds), dtype=float)
+        ranks, lows, highs = self._arrays
         above = lows > score + 1e-12             # surely better
         tied_or_below = highs <= score + 1e-12   # surely tied or worse
         # best rank: one more than the worst-ranked anchor surely above the score
@@ -251,15 +272,9 @@ class RankCurve:
     def _interpolate(self, score: float, low: int, high: int) -> float:
         if low == high:
             return float(low)
-        ranks, scores = self._points()
-        if ranks.size < 2:
-            return (low + high) / 2
-        s = scores[::-1]  # ascending score
-        r = ranks[::-1].astype(float)
-        keep = np.concatenate([[True], np.diff(s) > 1e-12])
-        s, r = s[keep], r[keep]
-        if s.size >= 2 and s[0] <= score <= s[-1]:
-            value = float(PchipInterpolator(s, r)(score))
+        pchip = self._pchip
+        if pchip is not None and pchip[1] <= score <= pchip[2]:
+            value = float(pchip[0](score))
         else:  # outside the anchors: the midpoint of what is possible
             value = (low + high) / 2
         return float(min(max(value, low), high))

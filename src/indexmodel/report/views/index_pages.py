@@ -87,11 +87,17 @@ class IndexView:
         self.setup, self.index, self.lang = setup, index, setup.lang
         self.analysis, self.reason = index_analysis(setup, index)
         self.check = None
+        self.settings_result = None  # the unverified settings against the published anchors
         if self.analysis is not None and self.analysis.targets:
             from ...analysis.plan_check import check_index
+            from ...analysis.settings_check import add_settings_check
             from ...data.spec import load_specs
 
-            self.check = check_index(setup.plan, index, load_specs())
+            book = load_specs()
+            self.check = check_index(setup.plan, index, book)
+            if self.check.unverified:
+                self.settings_result = add_settings_check(
+                    self.check, setup.plan, book, peers=setup.peers(), results=setup.results())
         self._leverage = None
         self._odds = None
         self._paths = None
@@ -591,12 +597,18 @@ class IndexView:
 
     # -- unverified settings (SIPAS, PAR INDEX) ----------------------------------------------------------
     def settings(self) -> list:
+        """The unverified settings: against the published anchors where the plan gives the
+        province's values (:mod:`indexmodel.analysis.settings_check`), else their plain range."""
         from ...model.settings import composite_range
 
         head = self._h("h_settings")
         a, lang = self.analysis, self.lang
         if a is None:
             return self._missing("h_settings")
+        if self.settings_result is not None:
+            from .settings_pages import settings_section
+
+            return settings_section(self, self.settings_result)
         spec = a.spec
         if not spec.unverified_weights:
             return [head, _ix("set.none", lang, index=self.label)]
@@ -621,6 +633,15 @@ class IndexView:
                            _ix("set.rank", lang): implied.text() if implied is not None else "—"})
         return [head, _ix("set.intro", lang), settings,
                 pd.DataFrame(ranges).set_index(_ix("set.what", lang))]
+
+    def later(self) -> list:
+        """The anchors published after the baseline year and, where the target year is scored
+        under a new criteria set, how far the plan's targets map to it."""
+        from .settings_pages import later_section
+
+        if self.analysis is None:
+            return self._missing("h_settings")
+        return later_section(self, self.settings_result)
 
     # -- the peers' distribution (PCI) -------------------------------------------------------------------
     def peer_year(self):
