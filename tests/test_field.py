@@ -56,11 +56,19 @@ def test_papi_2023_anchors_only():
     assert (between.low, between.high) == (7, 19)
 
 
-def test_sipas_2023_has_no_field_and_names_the_unlocking_file():
+def test_sipas_2023_has_one_scored_anchor_and_names_the_unlocking_file():
     field = build_field("sipas", 2023, "Binh Dinh", own_rank=20, own_composite=83.4,
                         own_verified=False)
-    assert field.coverage == "none" and field.national is None
+    # published 2023: Long An 78.66, 57th (Quảng Ninh 1st without a score)
+    assert field.coverage == "anchors"
+    assert (field.national.place(83.4).low, field.national.place(83.4).high) == (1, 57)
     assert any("SIPAS 2023 peer file" in m.en for m in field.missing)
+
+
+def test_without_published_scores_there_is_no_field():
+    field = build_field("sipas", 2023, "Binh Dinh", own_verified=False,
+                        results=default_results()[lambda r: r["index"] != "sipas"])
+    assert field.coverage == "none" and field.national is None
 
 
 def complete_file(tmp_path, year=2023):

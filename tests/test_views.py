@@ -114,19 +114,21 @@ def test_pci_paths_and_peer_year(bd):
     assert "Binh Dinh: 59.72, rank 17 of 63" in text
 
 
-def test_sipas_without_peers_says_what_is_missing(bd):
+def test_sipas_with_one_scored_anchor_says_what_is_missing(bd):
     view = bd.view("sipas")
     text = _texts(view.leverage())
-    assert "No rank can be computed" in text and "--peers FILE" in text
-    points = _tables(view.leverage())[0]
-    assert list(points["Composite points of a 1% step"]) == [0.5, 0.5]
-    assert view.path_results()[:2] == (None, None)
+    # one published 2023 score (Long An 78.66, 57th): rank intervals only
+    assert "--peers FILE" in text and "Regional ranks need every province" in text
+    table = _tables(view.leverage())[0]
+    # the areas' shares of the index at the centroid of the weights the 2024 national means leave
+    assert list(table["Composite points per unit"]) == [0.5964, 0.4036]
+    assert list(table["Ranks gained: 1% step"]) == ["≈0 (0–56)", "≈0 (0–56)"]
     settings = _tables(view.settings())[1]
-    # at the setting in use, over the part the anchors leave, over the whole box; the published rank
-    assert settings.loc["Composite 2023"].tolist() == [
-        f"{view.analysis.composite:.2f}", "82.30 – 84.50", "82.30 – 84.50", "20"]
+    # at the setting in use (the centroid of what the 2024 national means leave), over that part,
+    # over the whole box; and the published rank
+    assert settings.loc["Composite 2023"].tolist() == ["83.75", "83.62 – 83.92", "82.30 – 84.50", "20"]
     assert "No odds can be computed:" in view.odds()
-    assert view.leverage_figure() is not None  # composite points stand in for ranks
+    assert view.leverage_figure() is not None
 
 
 def test_par_index_rank_shows_the_published_one_and_the_placement(bd):

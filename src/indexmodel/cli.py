@@ -142,8 +142,10 @@ def _etl(args: argparse.Namespace) -> int:
 
     source = Path(args.source)
     published = Path(args.published) if args.published else source.parent / "published"
+    recent = published / "recent"
     written = run_etl(source, Path(args.out) if args.out else peers_dir(),
-                      published if published.is_dir() else None)
+                      published if published.is_dir() else None,
+                      recent if recent.is_dir() else None)
     for path in written:
         print(f"written {path}")
     return 0

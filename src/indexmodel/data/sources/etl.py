@@ -44,8 +44,19 @@ LOADERS = {
 }
 
 
-def build_tables(source_dir: str | Path, published_dir: str | Path | None = None
-                 ) -> dict[str, pd.DataFrame]:
+def supersede(older: pd.DataFrame, newer: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``older`` with every row that ``newer`` also holds (same ``keys``) replaced by newer's."""
+    if older.empty:
+        return newer
+    if newer.empty:
+        return older
+    new_keys = set(map(tuple, newer[keys].to_numpy().tolist()))
+    keep = [tuple(k) not in new_keys for k in older[keys].to_numpy().tolist()]
+    return pd.concat([older[keep], newer], ignore_index=True)
+
+
+def build_tables(source_dir: str | Path, published_dir: str | Path | None = None,
+                 recent_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """The tidy tables (file name → frame), unsorted and unwritten."""
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
@@ -65,8 +76,18 @@ def build_tables(source_dir: str | Path, published_dir: str | Path | None = None
         comps.append(top_comps)
         results.append(top_results)
         tables[peers.REGION_MEANS_FILE] = published.read_region_means(pub / published.REGION_MEANS_FILE)
+    results = pd.concat(results, ignore_index=True)
+    if recent_dir is not None:
+        rec = Path(recent_dir)
+        # the recent anchors supersede the older file's rows for the same province-year
+        # (Bình Định PCI 2023: 67.45 under the 2022 weights, not 66.26; Quảng Ninh PAR INDEX 2023)
+        results = supersede(results, published.read_anchors(rec / published.RECENT_ANCHORS_FILE),
+                            ["index", "year", "province"])
+        means = published.read_region_means(rec / published.RECENT_REGION_MEANS_FILE)
+        tables[peers.REGION_MEANS_FILE] = supersede(
+            tables.get(peers.REGION_MEANS_FILE, means.iloc[0:0]), means, ["index", "year", "region"])
     tables[peers.COMPONENTS_FILE] = pd.concat(comps, ignore_index=True)
-    tables[peers.RESULTS_FILE] = pd.concat(results, ignore_index=True)
+    tables[peers.RESULTS_FILE] = results
     return tables
 
 
@@ -97,10 +118,10 @@ def write_table(frame: pd.DataFrame, path: Path, name: str) -> None:
             writer.writerow([_cell(v) for v in rec])
 
 
-def run_etl(source_dir: str | Path, out_dir: str | Path, published_dir: str | Path | None = None
-            ) -> list[Path]:
+def run_etl(source_dir: str | Path, out_dir: str | Path, published_dir: str | Path | None = None,
+            recent_dir: str | Path | None = None) -> list[Path]:
     """Rebuild the tidy tables in ``out_dir``; return the paths written."""
-    tables = build_tables(source_dir, published_dir)
+    tables = build_tables(source_dir, published_dir, recent_dir)
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-etl-", dir=out_dir.parent))

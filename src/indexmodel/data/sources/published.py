@@ -24,6 +24,9 @@ from .tables import read_table, text, to_int, to_number
 ANCHORS_FILE = "composite_anchors_published.csv"
 TOP_FILE = "pci_2019_2021_top_published.csv"
 REGION_MEANS_FILE = "region_means_published.csv"
+#: In ``published/recent/``: the same columns as the two files above, for 2023-2024.
+RECENT_ANCHORS_FILE = "anchors_2023_2024.csv"
+RECENT_REGION_MEANS_FILE = "region_means_2023_2024.csv"
 
 #: Rows of a partial table published with "N/A" scores (kept out of the CSV, but the rank
 #: is taken): (index, year, rank) -> province. Source: METHODOLOGY.md, shared/data.
