@@ -587,8 +587,13 @@ class IndexView:
             y = int(latest["year"])
             rows.append((_ix("reg.mean", lang, y=y), _fmt(float(latest["mean_value"]))))
             if y == a.year:
-                rows.append((_ix("reg.gap", lang), _fmt(a.composite - float(latest["mean_value"]),
-                                                         signed=True)))
+                mean = float(latest["mean_value"])
+                gap = _fmt(a.composite - mean, signed=True)
+                rng = self.check.baseline_range if self.check is not None else None
+                if rng is not None and a.spec.unverified_weights:
+                    gap += (f" ({_fmt(rng.low - mean, signed=True)} – "
+                            f"{_fmt(rng.high - mean, signed=True)})")
+                rows.append((_ix("reg.gap", lang), gap))
         table = pd.DataFrame(rows, columns=[_ix("col.measure", lang), _ix("col.value", lang)])
         out = [head, table.set_index(_ix("col.measure", lang))]
         if a.field.regional is None:
