@@ -484,16 +484,6 @@ def _check_weights(spec: Spec, plausible_range: bool = True) -> None:
                                     f"up to {total:g}, not its children_total "
                                     f"{parent.children_total:g}",
                                     file=path, row=parent.row, column="children_total")
-                fixed = sum(k.weight for k in kids if k.weight_low is None or k.verified)
-                free = [k for k in kids if k.weight_low is not None and not k.verified]
-                lo = fixed + sum(k.weight_low for k in free)
-                hi = fixed + sum(k.weight_high for k in free)
-                reachable = lo - TOTAL_TOLERANCE <= parent.children_total <= hi + TOTAL_TOLERANCE
-                if plausible_range and free and not reachable:
-                    raise SpecError(f"the plausible ranges of the children of '{parent.id}' "
-                                    f"give totals {lo:g}..{hi:g}, which cannot reach its "
-                                    f"children_total {parent.children_total:g}",
-                                    file=path, row=parent.row, column="children_total")
             if parent.rule == "weighted_sum":
                 total = sum(k.weight for k in kids)
                 if abs(total - 1.0) > 1e-9:
