@@ -441,9 +441,14 @@ def _later_year(plan: Plan, index: str, book: SpecBook, results: pd.DataFrame,
         mean = float(own_region["mean_value"].iloc[0])
         out["region_mean"] = mean
         goal_regional = plan.rank(index, status="goal", scope="regional", year=plan.target_year)
+        r = plan.ranks
+        out_of = r[(r["index"] == index) & (r["status"] == "goal") & (r["scope"] == "regional")
+                   & r["out_of"].notna()]["out_of"]
+        goal = "—" if goal_regional is None else (
+            f"{goal_regional}/{int(out_of.iloc[0])}" if len(out_of) else str(goal_regional))
         for lang in ("vi", "en"):
             out["facts_" + lang].append(_t("later.region", lang, region=region_label(region, lang),
-                                           year=year, mean=f"{mean:.2f}", goal=goal_regional or "—"))
+                                           year=year, mean=f"{mean:.2f}", goal=goal))
     if same and target_rng is not None:
         from ..model.ranking import RankCurve
 
