@@ -222,8 +222,8 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
     bounds, own_bounds, bound_notes = (None, None, [])
     if n:
         bounds, own_bounds, bound_notes = _anchor_bounds(
-            index, year, n, others, (province, province_vi), own, own_rank, region_means, spec,
-            label, label_vi)
+            index, year, n, others, anchors, (province, province_vi), own, own_rank, region_means,
+            spec, label, label_vi)
     # a mean or a bounded own score is something to rank against; the index's range is not
     informative = bounds is not None and any(
         lo > spec.root.min + 1e-9 or hi < spec.root.max - 1e-9
@@ -285,17 +285,19 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
                      bounds, None if own_bounds is None else (own_bounds[1], own_bounds[2]))
 
 
-def _anchor_bounds(index, year, n, others, names, own, own_rank, region_means, spec, label,
-                   label_vi):
+def _anchor_bounds(index, year, n, others, anchors, names, own, own_rank, region_means, spec,
+                   label, label_vi):
     """The bounds every published anchor and mean put on each rank's score, the own
     province's bounds where its own score is not known, and the sentences saying so: the
-    first (the anchors themselves, said elsewhere) is None, then one per further fact."""
+    first (the anchors themselves, said elsewhere) is None, then one per further fact.
+    ``anchors``: the (rank, composite) anchors the field uses (rows set aside stay out)."""
     from .anchors import bounds_from_anchors
 
     province, province_vi = names
+    kept = {(int(r), round(float(c), 9)) for r, c in anchors}
     points = [(int(r), float(c), p) for p, c, r in zip(others.index, others["composite"],
                                                         others["rank"])
-              if pd.notna(c) and pd.notna(r)]
+              if pd.notna(c) and pd.notna(r) and (int(r), round(float(c), 9)) in kept]
     ranked = [(int(r), p) for p, c, r in zip(others.index, others["composite"], others["rank"])
               if pd.isna(c) and pd.notna(r)]
     if own is None and own_rank:
