@@ -34,7 +34,7 @@ SPEC_FILES = {
     "papi": "papi_2018_on.csv",
     "sipas": "sipas_2023_on.csv",
     "par_index": "par_index_2022_2023.csv",
-    "pci": "pci_2013_on.csv",
+    "pci": "pci_2022_on.csv",
 }
 INDEX_WORDS = {"PAR INDEX": "par_index", "SIPAS": "sipas", "PAPI": "papi", "PCI": "pci"}
 ROMAN = re.compile(r"^[IVX]+$")

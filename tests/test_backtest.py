@@ -181,7 +181,15 @@ def test_backtest_all_papi(panels, results):
                             include_refused=True, shift_pool=[panels["pci"]])
     assert list(table.columns) == list(bt.SUMMARY_COLUMNS)
     done = table[table["level"] != "refused"]
-    assert list(zip(done["train_until"], done["test_year"])) == [(2013, 2014)]
+    pairs = list(zip(done["train_until"], done["test_year"]))
+    assert pairs == ([(2013, y) for y in range(2014, 2018)] + [(2014, y) for y in range(2015, 2018)]
+                     + [(2015, 2016), (2015, 2017), (2016, 2017)]
+                     + [(a, b) for a in range(2019, 2023) for b in range(a + 1, 2024)])
     assert done["coverage"].between(0, 1).all()
-    refused = table[table["level"] == "refused"]
-    assert len(refused) == 5 and refused["note"].str.contains("needs at least 2 pairs").all()
+    refused = table[table["level"] == "refused"].set_index(["train_until", "test_year"])["note"]
+    # the total's scale changes in 2018 (six dimensions to eight): never predicted across it
+    assert refused.loc[(2017, 2018)].startswith("the papi composite changes its scale")
+    assert "not comparable" in refused.loc[(2013, 2023)]
+    # 2018 alone cannot calibrate the two new dimensions
+    assert "no real year pair for environmental_governance, e_governance" in refused.loc[(2018, 2019)]
+    assert refused.loc[(2012, 2013)].startswith("cannot calibrate") and "found 1" in refused.loc[(2012, 2013)]

@@ -26,7 +26,7 @@ def run(*args):
       "--out", "x.csv"], "published-only"),
     (["plan", "--lang", "de"], "unknown language 'de'"),
     (["plan", "--plan", "/nonexistent"], "plan_values.csv: file not found"),
-    (["etl", "--source", "/nonexistent"], "source folder not found"),
+    (["etl", "--source", "/nonexistent"], "expected input 'official' is missing"),
     (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2014",
       "--out", "README.md/x.csv"], "cannot write here"),
 ])

@@ -5,7 +5,7 @@ import pytest
 
 from indexmodel.data.peers import default_peers, default_results
 from indexmodel.model.field import build_field
-from indexmodel.model.ranking import EnvelopeField, ExactField
+from indexmodel.model.ranking import EnvelopeField, ExactField, score_and_rank
 
 RESULTS = default_results()
 
@@ -34,26 +34,40 @@ def test_papi_2014_unranked_provinces_take_no_place():
 
 
 def test_pci_2023_is_partial_with_named_assumptions():
-    field = build_field("pci", 2023, "Binh Dinh", own_composite=66.26, own_rank=25)
+    # the plan's 67.45 rests on fitted weights: not used as an anchor (as for_plan does)
+    field = build_field("pci", 2023, "Binh Dinh", own_composite=67.45, own_rank=25,
+                        own_verified=False)
     assert field.coverage == "partial"
     assert isinstance(field.national, EnvelopeField)
-    assert field.references[:2] == [2021, 2019]
-    assert field.national.place(66.26).low == field.national.place(66.26).high == 25
-    target = field.national.place(70.685)
-    assert 1 <= target.low < target.high <= 25  # an interval, never a point
-    # the anchors alone only know that 24 provinces stood above 66.26
-    sure = field.guaranteed.place(70.685)
-    assert (sure.low, sure.high) == (1, 25)
+    assert field.references == [2022]  # the one other year of the 2022 weights: all 63
+    # the published anchors alone: Trà Vinh 67.46 at 24th, Thanh Hóa 66.79 at 30th
+    sure = field.guaranteed.place(67.45)
+    assert (sure.low, sure.high) == (25, 30)
+    target = field.national.place(73.715)
+    assert (target.low, target.high) == (1, 1)  # above Quảng Ninh's 71.25
     text = " ".join(field.describe("en"))
-    assert "PCI 2021" in text and "stands for 2023" in text and "--peers FILE" in text
+    assert "PCI 2022" in text and "stands for 2023" in text and "--peers FILE" in text
+    # Điện Biên's derived 66.87 at 31st contradicts Thanh Hóa's 66.79 at 30th: set aside
+    assert "Set aside as an anchor: Dien Bien 2023 (66.87 at rank 31)" in text
+    assert "Điện Biên" in " ".join(field.describe("vi"))
     assert "giả định" in " ".join(field.describe("vi")).lower()
 
 
-def test_papi_2023_anchors_only():
+def test_pci_2023_with_the_own_rank_as_an_anchor():
+    field = build_field("pci", 2023, "Binh Dinh", own_composite=67.45, own_rank=25)
+    assert field.coverage == "partial"
+    place = field.national.place(67.45)
+    assert place.low == place.high == 25
+
+
+def test_papi_2023_is_full_on_the_real_peers():
     field = build_field("papi", 2023, "Binh Dinh", own_composite=43.45, own_rank=19)
-    assert field.coverage == "anchors" and field.n == 61
-    between = field.national.place(44.5)
-    assert (between.low, between.high) == (7, 19)
+    assert field.coverage == "full" and field.n == 61
+    # the plan's 43.45 places 21st; UNDP's file gives Bình Định 43.5718, 19th
+    assert field.national.place(43.45).low == 21
+    assert field.national.place(43.5718).low == 19
+    assert "Quang Ninh" not in field.composites.index and "Binh Duong" not in field.composites.index
+    assert field.regional.n == 14
 
 
 def test_sipas_2023_has_one_scored_anchor_and_names_the_unlocking_file():
@@ -88,4 +102,7 @@ def test_a_complete_analyst_file_makes_the_field_exact(tmp_path):
     peers = with_analyst_file(complete_file(tmp_path))
     field = build_field("pci", 2023, "Binh Dinh", peers=peers)
     assert field.coverage == "full"
-    assert field.national.place(field.own_composite).low == official_rank("pci", 2014, "Binh Dinh")
+    # every composite from the file's components (the 2022 weights), none as published
+    ranked = score_and_rank(peers, "pci", 2023).set_index("province")
+    assert field.own_composite == pytest.approx(ranked.loc["Binh Dinh", "score"])
+    assert field.national.place(field.own_composite).low == ranked.loc["Binh Dinh", "rank"]

@@ -2,7 +2,7 @@
 
 PCI 2014 plays the new release and 2013 the previous year, for Bình Định. Every
 expected flag, average and agency list is computed here from the raw CSV tables
-(components.csv, pci_2013_on.csv, actions.csv) with plain pandas, not through the
+(components.csv, pci_2013_2021.csv, actions.csv) with plain pandas, not through the
 package's scoring, peers or monitor internals.
 """
 
@@ -25,7 +25,7 @@ PROVINCE = "Binh Dinh"
 @pytest.fixture(scope="module")
 def raw():
     comps = pd.read_csv(data_dir() / "peers" / "components.csv")
-    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_2021.csv")
     weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     actions = pd.read_csv(data_dir() / "actions" / "actions.csv", dtype=str, keep_default_na=False)
     return comps, weights, actions
@@ -197,8 +197,8 @@ def test_bad_options_are_refused():
         monitor(2014, index="pcii")
     with pytest.raises(IndexModelError):
         monitor(2014, lang="fr")
-    with pytest.raises(IndexModelError, match="no pci values for Binh Dinh in 2016"):
-        monitor(2016, index="pci")
+    with pytest.raises(IndexModelError, match="no pci values for Binh Dinh in 2024"):
+        monitor(2024, index="pci")
 
 
 # -- within the plan's period ---------------------------------------------------------------
@@ -244,9 +244,24 @@ def test_report_deadline_skips_weekends():
 
 # -- national averages from published means -----------------------------------------------
 def test_published_national_mean_where_no_full_table():
-    report = monitor(2017, "Đà Nẵng", index="pci", lang="en")
+    from indexmodel.data.peers import default_peers, default_results
+
+    # PCI 2017 has its full table now: its own mean (62.40), not the published 60.2 …
+    full = monitor(2017, "Đà Nẵng", index="pci", lang="en").components.set_index("component").loc["pci"]
+    assert full["average_source"] == "full peer table"
+    assert full["national_average"] == pytest.approx(62.3968, abs=1e-4)
+    # … which the reconciliation table records as a known disagreement
+    checks = pd.read_csv(data_dir() / "peers" / "reconciliation.csv", keep_default_na=False)
+    mean = checks[(checks["item"] == "mean") & (checks["year"] == 2017)].iloc[0]
+    assert mean["status"] == "differs" and mean["other"] == 60.2
+    # without the 2017 components the published national mean stands in
+    peers = default_peers()
+    peers = peers[~((peers["index"] == "pci") & (peers["year"] == 2017) & (peers["province"] != "Da Nang"))]
+    results = default_results()
+    results = results[~((results["index"] == "pci") & (results["year"] == 2017))]
+    report = monitor(2017, "Đà Nẵng", peers=peers, results=results, index="pci", lang="en")
     row = report.components.set_index("component").loc["pci"]
-    assert row["value"] == pytest.approx(70.1)
+    assert row["value"] == pytest.approx(70.109411)
     assert row["national_average"] == pytest.approx(60.2)
     assert row["average_source"] == "published national mean" and not row["below_average"]
     # the shipped action table is Bình Định's plan: no agency is named for another province

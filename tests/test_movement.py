@@ -21,9 +21,9 @@ COMPONENTS = list(PCI_2013.top_components)
 
 
 # -- synthetic panels from a known model -------------------------------------------------
-def synthetic_panel(pull, sigma, corr=None, *, full_pull=None, n=300, years=range(2013, 2023),
+def synthetic_panel(pull, sigma, corr=None, *, full_pull=None, n=300, years=range(2013, 2022),
                     shift_mean=0.1, shift_sd=0.2, seed=7):
-    """A tidy PCI (2013-on) table moved year to year by a known model, in points."""
+    """A tidy PCI (2013-2021 era) table moved year to year by a known model, in points."""
     rng = np.random.default_rng(seed)
     m = len(COMPONENTS)
     corr = np.eye(m) if corr is None else corr
@@ -61,8 +61,8 @@ def synthetic():
 
 def test_calibration_recovers_a_known_model(synthetic):
     panel, shifts, pull, sigma, corr = synthetic
-    model = calibrate(panel, "pci", target_year=2022, units="points")
-    assert len(model.pairs) == 9
+    model = calibrate(panel, "pci", target_year=2021, units="points")
+    assert len(model.pairs) == 8
     table = model.table().set_index("component")
     assert np.allclose(table.loc[COMPONENTS, "pull"], pull, atol=0.05)
     assert np.allclose(table.loc[COMPONENTS, "residual_sd"], sigma, rtol=0.06)
@@ -73,7 +73,7 @@ def test_calibration_recovers_a_known_model(synthetic):
     observed = model.shifts.loc[list(shifts)].to_numpy()
     assert np.abs(observed - np.array(list(shifts.values()))).max() < 0.12
     # spread units give the same pull (a slope is unit-free)
-    spread = calibrate(panel, "pci", target_year=2022)
+    spread = calibrate(panel, "pci", target_year=2021)
     assert np.allclose(spread.table()["pull"], table.loc[COMPONENTS, "pull"], atol=0.03)
 
 
@@ -84,20 +84,20 @@ def test_full_pull_matrix_is_recovered_and_preferred():
     peers, _ = synthetic_panel(np.diag(B), np.full(m, 0.5), full_pull=B, seed=11,
                                years=range(2013, 2020))
     panel = build_panel(peers, "pci", use_default_results=False)
-    model = calibrate(panel, "pci", target_year=2022, units="points", pull="auto")
+    model = calibrate(panel, "pci", target_year=2019, units="points", pull="auto")
     assert model.pull_kind == "full"
     assert model.diagnostics["lr_p_value"] < 1e-6
     assert np.abs(model.pull - B).max() < 0.07
-    diagonal = calibrate(panel, "pci", target_year=2022, units="points")
+    diagonal = calibrate(panel, "pci", target_year=2019, units="points")
     assert diagonal.pull_kind == "diagonal"
     assert np.count_nonzero(diagonal.pull - np.diag(np.diag(diagonal.pull))) == 0
 
 
 def test_simulation_keeps_the_calibrated_moves(synthetic):
     panel, _, pull, sigma, _ = synthetic
-    model = calibrate(panel, "pci", target_year=2022, units="points", dynamics="iterate",
+    model = calibrate(panel, "pci", target_year=2021, units="points", dynamics="iterate",
                          shift_center="observed")
-    X = panel.components(2022, COMPONENTS)
+    X = panel.components(2021, COMPONENTS)
     sim = simulate(model, X, 1, sims=400, seed=3, return_components=True)
     dev0 = X.to_numpy() - X.to_numpy().mean(axis=0)
     move = sim - X.to_numpy()[None]
@@ -126,13 +126,37 @@ def test_real_panels(pci_panel, papi_panel):
     assert {2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014} <= set(pci_panel.component_years)
     assert 2011 in pci_panel.composites and pci_panel.composite_origin[2011].startswith("published")
     assert 2005 in pci_panel.composites                  # published composites, 42 provinces
-    assert 2019 not in pci_panel.composites              # a partial top-ranked table
-    assert set(papi_panel.composite_years) == {2011, 2012, 2013, 2014}
+    assert set(range(2015, 2022)) <= set(pci_panel.component_years)   # the full 2015-2021 panel
+    assert 2022 not in pci_panel.scored                   # ten province profiles: not a panel
+    assert pci_panel.composite_origin[2022].startswith("published")  # all 63 composites
+    assert 2023 not in pci_panel.composites               # the published top 30, partly found
+    assert set(papi_panel.composite_years) == set(range(2011, 2024))
     assert len(papi_panel.composite(2014)) == 61         # Bac Giang and Dong Thap unranked
+    assert len(papi_panel.composite(2021)) == 60 and len(papi_panel.composite(2023)) == 61
     pairs = year_pairs(pci_panel)
     assert [p.label for p in pairs] == ["2006-2007", "2007-2008", "2009-2010", "2010-2011",
-                                        "2011-2012", "2013-2014"]
+                                        "2011-2012"] + [f"{y}-{y + 1}" for y in range(2013, 2021)]
     assert not any(p.crosses_era for p in pairs)
+
+
+def test_era_panel_keeps_one_era_and_maps_an_era_without_pairs(pci_panel, papi_panel):
+    from indexmodel.data.spec import load_specs
+    from indexmodel.model.panel import era_panel
+
+    book = load_specs()
+    papi, notes = era_panel(papi_panel, book.spec_for("papi", 2023))
+    assert papi.composite_years == tuple(range(2018, 2024)) and notes == ()
+    spec = book.spec_for("pci", 2023)
+    pci, notes = era_panel(pci_panel, spec)
+    assert pci.composite_years == tuple(range(2013, 2023)) and len(notes) == 1
+    assert "2013-2021" in notes[0] and "2022 as published" in notes[0]
+    assert {s.era for s in pci.specs.values()} == {"pci_2022_on"}
+    # the mapped composites are the published sub-indices under the 2022 weights
+    coef = pd.Series(spec.child_coefficients("pci"))
+    wide = pci_panel.scored[2021][list(coef.index)]
+    assert np.allclose(pci.composite(2021).to_numpy(), (wide * coef).sum(axis=1).to_numpy())
+    assert not np.allclose(pci.composite(2021).to_numpy(), pci_panel.composite(2021).to_numpy())
+    assert pci.composite(2022).equals(pci_panel.composite(2022))
 
 
 def test_real_pci_calibration(pci_model):
@@ -140,7 +164,7 @@ def test_real_pci_calibration(pci_model):
     assert list(table["component"]) == COMPONENTS
     assert (table["pull"] < 0).sum() >= 8                 # pulled toward the mean
     assert table.loc[table["component"] == "policy_bias", "year_pairs"].item() == \
-        "2006-2007, 2007-2008, 2013-2014"
+        "2006-2007, 2007-2008, " + ", ".join(f"{y}-{y + 1}" for y in range(2013, 2021))
     assert (table["residual_sd"] > 0).all() and (table["n_obs"] >= 190).all()
     corr = pci_model.correlation().to_numpy()
     assert np.allclose(corr, corr.T)
@@ -169,7 +193,15 @@ def test_composite_level_model_spans_methodology_changes(pci_panel):
     assert model.table()["pull"].item() < 0
 
 
-def test_papi_latest_era_needs_an_assumption_for_new_dimensions(papi_panel):
+def test_papi_latest_era_calibrates_its_new_dimensions_on_2018_2023(papi_panel):
+    model = calibrate(papi_panel, "papi", target_year=2023)
+    table = model.table().set_index("component")
+    assert model.filled == ()
+    assert table.loc["e_governance", "year_pairs"] == ", ".join(f"{y}-{y + 1}" for y in range(2018, 2023))
+
+
+def test_papi_latest_era_needs_an_assumption_for_new_dimensions_without_their_years():
+    papi_panel = build_panel(default_peers()[lambda p: p["year"] <= 2017], "papi", default_results())
     with pytest.raises(DataUnavailableError, match="e_governance"):
         calibrate(papi_panel, "papi", target_year=2023)
     model = calibrate(papi_panel, "papi", target_year=2023, fill_missing="pooled")
@@ -310,9 +342,10 @@ def test_improvement_quantiles(pci_panel):
     top = one.set_index("component").loc[COMPONENTS]
     assert (top["median_gain"] > 0).all() and (top["p90_gain"] > top["median_gain"]).all()
     assert (top["p90_change"] > top["median_change"]).all()
-    assert top.loc["transparency", "n"] == 380
+    assert top.loc["transparency", "n"] == 2 * 64 + 3 * 63 + 8 * 63  # 2006-2012, 2013-2021
     two = improvement_quantiles(pci_panel, "pci", horizon=2).set_index("component")
-    assert two.loc["transparency", "year_pairs"] == "2006-2008, 2009-2011, 2010-2012"
+    assert two.loc["transparency", "year_pairs"] == "2006-2008, 2009-2011, 2010-2012, " + \
+        ", ".join(f"{y}-{y + 2}" for y in range(2013, 2020))
     with pytest.raises(DataUnavailableError):
         improvement_quantiles(pci_panel, "pci", components=["happiness"])
 
@@ -325,19 +358,23 @@ def test_gain_percentile(pci_panel):
     median = float(real.median())
     assert gain_percentile(median, pci_panel, "pci", "transparency") == pytest.approx(50, abs=1)
     with pytest.raises(DataUnavailableError):
-        gain_percentile(1.0, pci_panel, "pci", "transparency", horizon=7)
+        gain_percentile(1.0, pci_panel, "pci", "transparency", horizon=9)
 
 
 def test_papi_improvements(papi_panel):
     table = improvement_quantiles(papi_panel, "papi", horizon=2).set_index("component")
-    assert table.loc["participation", "year_pairs"] == "2011-2013, 2012-2014"
-    assert table.loc["papi", "n"] == 63 + 61
+    assert table.loc["participation", "year_pairs"] == \
+        "2011-2013, 2012-2014, 2013-2015, 2018-2020, 2019-2021, 2020-2022, 2021-2023"
+    assert table.loc["e_governance", "year_pairs"] == "2018-2020, 2019-2021, 2020-2022, 2021-2023"
+    # totals: the provinces ranked in both years of each pair (2011-2013 … 2021-2023)
+    assert table.loc["papi", "n"] == 63 + 61 + 63 + 61 + 60 + 61 + 59
 
 
 # -- thresholds from anchors ---------------------------------------------------------------
 def test_rank_score_changes(pci_panel):
     changes = rank_score_changes(pci_panel, "pci", 20, horizon=2)
-    assert list(zip(changes["start"], changes["end"])) == [(2006, 2008), (2009, 2011), (2010, 2012)]
+    assert list(zip(changes["start"], changes["end"])) == \
+        [(2006, 2008), (2009, 2011), (2010, 2012)] + [(y, y + 2) for y in range(2013, 2020)]
     s2010 = np.sort(pci_panel.composite(2010).to_numpy())[::-1][19]
     assert changes.set_index("start").loc[2010, "score_start"] == pytest.approx(s2010)
     across = rank_score_changes(pci_panel, "pci", 20, horizon=1, same_era=False)
@@ -353,11 +390,11 @@ def test_threshold_outlook_names_its_assumptions(pci_panel):
     assert low.anchor_low <= low.anchor_score <= low.anchor_high
     assert low.probability_low <= low.probability <= low.probability_high
     text = " ".join(low.assumptions)
-    assert "rank 20" in text and "PCI 2006-2008, 2009-2011, 2010-2012" in text
+    assert "rank 20" in text and "PCI 2006-2008, 2009-2011, 2010-2012, 2013-2015" in text
     assert "score at rank 20 in 2025" in text
     exact = threshold_outlook(66.5, curve, 25, 2023, 2025, pci_panel, "pci")
     assert exact.anchor_score == 66.0 and exact.probability_low == exact.probability_high
     with pytest.raises(UsageError):
         threshold_outlook(66.0, curve, 20, 2023, 2023, pci_panel, "pci")
-    with pytest.raises(DataUnavailableError, match="real 5-year change"):
-        threshold_outlook(66.0, curve, 20, 2023, 2028, pci_panel, "pci")
+    with pytest.raises(DataUnavailableError, match="real 9-year change"):
+        threshold_outlook(66.0, curve, 20, 2023, 2032, pci_panel, "pci")

@@ -51,8 +51,10 @@ def test_plan_totals(plan):
     checks = check_plan(plan)
     assert checks["papi"].baseline_composite == pytest.approx(43.45, abs=1e-9)
     assert checks["papi"].target_composite == pytest.approx(46.55, abs=1e-9)
-    assert checks["pci"].baseline_composite == pytest.approx(66.26, abs=1e-9)
-    assert checks["pci"].target_composite == pytest.approx(70.685, abs=1e-9)
+    # PCI under the weights in force from 2022 (fitted from published figures)
+    assert checks["pci"].spec.era == "pci_2022_on"
+    assert checks["pci"].baseline_composite == pytest.approx(67.45, abs=1e-9)
+    assert checks["pci"].target_composite == pytest.approx(73.715, abs=1e-9)
 
 
 def test_stated_ranks(plan):
@@ -95,8 +97,8 @@ def test_contributions_add_up_to_the_composite_gain(plan):
         top = check.components[check.components["level"] == 1]
         assert top["contribution"].sum() == pytest.approx(check.gain, abs=1e-9), index
     pci = check_plan(plan)["pci"].components.set_index("component")
-    assert pci.loc["policy_bias", "points_per_unit"] == pytest.approx(0.5)
-    assert pci.loc["policy_bias", "contribution"] == pytest.approx(0.5 * (7.40 - 5.69))
+    assert pci.loc["policy_bias", "points_per_unit"] == pytest.approx(1.0)
+    assert pci.loc["policy_bias", "contribution"] == pytest.approx(1.0 * (7.40 - 5.69))
 
 
 def test_unverified_indices_give_ranges(plan):
@@ -119,7 +121,7 @@ def test_text_in_both_languages(plan):
     en = render_text(checks, plan, "en")
     assert "Tham gia của người dân ở cấp cơ sở" in vi and "Participation at local levels" in en
     assert "upper-middle group or above" in en and "trung bình cao trở lên" in vi
-    assert "66.26" in vi and "70.69" in en
+    assert "67.45" in vi and "73.71" in en  # 73.715 is 73.71499… in binary
 
 
 # -- bad plan files ------------------------------------------------------------------
@@ -176,7 +178,25 @@ def test_cli_json():
     assert {"papi", "sipas", "par_index", "pci"} <= set(data)
     assert data["papi"]["baseline_composite"] == pytest.approx(43.45)
     assert data["papi"]["target_composite"] == pytest.approx(46.55)
-    assert data["pci"]["target_composite"] == pytest.approx(70.685)
+    # done when (issue 17): PCI 67.45 → 73.715, PAPI's field is full
+    assert data["pci"]["baseline_composite"] == pytest.approx(67.45)
+    assert data["pci"]["target_composite"] == pytest.approx(73.715)
+    assert data["papi"]["field_coverage"] == "full"
+    # the plan's 43.45 is 21st among the real 2023 peers, UNDP's file's 43.5718 19th
+    own = data["papi"]["baseline_check"]
+    assert own["placement"] == {"low": 21, "high": 21} and own["published_rank"] == 19
+    assert own["peer_table_composite"]["placement"] == {"low": 19, "high": 19}
+    assert own["uses"] == "plan" and not own["consistent"]
+    # 67.45 at 25th is consistent with the published 2023 anchors; 66.26 would not be
+    pci = data["pci"]["baseline_check"]
+    assert pci["placement"] == {"low": 25, "high": 30} and pci["consistent"]
+    assert pci["previous_weights"]["composite"] == pytest.approx(66.26)
+    assert not pci["previous_weights"]["consistent"]
+    fitted = data["pci"]["fitted_weights"]
+    assert fitted["status"] == "fitted from published figures" and fitted["profiles_fitted"] == 10
+    assert fitted["max_residual"] <= 0.025 + 1e-9
+    assert data["pci"]["odds_method"] == "threshold" and 0 < data["pci"]["p_goal"] < 1
+    assert any("2013–2021" in a for a in data["pci"]["assumptions"])
     for index in ("sipas", "par_index"):
         assert data[index]["unverified"] is True
         low, high = data[index]["range"]["target_composite"]

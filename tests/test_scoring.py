@@ -33,8 +33,22 @@ def test_leaves_and_middle_levels_give_the_same_composite(era):
     assert spec.root.min - 1e-9 <= from_leaves.composite <= spec.root.max + 1e-9
 
 
-def test_pci_2013_formula_by_hand():
+def test_pci_2022_formula_by_hand():
+    """The plan's 2023 sub-indices under the weights in force from 2022 (fitted): 67.45."""
     spec = BOOK.spec_for("pci", 2023)
+    values = dict(entry_costs=7.26, land_access=6.84, transparency=6.51, time_costs=8.07,
+                  informal_charges=6.96, policy_bias=5.69, proactivity=6.64,
+                  business_support=6.62, labor_training=5.97, legal_institutions=7.70)
+    weights = dict(entry_costs=.05, land_access=.10, transparency=.05, time_costs=.05,
+                   informal_charges=.15, policy_bias=.10, proactivity=.15, business_support=.15,
+                   labor_training=.10, legal_institutions=.10)
+    expected = 10 * sum(weights[k] * v for k, v in values.items())
+    assert score(spec, values).composite == pytest.approx(expected)
+    assert score(spec, values).composite == pytest.approx(67.45, abs=0.005)
+
+
+def test_pci_2013_formula_by_hand():
+    spec = BOOK.spec_for("pci", 2021)
     values = dict(entry_costs=7.26, land_access=6.84, transparency=6.51, time_costs=8.07,
                   informal_charges=6.96, policy_bias=5.69, proactivity=6.64,
                   business_support=6.62, labor_training=5.97, legal_institutions=7.70)

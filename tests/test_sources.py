@@ -135,16 +135,21 @@ def test_pci_2014_dak_lak_and_dak_nong_have_composites(results):
     assert rows["note"].str.contains("matched through the province registry").all()
 
 
-def test_pci_2019_2021_published_rows(comps, results):
-    top = results[(results["index"] == "pci") & results["year"].isin([2019, 2021])]
-    assert top.groupby("year").size().to_dict() == {2019: 23, 2021: 21}
-    assert top["note"].str.startswith("partial table: ranks 1-").all()
-    hcmc = top[(top["year"] == 2019) & (top["province"] == "Ho Chi Minh City")].iloc[0]
-    assert hcmc["rank"] == 14 and pd.isna(hcmc["composite"]) and "N/A" in hcmc["note"]
+def test_pci_2019_2021_published_top_tables_agree_with_the_full_panel(comps, results):
+    """The partial top tables of 2019 and 2021 are superseded by the full 2015-2021 panel;
+    every figure they give agrees with it to their two decimals (reconciliation.csv)."""
+    checks = pd.read_csv(peers_dir() / "reconciliation.csv", keep_default_na=False)
+    top = checks[(checks["index"] == "pci") & checks["year"].isin([2019, 2021])
+                 & checks["other_source"].str.contains("pcivietnam.vn/(?:en/pci-subindices|bang-chi-so)")]
+    assert (top["status"] == "agrees").all()
+    assert top[top["item"] == "rank"].groupby("year").size().to_dict() == {2019: 23, 2021: 21}
+    assert top[top["item"] == "composite"].groupby("year").size().to_dict() == {2019: 22, 2021: 21}
+    assert ((top["kept"] - top["other"]).abs() <= 0.005 + 1e-9).all()
+    hcmc = results[(results["index"] == "pci") & (results["year"] == 2019)
+                   & (results["province"] == "Ho Chi Minh City")].iloc[0]
+    assert hcmc["rank"] == 14 and pd.notna(hcmc["composite"])  # N/A in the top table
     for year in (2019, 2021):
-        mine = _weighted(comps, "pci", year)
-        published = top[top["year"] == year].set_index("province")["composite"].dropna()
-        assert (mine.reindex(published.index) - published).abs().max() <= 0.02 + 1e-9
+        assert len(results[(results["index"] == "pci") & (results["year"] == year)]) == 63
 
 
 # -- the committed PAPI tables ------------------------------------------------------
@@ -199,10 +204,13 @@ def test_committed_components_are_sorted():
 @needs_official
 def test_etl_rebuilds_the_committed_tables_byte_for_byte(tmp_path):
     written = etl.run_etl(OFFICIAL, tmp_path / "peers", PUBLISHED)
-    assert sorted(p.name for p in written) == ["components.csv", "region_means.csv", "results.csv"]
+    assert sorted(p.name for p in written) == ["components.csv", "population.csv", "reconciliation.csv",
+                                               "region_means.csv", "results.csv"]
     for path in written:
-        assert filecmp.cmp(path, peers_dir() / path.name, shallow=False), path.name
-    assert not [p for p in tmp_path.iterdir() if p.name != "peers"]  # temporary folder removed
+        shipped = (peers_dir() if path.parent.name == "peers" else peers_dir().parent / "population")
+        assert filecmp.cmp(path, shipped / path.name, shallow=False), path.name
+    # temporary folder removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["peers", "population"]
 
 
 def _source_copy(tmp_path: Path, edit) -> Path:
@@ -268,7 +276,7 @@ def test_a_workbook_that_does_not_match_its_guide_is_refused_and_nothing_written
         assert part in str(err.value)
     assert [p.name for p in out.iterdir()] == ["components.csv"]
     assert (out / "components.csv").read_text(encoding="utf-8") == "sentinel"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["official", "peers"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["official", "peers"]  # nor population
 
 
 @needs_official

@@ -27,7 +27,9 @@ def test_every_index_has_eras_and_no_gaps_from_first_year(book):
 @pytest.mark.parametrize("year,era,weights", [
     (2007, "pci_2006_2008", {"transparency": .15, "labor_training": .15, "policy_bias": .05}),
     (2010, "pci_2009_2012", {"transparency": .20, "time_costs": .15, "entry_costs": .10}),
-    (2023, "pci_2013_on", {"transparency": .20, "business_support": .20, "time_costs": .05}),
+    (2021, "pci_2013_2021", {"transparency": .20, "business_support": .20, "time_costs": .05}),
+    (2023, "pci_2022_on", {"transparency": .05, "business_support": .15, "proactivity": .15,
+                           "informal_charges": .15, "labor_training": .10, "land_access": .10}),
 ])
 def test_pci_weights_per_era(book, year, era, weights):
     spec = book.spec_for("pci", year)
@@ -77,6 +79,11 @@ def test_unverified_specs_are_labelled(book):
     assert par.root.rule == "points_to_percent"
     assert set(par.unverified_weights) == set(par.top_components)
     assert book.spec_for("pci", 2023).unverified_weights == ()
+    # from 2022 the PCI weights are fitted from published figures: settings with one value
+    pci = book.spec_for("pci", 2023)
+    assert set(pci.fitted_weights) == set(pci.top_components) and not pci.verified
+    assert all("fitted from published figures" in pci.node(c).source for c in pci.top_components)
+    assert book.spec_for("pci", 2021).fitted_weights == () and book.spec_for("pci", 2021).verified
 
 
 def test_no_era_for_year(book):
@@ -117,19 +124,19 @@ def test_shipped_specs_copy_loads(spec_copy):
 
 
 @pytest.mark.parametrize("file,old,new,message,row", [
-    ("pci_2013_on.csv", "land_access,pci,", "land_access,nowhere,",
+    ("pci_2013_2021.csv", "land_access,pci,", "land_access,nowhere,",
      "parent 'nowhere' of 'land_access' is not a component", 4),
-    ("pci_2013_on.csv", "land_access,pci,Tiếp", "entry_costs,pci,Tiếp",
+    ("pci_2013_2021.csv", "land_access,pci,Tiếp", "entry_costs,pci,Tiếp",
      "duplicate component 'entry_costs' (first on row 3)", 4),
-    ("pci_2013_on.csv", "Land access and security of tenure,0.05,", "Land access and security of tenure,,",
+    ("pci_2013_2021.csv", "Land access and security of tenure,0.05,", "Land access and security of tenure,,",
      "missing weight for 'land_access'", 4),
-    ("pci_2013_on.csv", "Land access and security of tenure,0.05,", "Land access and security of tenure,0.15,",
+    ("pci_2013_2021.csv", "Land access and security of tenure,0.05,", "Land access and security of tenure,0.15,",
      "add up to 1.1, not 1", 2),
-    ("pci_2013_on.csv", "Entry costs,0.05,,,0,10", "Entry costs,0.05,,,0,-1",
+    ("pci_2013_2021.csv", "Entry costs,0.05,,,0,10", "Entry costs,0.05,,,0,-1",
      "min 0 is not below max -1", 3),
-    ("pci_2013_on.csv", ",0,100,weighted_sum,", ",0,100,weighted_median,",
+    ("pci_2013_2021.csv", ",0,100,weighted_sum,", ",0,100,weighted_median,",
      "unknown rule 'weighted_median'", 2),
-    ("pci_2013_on.csv", "Entry costs,0.05,", "Entry costs,five,", "'five' is not a number", 3),
+    ("pci_2013_2021.csv", "Entry costs,0.05,", "Entry costs,five,", "'five' is not a number", 3),
     ("sipas_2023_on.csv", "Quality of policies,1,0.5,2", "Quality of policies,3,0.5,2",
      "must lie within", 6),
     ("papi_2018_on.csv", ",1,10,sum,,0.021", ",1,9,sum,,0.021",
@@ -148,7 +155,7 @@ def test_bad_spec_file_is_refused_with_file_and_row(spec_copy, file, old, new, m
 
 
 @pytest.mark.parametrize("old,new,message", [
-    ("pci_2013_on,pci,2013,,", "pci_2013_on,pci,2012,,", "overlaps era 'pci_2009_2012'"),
+    ("pci_2013_2021,pci,2013,2021", "pci_2013_2021,pci,2012,2021", "overlaps era 'pci_2009_2012'"),
     ("sipas_2023_on,sipas,", "sipas_2023_on,pgi,", "unknown index 'pgi'"),
     ("pci_2005,pci,2005,2005,pci_2005.csv,pci,2005,", "pci_2005,pci,2005,2005,pci_2005.csv,pci,2004,",
      "published-only year 2004 is outside the era"),

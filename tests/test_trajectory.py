@@ -41,23 +41,41 @@ def test_binh_dinh_pci_ranks_of_recent_years(path):
     assert all(_row(path, "pci", y)["ranked_provinces"] == 63 for y in (2019, 2021, 2022, 2023))
 
 
+def test_pci_and_papi_every_year_2015_2023_with_real_ranks(path):
+    for index in ("pci", "papi"):
+        years = {int(y) for y in path.loc[(path["index"] == index) & (path["status"] == "actual"), "year"]}
+        assert set(range(2015, 2024)) <= years, index
+        for year in range(2015, 2024):
+            row = _row(path, index, year)
+            assert row["rank_source"] == "published" and pd.notna(row["composite"]), (index, year)
+    assert [int(_row(path, "papi", y)["rank"]) for y in range(2018, 2024)] == [61, 63, 22, 37, 38, 19]
+    assert [int(_row(path, "papi", y)["ranked_provinces"]) for y in range(2018, 2024)] == \
+        [61, 63, 63, 60, 61, 61]
+    papi = _row(path, "papi", 2023)  # UNDP's file; the plan's own figure named
+    assert papi["composite"] == pytest.approx(43.5718, abs=1e-4) and "43.45" in papi["note"]
+
+
 def test_composites_come_from_components_where_possible(path, raw):
-    w = _weights("pci_2013_on.csv")
+    w = _weights("pci_2022_on.csv")
     plan = raw["plan"]
     base = plan[(plan["index"] == "pci") & (plan["status"] == "baseline")].set_index("component")["value"]
     row = _row(path, "pci", 2023)
     assert row["composite"] == pytest.approx(10 * (base[w.index] * w).sum(), abs=1e-9)
-    assert row["composite"] == pytest.approx(66.26, abs=0.005)
+    assert row["composite"] == pytest.approx(67.45, abs=0.005)
     assert row["composite_source"] == "plan" and row["rank_source"] == "published"
+    assert row["verified"] is False or not row["verified"]
+    assert "weights fitted from published figures" in row["note"] and pd.isna(row["composite_low"])
+    w = _weights("pci_2013_2021.csv")
     comps = raw["comps"]
     bd = comps[(comps["index"] == "pci") & (comps["year"] == 2014) & (comps["province"] == "Binh Dinh")]
     bd = bd.set_index("component")["value"]
     row = _row(path, "pci", 2014)
     assert row["composite"] == pytest.approx(10 * (bd[w.index] * w).sum(), abs=1e-9)
     assert row["composite_source"] == "components" and row["rank"] == 17
-    # 2022: only the rank the plan implies is known
+    # 2022: the published composite (no sub-indices of Bình Định published)
     row = _row(path, "pci", 2022)
-    assert pd.isna(row["composite"]) and row["composite_source"] == "none"
+    assert row["composite"] == 66.65 and row["composite_source"] == "published"
+    assert row["rank"] == 21 and row["rank_source"] == "published"
 
 
 def test_published_only_years_keep_the_published_composite(path):
@@ -88,16 +106,22 @@ def test_ranks_are_computed_only_from_full_tables(path, raw):
 
 
 def test_the_plan_drawn_ahead(path, raw):
-    w = _weights("pci_2013_on.csv")
+    w = _weights("pci_2022_on.csv")
     plan = raw["plan"]
     target = plan[(plan["index"] == "pci") & (plan["status"] == "target")].set_index("component")["value"]
     row = _row(path, "pci", 2025, "target")
     assert row["composite"] == pytest.approx(10 * (target[w.index] * w).sum(), abs=1e-9)
+    assert row["composite"] == pytest.approx(73.715, abs=1e-9)
     assert row["rank"] == 20 and row["rank_source"] == "plan_goal"
     papi = _row(path, "papi", 2025, "target")
     assert papi["composite"] == pytest.approx(46.55, abs=1e-6) and papi["regional_rank_goal"] == 5
-    implied = _row(path, "papi", 2022, "implied")
-    assert implied["rank"] == 38 and implied["rank_source"] == "plan_implied"
+    # 2022: the published rank (38th) is the one the plan implies ("up 19 places" to 19th)
+    actual = _row(path, "papi", 2022)
+    assert actual["rank"] == 38 and actual["rank_source"] == "published"
+    pr = pd.read_csv(data_dir() / "plan" / "plan_ranks.csv")
+    implied = pr[(pr["index"] == "papi") & (pr["year"] == 2022) & (pr["status"] == "implied")
+                 & (pr["component"] == "papi")]
+    assert implied["rank"].tolist() == [38]
 
 
 def test_unverified_composites_carry_their_range(path):

@@ -81,37 +81,41 @@ def test_pci_headline_leverage_and_odds_for_binh_dinh(bd):
     view = bd.view("pci")
     assert view is bd.view("pci")  # built once
     head = _tables(view.data_allows())[0].iloc[:, 0].to_dict()
-    assert head["Composite 2023"] == "66.26"
-    assert head["Rank 2023"] == "25/63"
-    assert head["Composite of the 2025 targets"] == "70.69"
-    assert head["Rank the targets imply (peers as they stood in 2023)"] == "4–8 (≈5)"
+    # the weights in force from 2022 (fitted from published figures)
+    assert head["Composite 2023"] == "67.45"
+    assert head["Rank 2023"].startswith("25 of 63 (as published)") and "25–30" in head["Rank 2023"]
+    assert head["Composite of the 2025 targets"] == "73.71"  # 73.715 is 73.71499… in binary
+    assert head["Rank the targets imply (peers as they stood in 2023)"] == "1"
     assert head["Rank goal 2025"] == "within the top 20"
     leverage = _tables(view.leverage())[0]
-    assert leverage.index[0] == "Business support services"
-    assert leverage.loc["Business support services", "Ranks gained: typical gain"] == "≈9 (5–12)"
-    assert leverage.loc["Labor and training", "Composite points per unit"] == 2.0
+    assert leverage.index[0] == "Proactivity of provincial leadership"  # 15% from 2022
+    assert leverage.loc["Proactivity of provincial leadership", "Ranks gained: typical gain"] == \
+        "≈14 (7–24)"
+    assert leverage.loc["Labor and training", "Composite points per unit"] == 1.0
+    assert leverage.loc["Transparency and access to information", "Composite points per unit"] == 0.5
     odds = view.odds()
-    assert "**Probability of rank 20 or better: 96% (94%–97%)**" in odds
+    assert "**Probability of rank 20 or better: 86% (86%–86%)**" in odds
+    assert "2013–2021" in _texts(odds)  # how the odds are calibrated
     assert view.odds_figure() is None  # a threshold, no simulated distribution
     realism = _tables(view.realism())[0]
-    assert realism.loc["Business support services", "Percentile"] == "98"
-    assert realism.loc["Policy bias (equal competition)", "Real changes"] == 64
-    assert realism.loc["Entry costs", "Verdict"] == "common"
+    assert realism.loc["Policy bias (equal competition)", "Percentile"] == "90"
+    assert realism.loc["Policy bias (equal competition)", "Real changes"] == 7 * 63
+    assert realism.loc["Entry costs", "Verdict"] == "above the median change"
 
 
 def test_pci_paths_and_peer_year(bd):
     view = bd.view("pci")
     path, budget, _ = view.path_results()
     assert path.feasible and path.goal_rank == 20
-    assert round(path.required_composite, 2) == 67.36
+    assert round(path.required_composite, 2) == 67.80  # Tây Ninh's published 20th
     table = _tables(view.paths())[0]
-    assert table.loc["Business support services", "Gain: to the goal"] == 0.55
-    assert table.loc["Business support services", "Gain: budget 2"] == 1.24
-    assert table["Gain: to the goal"].drop("Business support services").eq(0).all()
+    assert table.loc["Proactivity of provincial leadership", "Gain: to the goal"] == 0.23
+    assert table.loc["Proactivity of provincial leadership", "Gain: budget 2"] == 1.19
+    assert table["Gain: to the goal"].drop("Proactivity of provincial leadership").eq(0).all()
     year, composites = view.peer_year()
-    assert year == 2014 and len(composites) == 63
+    assert year == 2022 and len(composites) == 63
     text = _texts(view.peer_distribution())
-    assert "Binh Dinh: 59.72, rank 17 of 63" in text
+    assert "Binh Dinh: 66.65, rank 21 of 63" in text
 
 
 def test_sipas_with_one_scored_anchor_says_what_is_missing(bd):
@@ -152,7 +156,7 @@ def test_every_index_view_in_both_languages(bd, bd_vi):
                 assert items and isinstance(items[0], str)
             assert view.components_figure() is not None
     assert bd_vi.view("pci").title()[0] == "# Chỉ số PCI — Bình Định"
-    assert "Xác suất đạt hạng 20 trở lên: 96% (94%–97%)" in _texts(bd_vi.view("pci").odds())
+    assert "Xác suất đạt hạng 20 trở lên: 86% (86%–86%)" in _texts(bd_vi.view("pci").odds())
 
 
 def test_danang_2014_exact_field_and_no_data_indices(danang):
@@ -182,10 +186,10 @@ def test_scenario_moves_composite_by_the_spec_arithmetic(bd):
     assert "Row 3 skipped: 'nope' is not a PCI component in 2023" in text
     assert "Row 4 skipped: the change 'a lot' is not a number" in text
     table = _tables(items)[0]
-    assert table.loc["Composite"].tolist() == ["66.26", "67.26", "70.69"]
-    assert table.loc["Rank (peers as in 2023)", "Result 2023"] == "25"
+    assert table.loc["Composite"].tolist() == ["67.45", "68.20", "73.71"]
+    assert table.loc["Rank (peers as in 2023)", "Result 2023"] == "25–30 (≈25)"
     detail = _tables(items)[-1]
-    assert detail["Composite points"].tolist() == [1.0]
+    assert detail["Composite points"].tolist() == [0.75]  # 15% from 2022
     with pytest.raises(UsageError, match="columns"):
         views.scenario(bd, pd.DataFrame({"index": ["pci"]}))
 
@@ -241,7 +245,7 @@ def test_ownership_task_counts_equal_the_action_table(bd):
 
 def test_ownership_names_the_leader_and_the_ties(bd):
     text = _texts(views.ownership_section(bd, "pci"))
-    assert "Most leverage: Business support services" in text
+    assert "Most leverage: Proactivity of provincial leadership" in text
     # PAR INDEX: at the centroid of the maximum points consistent with the published anchors the
     # weakest field carries the most points (equal maximum points, now excluded, tied 7 of 8)
     par = _texts(views.ownership_section(bd, "par_index"))
@@ -284,7 +288,10 @@ def test_trajectory_table_and_figures(bd):
     frame = views.trajectory_frame(bd)
     table = views.trajectory_table(frame, "en")
     pci = table.loc["PCI"].set_index("Year")
-    assert pci.loc[2023, "Composite"] == "66.26" and pci.loc[2023, "Rank"] == "25"
+    assert pci.loc[2023, "Composite"] == "67.45" and pci.loc[2023, "Rank"] == "25"
+    assert set(range(2015, 2024)) <= set(pci.index) and pci.loc[2022, "Rank"] == "21"
+    papi = table.loc["PAPI"].set_index("Year")
+    assert papi.loc[2023, "Rank"] == "19" and papi.loc[2018, "Rank"] == "61"
     assert pci.loc[2025, "Rank"] == "within the top 20"
     assert views.trajectory_figure(bd, frame, "pci") is not None
 

@@ -53,12 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--out", required=True, metavar="FILE.csv")
 
-    p = sub.add_parser("etl", help="rebuild data/peers from the official workbooks and published tables")
+    p = sub.add_parser("etl", help="rebuild data/peers (and data/population) from the official "
+                       "workbooks and the published tables")
     p.add_argument("--source", required=True, metavar="DIR",
                    help="folder with pci/ and papi/ official workbooks (e.g. ../shared/data/official)")
     p.add_argument("--published", metavar="DIR",
-                   help="folder with the published result tables (default: SOURCE/../published)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers)")
+                   help="folder with the published result tables, its recent/ and population/ "
+                        "(default: SOURCE/../published)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: data/peers; the population "
+                   "table goes to OUT/../population)")
+    p.add_argument("--without", action="append", default=[], metavar="NAME",
+                   choices=("official", "published", "recent", "population"),
+                   help="go without an expected input (repeat for several): official (the "
+                        "workbooks in SOURCE), published (PUBLISHED), recent (PUBLISHED/recent), "
+                        "population (PUBLISHED/population). Without it, a missing input stops "
+                        "the ETL before anything is written")
 
     p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
     p.add_argument("--province", default=None, help="default: Bình Định")
@@ -140,14 +149,12 @@ def _etl(args: argparse.Namespace) -> int:
     from .core.paths import peers_dir
     from .data.sources.etl import run_etl
 
-    source = Path(args.source)
-    published = Path(args.published) if args.published else source.parent / "published"
-    recent = published / "recent"
-    written = run_etl(source, Path(args.out) if args.out else peers_dir(),
-                      published if published.is_dir() else None,
-                      recent if recent.is_dir() else None)
+    written = run_etl(Path(args.source), Path(args.out) if args.out else peers_dir(),
+                      Path(args.published) if args.published else None, without=args.without)
     for path in written:
         print(f"written {path}")
+    for name in sorted(set(args.without)):
+        print(f"went without {name}: the tables resting on it are reduced or not rebuilt")
     return 0
 
 

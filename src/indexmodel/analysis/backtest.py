@@ -112,6 +112,13 @@ def backtest(index: str, peers: pd.DataFrame | Panel | None, train_until: int, t
     if level == "component" and not has_components:
         raise DataUnavailableError(f"{index}: component values are missing for "
                                    + (str(train_until) if train_until not in panel.scored else str(test_year)))
+    if not same_era:
+        a, b = book.spec_for(index, train_until).root, book.spec_for(index, test_year).root
+        if (a.min, a.max) != (b.min, b.max):  # PAPI 2017→2018: six dimensions to eight
+            raise DataUnavailableError(
+                f"the {index} composite changes its scale between {train_until} ({a.min:g}-{a.max:g}) "
+                f"and {test_year} ({b.min:g}-{b.max:g}): composites across the change are not "
+                "comparable, so no rank can be predicted across it")
 
     model = calibrate(panel, index, level=level, until=train_until, target_year=test_year,
                          book=book, shift_pool=pool, **model_options)

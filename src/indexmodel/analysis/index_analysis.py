@@ -14,7 +14,6 @@ Every number traces back to ``data/``: the plan tables, the peer tables, the spe
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -50,6 +49,7 @@ class IndexAnalysis:
     #: the consistent part of the unverified settings (SIPAS, PAR INDEX): what the published
     #: anchors leave of their plausible box (:mod:`indexmodel.model.consistency`)
     settings: object | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- the province now ----------------------------------------------------------
     @property
@@ -178,12 +178,26 @@ class IndexAnalysis:
         """The most a component can gain in a year: a strong real one-year gain (p90)."""
         return self._pooled(opt.default_caps(self.improvements))
 
-    @functools.cached_property
+    @property
     def panel(self):
-        """The index's real panel (built once per analysis object)."""
+        """The index's real panel, every era (built once, shared by the what-if copies)."""
         from ..model.panel import build_panel
 
-        return build_panel(self.peers, self.index, self.results)
+        if "panel" not in self._cache:
+            self._cache["panel"] = build_panel(self.peers, self.index, self.results)
+        return self._cache["panel"]
+
+    @property
+    def era_panel(self):
+        """(panel, notes): the real panel of this analysis's methodology era only — the
+        real changes "of that era" — with an earlier era mapped in where the era has no
+        year pair of its own (:func:`indexmodel.model.panel.era_panel`)."""
+        from ..model.panel import era_panel
+
+        key = _era_key(self.spec)
+        if key not in self._cache:
+            self._cache[key] = era_panel(self.panel, self.spec)
+        return self._cache[key]
 
     def cheapest_path(self, goal: int | None = None, *, difficulty=None, yearly_cap=None,
                       years: int | None = None, conservative: bool = True,
@@ -285,10 +299,11 @@ class IndexAnalysis:
             raise UsageError("a rank goal is needed for odds from anchors")
         outlooks = []
         errors = []
+        panel, mapped = self.era_panel
         for curve in self._threshold_curves():
             try:
                 outlooks.append(threshold_outlook(
-                    composite, curve, goal, self.year, target_year, self.panel, self.index))
+                    composite, curve, goal, self.year, target_year, panel, self.index))
             except DataUnavailableError as exc:
                 errors.append(exc)
         if not outlooks:
@@ -301,6 +316,10 @@ class IndexAnalysis:
         for o in outlooks:
             assumptions += [a for a in o.assumptions if a not in assumptions]
             vi += [a for a in o.assumptions_vi if a not in vi]
+        if mapped:
+            note = _mapped_note(self.spec, panel)
+            assumptions.append(note.en)
+            vi.append(note.vi)
         return Odds("threshold", composite, goal, float(sorted(probs)[len(probs) // 2]),
                     p_goal_low=min(o.probability_low for o in outlooks),
                     p_goal_high=max(o.probability_high for o in outlooks),
@@ -377,16 +396,61 @@ class Odds:
         return f"Probability of rank {self.goal} or better: {self.p_goal:.0%}{band}"
 
 
-def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None):
-    """Real one-year gains per top component from the panels, and a note on where from.
+def _era_key(spec: Spec) -> tuple:
+    return ("era", spec.era, tuple((i, n.weight) for i, n in spec.nodes.items()))
 
-    ``median`` is a typical improvement (the median gain of the provinces that
-    improved), ``p90`` a strong one (their 90th percentile).
-    """
-    from ..model.panel import improvement_quantiles
+
+def _panels(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None) -> dict:
+    """The index's panel and its era panel, built once for an analysis object's cache."""
+    from ..model.panel import build_panel, era_panel
 
     try:
-        raw = improvement_quantiles(peers, index, horizon=1, results=results)
+        panel = build_panel(peers, index, results)
+    except DataUnavailableError:
+        return {}
+    return {"panel": panel, _era_key(spec): era_panel(panel, spec)}
+
+
+def _mapped_note(spec: Spec, panel) -> Note:
+    """What the real changes of an era without year pairs of its own rest on (PCI from 2022:
+    the 2013-2021 sub-indices; else every era pooled by component)."""
+    mapped = [y for y, o in panel.composite_origin.items() if "recomputed" in o]
+    if not mapped:
+        label = spec.index.upper()
+        return Note(
+            f"{label} theo phương pháp từ năm {spec.valid_from} chưa có cặp năm nào đủ số liệu: mức thay "
+            "đổi thực tế lấy từ mọi giai đoạn phương pháp, gộp theo từng thành phần.",
+            f"{label} under its methodology from {spec.valid_from} has no year pair of its own: the "
+            "real changes of every methodology era are pooled by component.")
+    own = [y for y, s in panel.specs.items() if s.era == spec.era and y not in mapped]
+    first, last = (min(mapped), max(mapped)) if mapped else (None, None)
+    label = spec.index.upper()
+    own_vi = f", cùng điểm công bố năm {', '.join(map(str, sorted(own)))}" if own else ""
+    own_en = f", with {', '.join(map(str, sorted(own)))} as published" if own else ""
+    return Note(
+        f"{label} theo phương pháp từ năm {spec.valid_from} chưa có cặp năm nào đủ số liệu: mức thay đổi "
+        f"thực tế lấy từ các năm {first}–{last} (chỉ số thành phần như công bố, điểm tổng hợp tính lại "
+        f"theo trọng số áp dụng từ năm {spec.valid_from}){own_vi}.",
+        f"{label} under its methodology from {spec.valid_from} has no year pair of its own: the real "
+        f"changes are those of {first}–{last} (sub-indices as published, composites recomputed under "
+        f"the weights in force from {spec.valid_from}){own_en}.")
+
+
+def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None,
+                  panel=None):
+    """Real one-year gains per top component in the panel of the analysis's era, and a
+    note on where from.
+
+    ``median`` is a typical improvement (the median gain of the provinces that
+    improved), ``p90`` a strong one (their 90th percentile). ``panel``: the era's panel
+    (:func:`indexmodel.model.panel.era_panel`); default: built from ``peers``.
+    """
+    from ..model.panel import build_panel, era_panel, improvement_quantiles
+
+    try:
+        if panel is None:
+            panel, _ = era_panel(build_panel(peers, index, results), spec)
+        raw = improvement_quantiles(panel, index, horizon=1)
     except DataUnavailableError as exc:
         return None, (Note(f"Chưa có số liệu bảng (panel) để đo mức cải thiện thực tế: {exc.message}",
                            f"No panel to measure real improvements: {exc.message}"),)
@@ -406,9 +470,10 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
             f"measured on the {index.upper()} panel, year pairs {', '.join(pairs)}."))
         if not all(spec.covers(int(pair.split("-")[0])) for pair in pairs):
             notes.append(Note(
-                f"Các năm đo thuộc phương pháp cũ hơn phương pháp {spec.era} đang áp dụng: giả định mức cải thiện tương tự.",
-                f"Those years fall in an earlier methodology era than {spec.era}: their improvements are "
-                "assumed to hold."))
+                f"Các năm đo thuộc phương pháp trước năm {spec.valid_from} (cùng các chỉ số thành phần): "
+                "giả định mức cải thiện tương tự.",
+                f"Those years fall under the methodology before {spec.valid_from} (the same "
+                "sub-indices): their improvements are assumed to hold."))
     missing = [c for c in spec.top_components if c not in table.index]
     if missing:
         notes.append(Note("Chưa đo được mức cải thiện thực tế của: " + ", ".join(missing)
@@ -453,7 +518,11 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
                          own_composite=base.composite if math.isfinite(base.composite) else None,
                          own_rank=own_rank, n=int(out_of.iloc[0]) if len(out_of) else None,
                          book=book, own_verified=spec.verified, region_means=region_means)
-    improvements, notes = _improvements(index, spec, peers, results)
+    cache = _panels(index, spec, peers, results)
+    era = cache.get(_era_key(spec))
+    improvements, notes = _improvements(index, spec, peers, results,
+                                        panel=era[0] if era is not None else None)
+    notes = notes + _dimension_notes(spec, peers, year)
     settings = None
     if spec.unverified_weights:
         spec, settings, more = _consistent_spec(spec, own, pfield, region_means, year, seed)
@@ -465,7 +534,8 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
         targets=targets, target_year=plan.target_year,
         goal_rank=plan.rank(index, status="goal", year=plan.target_year),
         goal_regional=plan.rank(index, status="goal", scope="regional", year=plan.target_year),
-        improvements=improvements, notes=notes, peers=peers, results=results, settings=settings)
+        improvements=improvements, notes=notes, peers=peers, results=results, settings=settings,
+        _cache=cache)
 
 
 def _consistent_spec(spec: Spec, own: Mapping[str, float], pfield: PeerField, region_means,
@@ -481,6 +551,27 @@ def _consistent_spec(spec: Spec, own: Mapping[str, float], pfield: PeerField, re
     if settings.empty or settings.default_consistent:
         return spec, settings, (note,)
     return settings.central_spec(), settings, (note,)
+
+
+def _dimension_notes(spec: Spec, peers: pd.DataFrame, year: int) -> tuple[Note, ...]:
+    """Where the peers of the year's era give only the top components (PAPI from 2018: the
+    eight dimensions, no sub-dimensions), the analysis works on those: say so."""
+    top = spec.top_components
+    if not any(spec.children(c) for c in top):
+        return ()
+    rows = peers[(peers["index"] == spec.index) & peers["year"].map(spec.covers)]
+    below = set(rows["component"]) - set(top) - {spec.composite}
+    if below or rows.empty:
+        return ()
+    label = spec.index.upper()
+    return (Note(
+        f"{label} từ năm {spec.valid_from}: số liệu của các tỉnh chỉ có {len(top)} lĩnh vực, không có "
+        "các nội dung thành phần. Thứ hạng, đòn bẩy, tính khả thi của chỉ tiêu, xác suất và lộ trình "
+        "ít tốn kém nhất đều tính trên các lĩnh vực; chỉ tiêu nội dung thành phần của kế hoạch được "
+        "cộng lại thành chỉ tiêu của lĩnh vực.",
+        f"{label} from {spec.valid_from}: the peers' figures give the {len(top)} dimensions only, no "
+        "sub-dimensions. Ranks, leverage, target realism, odds and the cheapest path work on the "
+        "dimensions; the plan's sub-dimension targets are summed to their dimensions."),)
 
 
 def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None = None,

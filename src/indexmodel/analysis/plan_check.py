@@ -255,6 +255,14 @@ def add_outlook(check: IndexCheck, plan: Plan, book: SpecBook, *, peers=None, re
         lang: t("plan.implied_rank", lang, interval=interval[lang], prob=prob[lang])
         for lang in ("vi", "en")}
     out["field_notes"] = {lang: analysis.field.describe(lang) for lang in ("vi", "en")}
+    from .baseline_check import baseline_check, fitted_weights_evidence
+
+    own = baseline_check(analysis, book)
+    if own is not None:
+        out["baseline_check"] = own
+    fitted = fitted_weights_evidence(analysis, book)
+    if fitted is not None:
+        out["fitted_weights"] = fitted
     check.extra.update(out)
 
 
@@ -314,6 +322,9 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
             lines.append(check.extra["implied_rank_text"][lang])
             for note in check.extra["field_notes"][lang]:
                 lines.append("  · " + note)
+        for key in ("baseline_check", "fitted_weights"):
+            if key in check.extra:
+                lines.append(check.extra[key]["text"][lang])
         if "settings_lines" in check.extra:
             lines.append("")
             lines.extend(check.extra["settings_lines"][lang])

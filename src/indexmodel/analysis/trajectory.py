@@ -9,7 +9,8 @@
   it rests on unverified settings (SIPAS weights, PAR INDEX maximum points) the row
   says so (``verified`` False) and gives the range over the plausible settings — for
   the plan's own rows, over those the published anchors leave, at the setting the
-  analyses use (:mod:`indexmodel.analysis.settings_check`);
+  analyses use (:mod:`indexmodel.analysis.settings_check`); where the weights are
+  fitted from published figures (PCI from 2022) it says that;
 - the **rank** and the number of provinces ranked: the published rank where there is
   one (``rank_source`` = ``published``), else the rank the plan states (``plan``, or
   ``plan_implied`` for the year before the baseline, implied by "up/down k places"),
@@ -58,6 +59,10 @@ _NOTES = {
     "rank.none": ("không có thứ hạng", "no rank known"),
     "unverified": ("dựa trên thiết lập chưa kiểm chứng ({low:.2f} – {high:.2f})",
                    "rests on unverified settings ({low:.2f} – {high:.2f})"),
+    "fitted": ("trọng số ước lượng từ số liệu công bố (chưa có văn bản của đơn vị xây dựng chỉ số)",
+               "weights fitted from published figures (no text of the publisher states them)"),
+    "plan_differs": ("số liệu thành phần trong kế hoạch cho {value:.2f}",
+                     "the plan's own component values give {value:.2f}"),
     "target": ("chỉ tiêu {year}: điểm tính từ chỉ tiêu thành phần; thứ hạng mục tiêu: trong {rank} địa phương dẫn đầu",
                "{year} target: composite of the component targets; rank goal: within the top {rank}"),
     "target_no_rank": ("chỉ tiêu {year}: điểm tính từ chỉ tiêu thành phần", "{year} target: composite of the component targets"),
@@ -200,7 +205,7 @@ def _year_row(index: str, year: int, name: str, peers: pd.DataFrame, results: pd
     composite, verified, low, high = math.nan, pd.NA, math.nan, math.nan
     notes = []
     settings = None
-    if source == "plan" and spec is not None and not spec.verified:
+    if source == "plan" and spec is not None and spec.unverified_weights:
         spec, settings = _plan_settings(index, plan, peers, results, book)
     if spec is not None and own and not spec.is_published_only(year):
         value = score(spec, own, year=year, warn=False).composite
@@ -208,12 +213,19 @@ def _year_row(index: str, year: int, name: str, peers: pd.DataFrame, results: pd
             composite = value
             verified = spec.verified
             notes.append(_note(source, lang))
-            if not spec.verified:
+            if spec.unverified_weights:
                 rng = (settings.range(own) if settings is not None and not settings.empty
                        else composite_range(spec, own, year=year))
                 if rng is not None:
                     low, high = rng.low, rng.high
                     notes.append(_note("unverified", lang, low=low, high=high))
+            elif spec.fitted_weights:
+                notes.append(_note("fitted", lang))
+            if source == "components" and plan is not None and year == plan.baseline_year:
+                mine = plan.component_values(index, "baseline")
+                value = score(spec, mine, year=year, warn=False).composite if mine else math.nan
+                if math.isfinite(value) and abs(value - composite) >= 0.005:
+                    notes.append(_note("plan_differs", lang, value=value))
     if not math.isfinite(composite):
         if pub and math.isfinite(pub["composite"]):
             composite = pub["composite"]
@@ -260,12 +272,12 @@ def _target_row(index: str, name: str, plan: Plan, book: SpecBook, lang: str) ->
     notes = []
     if targets:
         spec, settings = plan.spec_for(index, "target", book), None
-        if not spec.verified:
+        if spec.unverified_weights:
             spec, settings = _plan_settings(index, plan, None, None, book)
         value = score(spec, targets, warn=False).composite
         if math.isfinite(value):
             composite, verified = value, spec.verified
-            if not spec.verified:
+            if spec.unverified_weights:
                 rng = (settings.range(targets) if settings is not None and not settings.empty
                        else composite_range(spec, targets))
                 if rng is not None:
@@ -274,6 +286,8 @@ def _target_row(index: str, name: str, plan: Plan, book: SpecBook, lang: str) ->
                  else _note("target_no_rank", lang, year=year))
     if verified is False and math.isfinite(low):
         notes.append(_note("unverified", lang, low=low, high=high))
+    elif verified is False and spec.fitted_weights:
+        notes.append(_note("fitted", lang))
     r = plan.ranks
     regional = r[(r["index"] == index) & (r["year"] == year) & (r["status"] == "goal")
                  & (r["scope"] == "regional") & r["rank"].notna()]

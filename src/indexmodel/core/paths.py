@@ -31,3 +31,7 @@ def plan_dir() -> Path:
 
 def peers_dir() -> Path:
     return data_dir() / "peers"
+
+
+def population_dir() -> Path:
+    return data_dir() / "population"

@@ -105,7 +105,7 @@ SPEC_FILES = {
     "papi": "papi_2018_on.csv",
     "sipas": "sipas_2023_on.csv",
     "par_index": "par_index_2022_2023.csv",
-    "pci": "pci_2013_on.csv",
+    "pci": "pci_2022_on.csv",
 }
 COMPONENT_LEVELS = {
     "papi": {"dimension", "sub_dimension"},

@@ -209,6 +209,16 @@ class Spec:
             if n.weight is not None and not n.verified and n.weight_low is not None
         )
 
+    @property
+    def fitted_weights(self) -> tuple[str, ...]:
+        """Components whose weight is not verified but pinned by a fit to published figures
+        (PCI from 2022): one value, no plausible range; the row's ``source`` gives the
+        evidence. An analyst overrides them like any setting (:meth:`with_weights`)."""
+        return tuple(
+            i for i, n in self.nodes.items()
+            if n.weight is not None and not n.verified and n.weight_low is None
+        )
+
     # -- arithmetic --------------------------------------------------------------
     def child_coefficients(self, parent_id: str) -> dict[str, float]:
         """d parent / d child for each child of ``parent_id`` (all rules are linear)."""

@@ -34,6 +34,7 @@ from ..core.errors import DataUnavailableError
 from ..core.i18n import index_label
 from ..data.provinces import region_of, resolve
 from ..data.spec import SpecBook, load_specs
+from .panel import FULL_PANEL
 from .ranking import EnvelopeField, ExactField, RankCurve
 from .scoring import score_peers
 
@@ -107,7 +108,15 @@ def _own_from_results(results: pd.DataFrame, index: str, year: int, province: st
 
 def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFrame,
                 book: SpecBook) -> pd.DataFrame:
-    """Every province with a known composite or rank in ``year``: composite, rank, origin."""
+    """Every province with a known composite or rank in ``year``: composite, rank, origin.
+
+    Where the year's component table is full (:data:`~indexmodel.model.panel.FULL_PANEL`
+    provinces or more: an official table, an analyst's complete file) every composite is
+    computed from the components. Where it holds a few profiles only, a published
+    composite stands and the components fill only the provinces without one (PCI 2023:
+    Thanh Hóa's profile, probably mis-keyed, gives 67.49 under the 2022 weights against its
+    published 66.79).
+    """
     res = results[(results["index"] == index) & (results["year"] == year)].set_index("province")
     out = pd.DataFrame({"composite": res["composite"].astype(float),
                         "rank": res["rank"].astype("Int64")}, index=res.index)
@@ -120,11 +129,52 @@ def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFram
         table = score_peers(peers, spec, year)
         if not table.empty:
             computed = table[spec.composite].dropna()
+            published = out["composite"].dropna()
+            full = len(computed) >= FULL_PANEL
             for province, value in computed.items():
+                if not full and province in published.index:
+                    continue
                 out.loc[province, "composite"] = float(value)
                 out.loc[province, "origin"] = "components"
     out["rank"] = out["rank"].astype("Int64")
     return out.sort_index()
+
+
+def consistent_anchors(others: pd.DataFrame, results: pd.DataFrame, index: str, year: int
+                       ) -> tuple[list[tuple[int, float]], list[Note]]:
+    """The (rank, composite) anchors of a year, less any row that contradicts the others.
+
+    Two rows contradict each other when the lower-ranked one has the higher composite
+    (PCI 2023: Điện Biên, derived, 66.87 at 31st against Thanh Hóa's published 66.79 at
+    30th). The row whose note says it is derived is set aside (both where neither or both
+    say so), and a note names it.
+    """
+    rows = [(str(p), int(r), float(c)) for p, c, r in zip(others.index, others["composite"], others["rank"])
+            if pd.notna(c) and pd.notna(r)]
+    notes = results[(results["index"] == index) & (results["year"] == year)].set_index("province")["note"]
+
+    def derived(province: str) -> bool:
+        return "derived" in str(notes.get(province, ""))
+
+    aside: set[str] = set()
+    for a in rows:
+        for b in rows:
+            if b[1] > a[1] and b[2] > a[2] + 1e-9:
+                if derived(a[0]) != derived(b[0]):
+                    aside.add(a[0] if derived(a[0]) else b[0])
+                else:
+                    aside.update((a[0], b[0]))
+    kept = [(r, c) for p, r, c in rows if p not in aside]
+    out = []
+    for p, r, c in rows:
+        if p in aside:
+            name_vi = resolve(p).name_vi
+            out.append(Note(
+                f"Không dùng làm mốc: {name_vi} năm {year} ({c:.2f} điểm, hạng {r}) mâu thuẫn với thứ hạng "
+                "và điểm đã công bố của tỉnh khác (số liệu suy ra, xem ghi chú trong bảng kết quả).",
+                f"Set aside as an anchor: {p} {year} ({c:.2f} at rank {r}) contradicts another "
+                "province's published rank and score (a derived row; see its note in the results table)."))
+    return kept, out
 
 
 def _ranked_count(index: str, year: int, results: pd.DataFrame, scores: pd.DataFrame) -> int | None:
@@ -216,8 +266,7 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
         return PeerField(index, year, province, "full", n, national, regional, None, peers_table,
                          composites, own_composite, own_rank, region, assumptions, missing)
 
-    anchors = [(int(r), float(c)) for c, r in zip(others["composite"], others["rank"])
-               if pd.notna(c) and pd.notna(r)]
+    anchors, set_aside = consistent_anchors(others, results, index, year)
     own = (own_rank, own_composite) if (own_rank and own_composite is not None and own_verified) else None
     bounds, own_bounds, bound_notes = (None, None, [])
     if n:
@@ -251,6 +300,7 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
             f"No other province's {year} score is published{own_en}."))
     assumptions += [note for note in bound_notes if note is not None]
 
+    assumptions += set_aside
     curves = []
     refs = []
     if spec is not None:

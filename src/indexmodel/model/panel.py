@@ -160,6 +160,68 @@ def _covered(book: SpecBook, index: str, year: int) -> bool:
     return any(s.covers(year) for s in book.eras(index))
 
 
+def era_panel(panel: Panel, spec: Spec) -> tuple[Panel, tuple[str, ...]]:
+    """The part of ``panel`` in ``spec``'s methodology era: real changes "of that era".
+
+    Where the era has no year pair of its own (PCI from 2022: one full year, 2022, known
+    only by its published composites), the years of the latest earlier era with the same
+    top components are mapped into it: their component values stand, their composites
+    are recomputed under ``spec``'s weights, and they count as the era's years — real
+    movements of the same sub-indices, weighed as the era weighs them. The notes say so.
+    """
+    own = sorted(y for y, s in panel.specs.items() if s.era == spec.era)
+    notes: list[str] = []
+
+    def has_pair(years: Sequence[int]) -> bool:  # a component-level pair
+        ys = set(years)
+        return any(y + 1 in ys and y in panel.scored and y + 1 in panel.scored for y in ys)
+
+    scored = {y: panel.scored[y] for y in own if y in panel.scored}
+    composites = {y: panel.composites[y] for y in own if y in panel.composites}
+    origin = {y: panel.composite_origin[y] for y in own if y in panel.composite_origin}
+    specs = {y: panel.specs[y] for y in own}
+    if not has_pair(own):
+        top = set(spec.top_components)
+        earlier = sorted({s.era: s for y, s in panel.specs.items()
+                          if y < spec.valid_from and set(s.top_components) == top
+                          and y in panel.scored}.values(), key=lambda s: s.valid_from)
+        if earlier and spec.root.rule not in (None, "unknown"):
+            source = earlier[-1]
+            coef = pd.Series(spec.child_coefficients(spec.composite))
+            mapped = []
+            for year in sorted(y for y, s in panel.specs.items() if s.era == source.era):
+                if year not in panel.scored or source.is_published_only(year):
+                    continue
+                table = panel.scored[year].copy()
+                comp = (table[list(coef.index)] * coef).sum(axis=1, min_count=len(coef))
+                table[spec.composite] = comp
+                scored[year] = table
+                specs[year] = spec
+                comp = comp.dropna()
+                if len(comp) >= FULL_PANEL:
+                    composites[year] = comp.sort_index()
+                    origin[year] = (f"recomputed from the era {source.era} components under the "
+                                    f"weights of era {spec.era}")
+                mapped.append(year)
+            if not mapped:
+                earlier = []
+            else:
+                notes.append(
+                    f"{panel.index} era {spec.era} has no year pair of its own: the real changes "
+                    f"are those of {mapped[0]}-{mapped[-1]} (era {source.era}), their components as "
+                    f"published and their composites recomputed under the weights of {spec.era}"
+                    + (f", with {', '.join(str(y) for y in own)} as published" if own else ""))
+        if not earlier:  # nothing to map: every era's real changes, pooled by component id
+            notes.append(f"{panel.index} era {spec.era} has no year pair of its own and no earlier "
+                         "era with the same components: the real changes of every era are pooled "
+                         "by component")
+            return panel, tuple(notes)
+    out = Panel(panel.index, dict(sorted(scored.items())), dict(sorted(composites.items())),
+                dict(sorted(origin.items())), dict(sorted(specs.items())),
+                tuple(panel.notes) + tuple(notes))
+    return out, tuple(notes)
+
+
 def _as_panel(data, index: str, results=None) -> Panel:
     if isinstance(data, Panel):
         if data.index != index:

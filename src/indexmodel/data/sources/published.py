@@ -52,6 +52,16 @@ def _int(path: Path, row: int, rec: dict, column: str, required: bool = False) -
         raise InputFileError(f"'{raw}' is not a whole number", file=path, row=row, column=column) from None
 
 
+def decimals(rec: dict, column: str) -> int | None:
+    """How many decimals the cell is written with ("46.04" → 2, "70.7" → 1): the
+    publisher's rounding of the figure. None for an empty cell."""
+    raw = text(rec.get(column))
+    if not raw:
+        return None
+    raw = raw.replace(",", ".")
+    return len(raw.split(".", 1)[1]) if "." in raw else 0
+
+
 def _float(path: Path, row: int, rec: dict, column: str) -> float | None:
     raw = text(rec.get(column))
     if not raw:
@@ -83,6 +93,7 @@ def read_anchors(path: str | Path) -> pd.DataFrame:
             "composite": _float(path, row, rec, "value"), "rank": _int(path, row, rec, "rank"),
             "ranked_provinces": _int(path, row, rec, "ranked_provinces"),
             "note": note, "source": text(rec.get("source")),
+            "decimals": decimals(rec, "value"),  # not written: for the cross-source checks
         })
     return pd.DataFrame(rows)
 
@@ -114,11 +125,12 @@ def read_pci_top(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             if value is None:
                 raise InputFileError("missing value", file=path, row=row, column=cid)
             comps.append({"index": "pci", "year": year, "province": province, "component": cid,
-                          "value": value, "source": source})
+                          "value": value, "source": source, "decimals": decimals(rec, cid)})
         results.append({"index": "pci", "year": year, "province": province,
                         "composite": _float(path, row, rec, "pci"),
                         "rank": _int(path, row, rec, "rank", required=True),
-                        "ranked_provinces": len(all_provinces(year)), "note": "", "source": source})
+                        "ranked_provinces": len(all_provinces(year)), "note": "", "source": source,
+                        "decimals": decimals(rec, "pci")})
     results = pd.DataFrame(results)
     extra = []
     for year, group in results.groupby("year"):
@@ -158,5 +170,6 @@ def read_region_means(path: str | Path) -> pd.DataFrame:
                      "year": _int(path, row, rec, "year", required=True),
                      "region": region,
                      "mean_value": _float(path, row, rec, "mean_value"),
-                     "source": text(rec.get("source"))})
+                     "source": text(rec.get("source")),
+                     "decimals": decimals(rec, "mean_value")})  # not written
     return pd.DataFrame(rows)

@@ -317,7 +317,7 @@ class IndexView:
     def realism_table(self) -> pd.DataFrame | None:
         """Per top component and the composite: the target gain against the real changes over
         the same number of years (:func:`indexmodel.model.leverage.target_realism`); None without targets."""
-        from ...model.panel import build_panel, changes
+        from ...model.panel import changes
         from ...model.leverage import target_realism
         from ...model.scoring import score
 
@@ -331,7 +331,7 @@ class IndexView:
         baseline = {c: float(base[c]) for c in ids if math.isfinite(base[c])}
         targets = {c: float(targ[c]) for c in ids if math.isfinite(targ[c])}
         try:
-            panel = build_panel(a.peers, self.index, a.results)
+            panel = a.era_panel[0]  # the real changes of the analysis's methodology era
         except IndexModelError:
             panel = None
         real, pairs = {}, {}
