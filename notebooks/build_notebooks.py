@@ -231,10 +231,15 @@ INDEX_NOTES = {
            "(2014), the province marked.",
     "papi": "PAPI 2023 has published anchors only (ranks 1–6, 61 and the province's own): "
             "rank intervals; real improvements come from the 2011–2014 panel.",
-    "sipas": "SIPAS has no peer score: the analysis shows composite points, the range over the "
-             "unverified weights, and names the peer file that would unlock ranks.",
-    "par_index": "PAR INDEX has one published anchor and regional means: wide intervals, the "
-                 "range over the unverified maximum points, the regional mean.",
+    "sipas": "SIPAS has a few published anchors and national means: rank bounds from them "
+             "(`model.anchors`), the unverified weights constrained by them "
+             "(`analysis.settings_check`: the consistent part, its excluded share, every figure over "
+             "it), and the anchors of the later year of the same criteria set (`view.later`).",
+    "par_index": "PAR INDEX has published anchors, the national mean with the count above it and "
+                 "regional means: rank bounds from them (`model.anchors`), the unverified maximum "
+                 "points constrained by them (`analysis.settings_check`; the equal default is "
+                 "excluded), the regional mean, and the criteria set of 2024 on: how far the plan's "
+                 "2025 field targets map, what the 2024 anchors ask of the goal (`view.later`).",
 }
 
 
@@ -275,7 +280,7 @@ def index_notebook(index: str) -> nbformat.NotebookNode:
         cells += [_check("views.show(*view.peer_distribution())"),
                   _figure("view.peer_distribution_figure()", f'"{number}_peers_" + INDEX')]
     if index in ("sipas", "par_index"):
-        cells.append(_check("views.show(*view.settings())"))
+        cells += [_check("views.show(*view.settings())"), _check("views.show(*view.later())")]
     return _metadata(new_notebook(cells=cells))
 
 

@@ -33,7 +33,7 @@ SPECS = REPO / "data" / "specs"
 SPEC_FILES = {
     "papi": "papi_2018_on.csv",
     "sipas": "sipas_2023_on.csv",
-    "par_index": "par_index_2022_on.csv",
+    "par_index": "par_index_2022_2023.csv",
     "pci": "pci_2022_on.csv",
 }
 INDEX_WORDS = {"PAR INDEX": "par_index", "SIPAS": "sipas", "PAPI": "papi", "PCI": "pci"}

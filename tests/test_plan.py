@@ -202,3 +202,86 @@ def test_cli_json():
         low, high = data[index]["range"]["target_composite"]
         assert low <= data[index]["target_composite"] <= high and low < high
     assert data["pci"]["unverified"] is False and "range" not in data["pci"]
+
+
+# -- the unverified settings against the published anchors ------------------------------------
+@pytest.fixture(scope="module")
+def checks_no_outlook(plan):
+    return check_plan(plan, outlook=False)
+
+
+def test_par_index_2023_anchors_exclude_most_maximum_points(plan, checks_no_outlook):
+    par = checks_no_outlook["par_index"]
+    s = par.extra["settings_consistency"]
+    # Bình Định, 31st: (86.98, 87.32] — the national mean had 32 of 63 above it, Nam Định 87.32 was 29th
+    own = [c for c in s["constraints"] if c["kind"] == "own_rank"]
+    assert [c["bounds"] for c in own] == ["(86.98, 87.32]"]
+    assert s["share_method"] == "exact" and 0.92 < s["excluded_share"] < 0.94
+    # equal maximum points give 88.41: excluded; the check uses the centroid of what remains
+    assert s["default_baseline_composite"] == pytest.approx(88.41, abs=0.005)
+    assert not s["default_consistent"]
+    assert 86.98 < par.baseline_composite <= 87.32
+    assert (par.baseline_range.low, par.baseline_range.high) == (pytest.approx(86.98), pytest.approx(87.32))
+    box = par.extra["box_range"]["target_composite"]
+    assert box[0] < par.target_range.low < par.target_composite < par.target_range.high < box[1]
+    # the components' points per unit are those of the setting used and add up to the gain
+    top = par.components[par.components["level"] == 1]
+    assert top["contribution"].sum() == pytest.approx(par.gain)
+    assert top.set_index("component")["points_per_unit"].idxmax() == "reform_impact"
+    en, vi = render_text(checks_no_outlook, plan, "en"), render_text(checks_no_outlook, plan, "vi")
+    assert "93.2% excluded" in en and "loại 93.2%" in vi
+    assert "(86.98, 87.32]" in en and "(86.98, 87.32]" in vi
+    for text in (en, vi):
+        assert "reform_impact" not in text and "par_index_2024_on" not in text
+
+
+def test_sipas_area_weights_rest_on_the_2024_national_means(checks_no_outlook):
+    sipas = checks_no_outlook["sipas"]
+    s = sipas.extra["settings_consistency"]
+    kinds = [c["kind"] for c in s["constraints"]]
+    assert kinds.count("national_means") == 1 and kinds.count("own_parent") == 2
+    areas = next(g for g in s["groups"] if g["parent"] == "sipas")
+    assert areas["method"] == "exact" and 0.16 < areas["consistent_share"] < 0.18
+    services = next(r for r in s["settings"] if r["setting"] == "public_services")
+    assert (services["points_per_unit_low"], services["points_per_unit_high"]) == (
+        pytest.approx(0.36, abs=1e-4), pytest.approx(0.44, abs=1e-4))
+    # policy 85.24 and services 81.56 with the services area at 36–44% of the index
+    assert (sipas.baseline_range.low, sipas.baseline_range.high) == (
+        pytest.approx(85.24 - 0.44 * 3.68, abs=1e-3), pytest.approx(85.24 - 0.36 * 3.68, abs=1e-3))
+    # the plan's own inconsistency stays reported against plain means
+    assert {f.component for f in sipas.findings} == {"policy", "public_services"}
+    # 2024, the same criteria set: rank 20 needed 82.71–87.80
+    assert s["later_year"]["goal_interval"] == "[82.71, 87.80]" and s["later_year"]["same_criteria_set"]
+
+
+def test_par_index_targets_were_set_under_the_old_criteria_set(plan, checks_no_outlook):
+    assert plan.targets_in_earlier_era("par_index", BOOK)
+    assert plan.spec_for("par_index", "target", BOOK).era == "par_index_2022_2023"
+    assert not plan.targets_in_earlier_era("pci", BOOK)
+    s = checks_no_outlook["par_index"].extra["settings_consistency"]
+    era = s["era_change"]
+    assert era["from_year"] == 2024 and len(era["rows"]) == 8
+    kinds = [r["correspondence"] for r in era["rows"]]
+    assert kinds.count("same_area") == 2 and kinds.count("not_one_to_one") == 1
+    later = s["later_year"]
+    assert later["year"] == 2024 and not later["same_criteria_set"]
+    # Bình Dương 89.13 was 23rd and Hòa Bình 88.18 37th: rank 25 needed 88.18–89.13
+    assert later["goal_interval"] == "[88.18, 89.13]" and later["region_mean"] == 88.51
+    assert "target_rank" not in later  # an old-set composite is not placed on the new set's curve
+    en = render_text(checks_no_outlook, plan, "en")
+    assert "From 2024, PAR INDEX is scored under a new criteria set" in en
+    assert "rank 25 needed a score in [88.18, 89.13] in 2024" in en
+
+
+def test_nothing_consistent_is_said(plan):
+    import dataclasses
+
+    values = plan.values.copy()
+    par = (values["index"] == "par_index") & (values["status"] == "baseline")
+    values.loc[par, "value"] = 99.0  # 99% in every field cannot be 31st in 2023
+    other = dataclasses.replace(plan, values=values)
+    par_check = check_plan(other, outlook=False)["par_index"]
+    s = par_check.extra["settings_consistency"]
+    assert s["nothing_consistent"] and s["consistent_share"] == 0.0
+    assert any("NO setting in the plausible box is consistent" in line for line in s["en"])
+    assert any("KHÔNG có thiết lập nào" in line for line in s["vi"])

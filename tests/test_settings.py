@@ -44,3 +44,17 @@ def test_range_covers_random_settings_inside_the_box():
     corners = [score(spec.with_weights(dict(zip(ids, c))), values, warn=False).composite
                for c in itertools.product(*[(6, 25)] * len(ids))]
     assert (full.low, full.high) == pytest.approx((min(corners), max(corners)))
+
+
+def test_range_keeps_a_stated_total():
+    spec = BOOK.spec_for("par_index", 2024)
+    values = {c: 90.0 for c in spec.top_components}
+    values["area_impact"] = 70.0
+    rng = composite_range(spec, values)
+    # impact takes 6–25 of the 100 points (the others keep the rest): 90 − 20 × 0.25 … 90 − 20 × 0.06
+    assert (rng.low, rng.high) == (pytest.approx(85.0), pytest.approx(88.8))
+    # the box's corners would not keep the total, and would reach further
+    corners = [node_values_under_weights(spec, values, spec.unverified_weights,
+                                         np.array([[w[i] for i in spec.unverified_weights]]))
+               [spec.composite][0] for w in corner_weights(spec)]
+    assert min(corners) < rng.low - 1

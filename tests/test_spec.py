@@ -7,7 +7,7 @@ import pytest
 
 from indexmodel.core.errors import DataUnavailableError, SpecError
 from indexmodel.core.paths import specs_dir
-from indexmodel.data.spec import INDICES, load_specs
+from indexmodel.data.spec import INDICES, load_specs, load_correspondences
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +141,9 @@ def test_shipped_specs_copy_loads(spec_copy):
      "must lie within", 6),
     ("papi_2018_on.csv", ",1,10,sum,,0.021", ",1,9,sum,,0.021",
      "the children of 'participation' give 1..10, outside its range 1..9", 3),
+    # PAR INDEX from 2024: the areas' maximum points keep the stated total of 100
+    ("par_index_2024_on.csv", "Institutional reform,12.916667,", "Institutional reform,14,",
+     "add up to 101.083, not its children_total 100", 2),
 ])
 def test_bad_spec_file_is_refused_with_file_and_row(spec_copy, file, old, new, message, row):
     edit(spec_copy / file, old, new)
@@ -163,3 +166,29 @@ def test_bad_era_table_is_refused(spec_copy, old, new, message):
     with pytest.raises(SpecError, match=message) as err:
         load_specs(spec_copy)
     assert "eras.csv" in str(err.value) and "row" in str(err.value)
+
+
+def test_par_index_eras_and_the_2024_total(book):
+    old, new = book.spec_for("par_index", 2023), book.spec_for("par_index", 2024)
+    assert (old.era, old.valid_to, new.era, new.valid_to) == ("par_index_2022_2023", 2023,
+                                                              "par_index_2024_on", None)
+    assert new.root.children_total == 100 and len(new.top_components) == 8
+    known = {i: new.node(i).weight for i in new.top_components if i not in new.unverified_weights}
+    assert known == {"area_direction": 9.5, "area_procedures": 13.0}
+    assert sum(new.node(i).weight for i in new.top_components) == pytest.approx(100, abs=1e-4)
+    assert "68" in new.note_in("en") and "32" in new.note_in("vi") and new.note_in("vi") != new.note
+    with pytest.raises(SpecError, match="children_total 100"):
+        new.with_weights({"area_impact": 20.0})  # a setting keeps the total
+    assert old.note_in("vi") == old.note  # no Vietnamese note given: the English one
+
+
+def test_correspondences_between_eras(spec_copy):
+    rows = load_correspondences()
+    assert [r["correspondence"] for r in rows].count("same_area") == 2
+    assert {r["old_component"] for r in rows} == set(load_specs().spec_for("par_index", 2023).top_components)
+    assert all(r["note_vi"] and r["note_en"] and r["source"] for r in rows)
+    edit(spec_copy / "par_index_2022_to_2024.csv", "reform_impact,par_index_2024_on,area_impact",
+         "reform_impact,par_index_2024_on,area_impakt")
+    with pytest.raises(SpecError, match="'area_impakt' is not a component of era par_index_2024_on") as err:
+        load_correspondences(spec_copy)
+    assert "par_index_2022_to_2024.csv" in str(err.value) and "row 9" in str(err.value)

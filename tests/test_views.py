@@ -124,10 +124,13 @@ def test_sipas_with_one_scored_anchor_says_what_is_missing(bd):
     # one published 2023 score (Long An 78.66, 57th): rank intervals only
     assert "--peers FILE" in text and "Regional ranks need every province" in text
     table = _tables(view.leverage())[0]
-    assert list(table["Composite points per unit"]) == [0.5, 0.5]
+    # the areas' shares of the index at the centroid of the weights the 2024 national means leave
+    assert list(table["Composite points per unit"]) == [0.5964, 0.4036]
     assert list(table["Ranks gained: 1% step"]) == ["≈0 (0–56)", "≈0 (0–56)"]
     settings = _tables(view.settings())[1]
-    assert settings.loc["Composite 2023"].tolist() == ["83.40", "82.30", "84.50", "1–57 (≈29)"]
+    # at the setting in use (the centroid of what the 2024 national means leave), over that part,
+    # over the whole box; and the published rank
+    assert settings.loc["Composite 2023"].tolist() == ["83.75", "83.62 – 83.92", "82.30 – 84.50", "20"]
     assert "No odds can be computed:" in view.odds()
     assert view.leverage_figure() is not None
 
@@ -137,7 +140,9 @@ def test_par_index_rank_shows_the_published_one_and_the_placement(bd):
     assert head["Rank 2023"].startswith("31 of 63 (as published); the composite computed")
     regional = _tables(bd.view("par_index").regional())[0].iloc[:, 0].to_dict()
     assert regional["Regional mean 2023 (published)"] == "86.82"
-    assert regional["Gap to the regional mean"] == "+1.59"
+    # the composite at the centroid of the consistent maximum points, 87.16, and its range
+    # over them, (86.98, 87.32]
+    assert regional["Gap to the regional mean"] == "+0.34 (+0.16 – +0.50)"
     assert regional["Regional goal 2025"] == "5 of 14"
 
 
@@ -247,7 +252,10 @@ def test_ownership_task_counts_equal_the_action_table(bd):
 def test_ownership_names_the_leader_and_the_ties(bd):
     text = _texts(views.ownership_section(bd, "pci"))
     assert "Most leverage: Proactivity of provincial leadership" in text
-    assert "7 of 8 components tie at the top" in _texts(views.ownership_section(bd, "par_index"))
+    # PAR INDEX: at the centroid of the maximum points consistent with the published anchors the
+    # weakest field carries the most points (equal maximum points, now excluded, tied 7 of 8)
+    par = _texts(views.ownership_section(bd, "par_index"))
+    assert "Most leverage: Impact of administrative reform" in par and "tie at the top" not in par
 
 
 def test_deadlines_by_quarter_equal_the_action_table(bd):
@@ -300,7 +308,9 @@ def test_sensitivity_and_pci_2011(bd):
     items = views.sensitivity_section(bd, "sipas", result)
     conclusions, tornado = _tables(items)
     assert len(tornado) == 4  # the two area weights move the composite; the criteria's do not
-    assert tornado["Swing"].tolist() == [1.227, 1.227, 0.853, 0.853]
+    # each area weight alone, over the values the 2024 national means leave: the whole consistent
+    # range of the 2023 composite (83.62–83.92) and of the target composite (84.12–84.33)
+    assert tornado["Swing"].tolist() == [0.294, 0.294, 0.205, 0.205]
     assert views.sensitivity_figure(bd, "sipas", result) is not None
     table = _tables(views.pci_2011_section(bd))[0]
     assert table["Published"].tolist()[:3] == ["58.14", "38", "10"]

@@ -47,6 +47,9 @@ class IndexAnalysis:
     notes: tuple[Note, ...] = ()
     peers: pd.DataFrame | None = field(default=None, repr=False)
     results: pd.DataFrame | None = field(default=None, repr=False)
+    #: the consistent part of the unverified settings (SIPAS, PAR INDEX): what the published
+    #: anchors leave of their plausible box (:mod:`indexmodel.model.consistency`)
+    settings: object | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- the province now ----------------------------------------------------------
@@ -311,10 +314,11 @@ class IndexAnalysis:
                 outlooks.append(threshold_outlook(
                     composite, curve, goal, self.year, target_year, panel, self.index))
             except DataUnavailableError as exc:
-                errors.append(exc.message)
+                errors.append(exc)
         if not outlooks:
             return Odds("none", composite, goal, None, missing=[
-                Note(f"Không đủ mốc để ước lượng điểm cần cho hạng {goal} ({e})", e) for e in errors]
+                Note(f"Không đủ số liệu để ước lượng điểm cần cho hạng {goal} "
+                     f"({getattr(e, 'vi', e.message)})", e.message) for e in errors]
                 + list(self.field.missing))
         probs = [o.probability for o in outlooks]
         assumptions, vi = [], [n.vi for n in self.field.assumptions]
@@ -345,7 +349,9 @@ class IndexAnalysis:
             pairs = list(zip(curve.ranks, curve.scores))
             if curve.own is not None:
                 pairs.append(curve.own)
-            out.append(RankCurve.from_anchors(pairs, curve.n, assumptions=curve.assumptions))
+            out.append(RankCurve.from_anchors(pairs, curve.n, assumptions=curve.assumptions,
+                                              bounds=getattr(curve, "bounds", ()),
+                                              own_bounds=getattr(curve, "own_bounds", None)))
         return out
 
     def best_rank_for_budget(self, budget: float, *, difficulty=None, yearly_cap=None,
@@ -447,14 +453,23 @@ def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataF
 
 
 def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None = None,
-             results: pd.DataFrame | None = None, book: SpecBook | None = None) -> IndexAnalysis:
-    """The analysis of ``index`` for the plan's province, baseline year and targets."""
-    from ..data.peers import default_peers, default_results
+             results: pd.DataFrame | None = None, book: SpecBook | None = None,
+             region_means: pd.DataFrame | None = None, seed: int = 20240701) -> IndexAnalysis:
+    """The analysis of ``index`` for the plan's province, baseline year and targets.
+
+    Where the composite rests on unverified settings (SIPAS, PAR INDEX), the published
+    anchors (``results``, ``region_means``; default: shipped) constrain them
+    (:mod:`indexmodel.analysis.settings_check`): where they exclude the default setting,
+    the analysis uses the centroid of the consistent part (``seed`` for its sample) and
+    says so in its notes; :attr:`IndexAnalysis.settings` holds the consistent part.
+    """
+    from ..data.peers import default_peers, default_region_means, default_results
 
     plan = plan or load_plan()
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
+    region_means = default_region_means() if region_means is None else region_means
     year = plan.baseline_year
     spec = book.spec_for(index, year)
     own = plan.component_values(index, "baseline")
@@ -469,18 +484,40 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
     pfield = build_field(index, year, plan.province, peers=peers, results=results,
                          own_composite=base.composite if math.isfinite(base.composite) else None,
                          own_rank=own_rank, n=int(out_of.iloc[0]) if len(out_of) else None,
-                         book=book, own_verified=spec.verified)
+                         book=book, own_verified=spec.verified, region_means=region_means)
     cache = _panels(index, spec, peers, results)
     era = cache.get(_era_key(spec))
     improvements, notes = _improvements(index, spec, peers, results,
                                         panel=era[0] if era is not None else None)
     notes = notes + _dimension_notes(spec, peers, year)
+    settings = None
+    if spec.unverified_weights:
+        spec, settings, more = _consistent_spec(spec, own, pfield, region_means, year, seed)
+        notes = notes + more
+        value = score(spec, own, year=year, warn=False).composite
+        pfield.own_composite = value if math.isfinite(value) else None
     return IndexAnalysis(
         index=index, province=pfield.province, year=year, spec=spec, own=own, field=pfield,
         targets=targets, target_year=plan.target_year,
         goal_rank=plan.rank(index, status="goal", year=plan.target_year),
         goal_regional=plan.rank(index, status="goal", scope="regional", year=plan.target_year),
-        improvements=improvements, notes=notes, peers=peers, results=results, _cache=cache)
+        improvements=improvements, notes=notes, peers=peers, results=results, settings=settings,
+        _cache=cache)
+
+
+def _consistent_spec(spec: Spec, own: Mapping[str, float], pfield: PeerField, region_means,
+                     year: int, seed: int):
+    """(the spec to analyse with, the consistent part of its settings, notes): the default
+    where the published anchors allow it, else the centroid of what they leave."""
+    from .settings_check import analysis_note, settings_for
+
+    settings = settings_for(spec, dict(own), pfield, region_means, year, seed=seed)
+    if not settings.constraints:
+        return spec, settings, ()
+    note = analysis_note(settings)
+    if settings.empty or settings.default_consistent:
+        return spec, settings, (note,)
+    return settings.central_spec(), settings, (note,)
 
 
 def _dimension_notes(spec: Spec, peers: pd.DataFrame, year: int) -> tuple[Note, ...]:

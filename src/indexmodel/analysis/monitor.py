@@ -567,7 +567,7 @@ def _tracking(index: str, year: int, spec: Spec, own: dict[str, float], plan: Pl
     b_year, t_year = plan.baseline_year, plan.target_year
     if not b_year <= year <= t_year:
         return {}
-    b_spec, t_spec = book.spec_for(index, b_year), book.spec_for(index, t_year)
+    b_spec, t_spec = book.spec_for(index, b_year), plan.spec_for(index, "target", book)
     if b_spec.era != spec.era or t_spec.era != spec.era:
         return {}
     baseline = score(spec, base_vals, year=b_year, warn=False).values

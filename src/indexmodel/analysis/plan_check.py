@@ -122,7 +122,7 @@ def check_index(plan: Plan, index: str, book: SpecBook) -> IndexCheck:
     base_values = plan.component_values(index, "baseline")
     target_values = plan.component_values(index, "target")
     base = score(spec, base_values, year=base_year, warn=False)
-    target = score(book.spec_for(index, target_year), target_values, year=target_year, warn=False)
+    target = score(plan.spec_for(index, "target", book), target_values, year=target_year, warn=False)
 
     coef = spec.coefficients()
     gain_total = _finite(target.composite) - _finite(base.composite) \
@@ -188,29 +188,40 @@ def _from_inconsistency(issue: Inconsistency, spec: Spec, year: int) -> Finding:
 
 
 def check_plan(plan: Plan | None = None, book: SpecBook | None = None, *, outlook: bool = True,
-               peers=None, results=None, sims: int = 2000, seed: int = 20240701
-               ) -> dict[str, IndexCheck]:
+               peers=None, results=None, sims: int = 2000, seed: int = 20240701,
+               region_means=None) -> dict[str, IndexCheck]:
     """The plan check for every index the plan covers (keys papi, sipas, par_index, pci).
 
     With ``outlook`` each index also gets the rank its component targets imply and the
-    probability of meeting its rank goal (see :mod:`indexmodel.analysis`).
+    probability of meeting its rank goal (see :mod:`indexmodel.analysis`). Where a
+    composite rests on unverified settings, the published anchors constrain them and
+    every figure resting on them is given over the consistent part only
+    (:mod:`indexmodel.analysis.settings_check`).
     """
+    from .settings_check import add_settings_check
+
     plan = plan or load_plan()
     book = book or load_specs()
     present = set(plan.values["index"])
     checks = {index: check_index(plan, index, book) for index in INDICES if index in present}
+    for check in checks.values():
+        if check.unverified:
+            add_settings_check(check, plan, book, peers=peers, results=results,
+                               region_means=region_means, seed=seed)
     if outlook:
         for index, check in checks.items():
-            add_outlook(check, plan, book, peers=peers, results=results, sims=sims, seed=seed)
+            add_outlook(check, plan, book, peers=peers, results=results, sims=sims, seed=seed,
+                        region_means=region_means)
     return checks
 
 
 def add_outlook(check: IndexCheck, plan: Plan, book: SpecBook, *, peers=None, results=None,
-                sims: int = 2000, seed: int = 20240701) -> None:
+                sims: int = 2000, seed: int = 20240701, region_means=None) -> None:
     """The rank the targets imply (peers where they stood) and the odds of the goal."""
     from .index_analysis import for_plan
 
-    analysis = for_plan(check.index, plan, peers=peers, results=results, book=book)
+    analysis = for_plan(check.index, plan, peers=peers, results=results, book=book,
+                        region_means=region_means)
     target = analysis.target_composite
     implied = analysis.place(target) if target is not None else None
     if implied is not None and check.unverified and check.target_range is not None:
@@ -334,6 +345,9 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
         if "new_map" in check.extra:
             lines.append(new_map_head(check, lang))
             lines += ["  · " + line for line in check.extra["new_map"]["text"][lang]]
+        if "settings_lines" in check.extra:
+            lines.append("")
+            lines.extend(check.extra["settings_lines"][lang])
         lines.append("")
         header = [t("col.component", lang), t("col.baseline", lang, year=check.baseline_year),
                   t("col.target", lang, year=check.target_year), t("col.gain", lang),

@@ -19,19 +19,24 @@ draws (:func:`indexmodel.analysis.for_plan`) —
 
 and checks whether it holds across the plausible settings:
 
-- a one-at-a-time sweep: each unverified weight from ``weight_low`` to
-  ``weight_high`` (its default included), the others at default
+- a one-at-a-time sweep: each unverified weight across the values it can take alone
+  while the settings stay consistent with the published anchors (the others at the
+  setting the analysis uses; without anchors, from ``weight_low`` to ``weight_high``)
   (:attr:`Sensitivity.sweep`, and the figure-ready :attr:`Sensitivity.tornado`);
-- a seeded Monte Carlo: every unverified weight drawn uniformly within its range
-  (:attr:`Sensitivity.draws`); :attr:`Sensitivity.conclusions` gives the share of
-  draws in which each conclusion holds, :attr:`Sensitivity.leverage_shares` how often
-  each component comes out on top;
-- the exact joint range of each composite over all settings at once (the corners of
-  the box, :func:`indexmodel.model.settings.composite_range`).
+- a seeded Monte Carlo: settings drawn uniformly over the part of the plausible box the
+  published anchors leave (:mod:`indexmodel.model.consistency`; the whole box where no
+  anchor constrains them) (:attr:`Sensitivity.draws`); :attr:`Sensitivity.conclusions`
+  gives the share of draws in which each conclusion holds,
+  :attr:`Sensitivity.leverage_shares` how often each component comes out on top;
+- the exact joint range of each composite over that part (linear-fractional programs;
+  without anchors, the corners of the box: :func:`indexmodel.model.settings.composite_range`).
+
+Every figure is thus over the consistent part only; the excluded share is stated.
 
 A composite "holds" in a draw when it lies within ``tolerance`` composite points of its
-default value; a rank when its interval is the default's; a leverage conclusion when
-the same component comes out on top.
+value at the setting the analysis uses (the default where the anchors allow it, else
+the centroid of what they leave); a rank when its interval is that setting's; a
+leverage conclusion when the same component comes out on top.
 
 For PCI 2011, :func:`pci_2011` sets the published composites against the era-weight
 recomputation: how every province's composite and rank move, and which conclusions
@@ -77,38 +82,53 @@ _L = {
     "composite.target": ("Điểm tổng hợp theo chỉ tiêu {year}: {value:.2f}",
                          "The composite implied by the {year} targets: {value:.2f}"),
     "composite.holds": ("giữ trong phạm vi ±{tol:g} điểm ở {share:.0%} số lần rút; khoảng theo mọi thiết lập hợp lý "
-                        "{low:.2f} – {high:.2f}",
+                        "còn phù hợp với các mốc {low:.2f} – {high:.2f}",
                         "within ±{tol:g} points in {share:.0%} of draws; range over every plausible setting "
-                        "{low:.2f} – {high:.2f}"),
-    "gain": ("Các chỉ tiêu làm tăng điểm tổng hợp (mặc định {value:+.2f} điểm): đúng ở {share:.0%} số lần rút",
-             "The targets raise the composite (default {value:+.2f} points): holds in {share:.0%} of draws"),
+                        "consistent with the anchors {low:.2f} – {high:.2f}"),
+    "gain": ("Các chỉ tiêu làm tăng điểm tổng hợp ({value:+.2f} điểm theo thiết lập đang dùng): đúng ở "
+             "{share:.0%} số lần rút",
+             "The targets raise the composite ({value:+.2f} points at the setting in use): holds in "
+             "{share:.0%} of draws"),
     "rank.none": ("{which}: không có thứ hạng — {why}", "{which}: no rank — {why}"),
-    "rank.holds": ("{which}: hạng {interval} theo thiết lập mặc định; giữ nguyên ở {share:.0%} số lần rút",
-                   "{which}: rank {interval} at the default settings; unchanged in {share:.0%} of draws"),
+    "rank.holds": ("{which}: hạng {interval} theo thiết lập đang dùng; giữ nguyên ở {share:.0%} số lần rút",
+                   "{which}: rank {interval} at the setting in use; unchanged in {share:.0%} of draws"),
     "rank.baseline": ("Thứ hạng ứng với điểm năm {year}", "The rank of the {year} composite"),
     "rank.target": ("Thứ hạng ứng với điểm theo chỉ tiêu {year}", "The rank of the {year} target composite"),
     "lev.step_1pct": ("bước tăng 1% thang điểm", "a step of 1% of the range"),
     "lev.typical": ("mức cải thiện điển hình", "a typical improvement"),
     "lev.target": ("đạt chỉ tiêu của kế hoạch", "reaching the plan's target"),
-    "lev.holds": ("Chỉ số thành phần có đòn bẩy lớn nhất ({scenario}): {component} theo thiết lập mặc định; "
+    "lev.holds": ("Chỉ số thành phần có đòn bẩy lớn nhất ({scenario}): {component} theo thiết lập đang dùng; "
                   "đúng ở {share:.0%} số lần rút",
-                  "The component with the most leverage ({scenario}): {component} at the default settings; "
+                  "The component with the most leverage ({scenario}): {component} at the setting in use; "
                   "holds in {share:.0%} of draws"),
-    "lev.tie": ("Chỉ số thành phần có đòn bẩy lớn nhất ({scenario}): theo thiết lập mặc định các thành phần "
+    "lev.tie": ("Chỉ số thành phần có đòn bẩy lớn nhất ({scenario}): theo thiết lập đang dùng các thành phần "
                 "ngang nhau ({component}); kết quả do trọng số quyết định",
-                "The component with the most leverage ({scenario}): at the default settings the components "
+                "The component with the most leverage ({scenario}): at the setting in use the components "
                 "tie ({component}); which one leads is decided by the weights"),
     "lev.shares": ("Số lần dẫn đầu: {shares}", "Share of draws on top: {shares}"),
     "title": ("ĐỘ NHẠY THEO THIẾT LẬP CHƯA KIỂM CHỨNG — {index}",
               "SENSITIVITY TO UNVERIFIED SETTINGS — {index}"),
-    "settings": ("Thiết lập chưa kiểm chứng: {n} trọng số ({ids}); Monte Carlo {sims} lần rút, hạt giống {seed}.",
-                 "Unverified settings: {n} weights ({ids}); Monte Carlo {sims} draws, seed {seed}."),
+    "settings": ("Thiết lập chưa kiểm chứng: {n} trọng số; Monte Carlo {sims} lần rút, hạt giống {seed}.",
+                 "Unverified settings: {n} weights; Monte Carlo {sims} draws, seed {seed}."),
+    "consistent": ("Các lần rút và các bước quét chỉ lấy những thiết lập phù hợp với các mốc công bố ({how}: "
+                   "{excluded}).",
+                   "The draws and the sweeps cover only the settings consistent with the published anchors "
+                   "({how}: {excluded})."),
+    "consistent.none": ("Không có mốc công bố nào ràng buộc các thiết lập: các lần rút phủ toàn miền hợp lý.",
+                        "No published anchor constrains the settings: the draws cover the whole plausible box."),
+    "consistent.empty": ("Không có thiết lập nào trong miền hợp lý phù hợp với các mốc công bố: các lần rút phủ "
+                         "toàn miền hợp lý, không được các mốc xác nhận.",
+                         "No setting in the plausible box is consistent with the published anchors: the draws "
+                         "cover the whole box, which the anchors do not support."),
+    "how.exact": ("tính chính xác", "exact"),
+    "how.sampled": ("ước lượng bằng lấy mẫu", "estimated by sampling"),
     "no_settings": ("{index} không có thiết lập chưa kiểm chứng: các kết luận giữ nguyên như đã tính.",
                     "{index} has no unverified setting: its conclusions stand as computed."),
-    "tornado": ("Ảnh hưởng của từng thiết lập (các thiết lập khác giữ mặc định)",
-                "Each setting alone (the others at default)"),
-    "tornado_line": ("{name} ({setting}), trọng số {wl:g}–{wh:g}: điểm năm {year} {low:.2f} – {high:.2f}",
-                     "{name} ({setting}), weight {wl:g}–{wh:g}: {year} composite {low:.2f} – {high:.2f}"),
+    "tornado": ("Ảnh hưởng của từng thiết lập (các thiết lập khác giữ như đang dùng; chỉ các giá trị còn "
+                "phù hợp với các mốc)",
+                "Each setting alone (the others as in use; only values still consistent with the anchors)"),
+    "tornado_line": ("{name}, trọng số {wl:.2f}–{wh:.2f}: điểm năm {year} {low:.2f} – {high:.2f}",
+                     "{name}, weight {wl:.2f}–{wh:.2f}: {year} composite {low:.2f} – {high:.2f}"),
 }
 
 
@@ -133,6 +153,8 @@ class Sensitivity:
     seed: int
     tolerance: float
     notes: list[Note] = field(default_factory=list)
+    #: the share of the plausible box the published anchors exclude (None: none constrain it)
+    excluded: float | None = None
 
     def text(self, lang: str = "vi") -> str:
         check_lang(lang)
@@ -141,8 +163,7 @@ class Sensitivity:
         if not self.settings:
             lines.append(_t("no_settings", lang, index=label))
             return "\n".join(lines) + "\n"
-        lines.append(_t("settings", lang, n=len(self.settings), ids=", ".join(self.settings),
-                        sims=self.sims, seed=self.seed))
+        lines.append(_t("settings", lang, n=len(self.settings), sims=self.sims, seed=self.seed))
         for row in self.conclusions.itertuples():
             lines.append("- " + (row.statement_vi if lang == "vi" else row.statement_en))
         lines += ["", _t("tornado", lang)]
@@ -153,7 +174,7 @@ class Sensitivity:
                     continue
                 lines.append("  " + _t("tornado_line", lang,
                                        name=row.name_vi if lang == "vi" else row.name_en,
-                                       setting=row.setting, wl=row.weight_low, wh=row.weight_high,
+                                       wl=row.weight_low, wh=row.weight_high,
                                        year=years[status], low=row.low, high=row.high))
         lines += [n(lang) for n in self.notes]
         return "\n".join(lines) + "\n"
@@ -237,32 +258,39 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
         return Sensitivity(index, base.year, base.target_year, (), empty, empty, empty,
                            pd.DataFrame(columns=CONCLUSION_COLUMNS), empty, 0, seed, tolerance)
 
-    # one at a time
-    sweep_rows = []
+    consistent = base.settings if (base.settings is not None and base.settings.constraints
+                                   and not base.settings.empty) else None
+    used = {i: float(spec.node(i).weight) for i in ids}
+
+    # one at a time, over the values each setting can take alone and stay consistent
+    sweep_rows, segments = [], {}
     for setting in ids:
         node = spec.node(setting)
-        points = sorted(set(np.linspace(node.weight_low, node.weight_high, steps).tolist())
-                        | {float(node.weight)})
+        seg = consistent.segment(setting, used) if consistent is not None else None
+        low, high = (seg.low, seg.high) if seg is not None else (node.weight_low, node.weight_high)
+        segments[setting] = (float(low), float(high))
+        points = sorted(set(np.linspace(low, high, steps).tolist()) | {float(node.weight)})
         for w in points:
             result = _evaluate(base.with_weights({setting: float(w)}), scenarios)
             sweep_rows.append(dict(setting=setting, weight=float(w), default_weight=float(node.weight),
-                                   weight_low=float(node.weight_low), weight_high=float(node.weight_high),
+                                   weight_low=float(low), weight_high=float(high),
                                    **{k: v for k, v in result.items() if not k.startswith("tied_")}))
     sweep = pd.DataFrame(sweep_rows)
 
     tornado_rows = []
     for setting, rows in sweep.groupby("setting", sort=False):
         node = spec.node(setting)
+        low, high = segments[setting]
         for status in ("baseline", "target"):
             col = f"{status}_composite"
             values = rows[col].to_numpy(dtype=float)
             if not np.isfinite(values).any():
                 continue
-            at_low = float(rows.loc[rows["weight"] == node.weight_low, col].iloc[0])
-            at_high = float(rows.loc[rows["weight"] == node.weight_high, col].iloc[0])
+            at_low = float(rows.loc[rows["weight"] == low, col].iloc[0])
+            at_high = float(rows.loc[rows["weight"] == high, col].iloc[0])
             tornado_rows.append(dict(
                 setting=setting, name_vi=node.name_vi, name_en=node.name_en, status=status,
-                weight_low=float(node.weight_low), weight_high=float(node.weight_high),
+                weight_low=float(low), weight_high=float(high),
                 default_weight=float(node.weight), default=float(default[col]),
                 at_weight_low=at_low, at_weight_high=at_high,
                 low=float(np.nanmin(values)), high=float(np.nanmax(values)),
@@ -272,20 +300,32 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
         tornado = tornado.sort_values(["status", "swing", "setting"], ascending=[True, False, True],
                                       kind="mergesort").reset_index(drop=True)
 
-    # Monte Carlo
+    # Monte Carlo: uniform over the consistent part (the whole box without anchors)
     rng = np.random.default_rng(seed)
+    sample = None
+    if consistent is not None:
+        sample_ids, rows = consistent.samples()
+        if rows.shape[0]:
+            pick = rng.choice(rows.shape[0], size=sims, replace=sims > rows.shape[0])
+            sample = [dict(zip(sample_ids, map(float, rows[k]))) for k in pick]
     draw_rows = []
     for k in range(sims):
-        weights = _draw(rng, spec)
+        weights = sample[k] if sample is not None else _draw(rng, spec)
+        weights = {i: weights[i] for i in ids}
         result = _evaluate(base.with_weights(weights), scenarios)
         draw_rows.append(dict(draw=k, **{f"w_{i}": w for i, w in weights.items()},
                               **{key: v for key, v in result.items() if not key.startswith("tied_")}))
     draws = pd.DataFrame(draw_rows)
 
-    # joint ranges (corners of the box)
+    # joint ranges: exact over the consistent part (the corners of the box without anchors)
     joint = {}
     for status, values in (("baseline", dict(base.own)), ("target", dict(base.targets or {}))):
-        rng_ = composite_range(spec, values, year=base.year if status == "baseline" else None) if values else None
+        if not values:
+            rng_ = None
+        elif consistent is not None:
+            rng_ = consistent.range(values)
+        else:
+            rng_ = composite_range(spec, values, year=base.year if status == "baseline" else None)
         joint[status] = (rng_.low, rng_.high) if rng_ is not None else (math.nan, math.nan)
 
     conclusions, shares = _conclusions(base, default, sweep, draws, joint, scenarios, tolerance)
@@ -294,12 +334,26 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
             float(tornado.loc[tornado["setting"] == i, "swing"].max()) <= TIE]
     if idle:
         notes.append(Note(
-            "Không ảnh hưởng đến điểm tổng hợp: " + ", ".join(idle) + " — kế hoạch nêu sẵn giá trị của "
-            "chỉ số cấp trên, nên trọng số bên dưới không được dùng.",
-            "No effect on the composite: " + ", ".join(idle) + " — the plan states the values above "
-            "them, so the weights below are not used."))
+            "Không ảnh hưởng đến điểm tổng hợp: " + ", ".join(spec.name(i, "vi") for i in idle)
+            + " — kế hoạch nêu sẵn giá trị của chỉ số cấp trên, nên trọng số bên dưới không được dùng.",
+            "No effect on the composite: " + ", ".join(spec.name(i, "en") for i in idle)
+            + " — the plan states the values above them, so the weights below are not used."))
+    excluded = None
+    if base.settings is not None and base.settings.constraints:
+        c = base.settings
+        how = {lang: _t("how.exact" if c.exact else "how.sampled", lang) for lang in ("vi", "en")}
+        if c.empty:
+            notes.insert(0, Note(_t("consistent.empty", "vi"), _t("consistent.empty", "en")))
+        else:
+            excluded = c.excluded
+            from .settings_check import excluded_shares
+
+            notes.insert(0, Note(*(_t("consistent", lang, excluded=excluded_shares(c, lang),
+                                      how=how[lang]) for lang in ("vi", "en"))))
+    else:
+        notes.insert(0, Note(_t("consistent.none", "vi"), _t("consistent.none", "en")))
     return Sensitivity(index, base.year, base.target_year, ids, sweep, tornado, draws, conclusions,
-                       shares, sims, seed, tolerance, notes)
+                       shares, sims, seed, tolerance, notes, excluded)
 
 
 def _conclusions(base: IndexAnalysis, default: dict, sweep: pd.DataFrame, draws: pd.DataFrame,
@@ -385,21 +439,26 @@ def _conclusions(base: IndexAnalysis, default: dict, sweep: pd.DataFrame, draws:
                                    name_en=base.spec.name(component, "en"),
                                    share=float(counts.get(component, 0.0)),
                                    sweep_share=float((sweep[f"top_{scenario}"] == component).mean())))
-        shares_text = ", ".join(f"{c} {s:.0%}" for c, s in counts.sort_values(ascending=False, kind="mergesort").items())
+        ordered = counts.sort_values(ascending=False, kind="mergesort").items()
+        ordered = list(ordered)
+        shares_text = {lang: ", ".join(f"{base.spec.name(c, lang)} {s:.0%}" for c, s in ordered)
+                       for lang in ("vi", "en")}
         scen = {lang: _t(f"lev.{scenario}", lang) for lang in ("vi", "en")}
         if len(tied) > 1:
             label = ", ".join(tied)
+            names = {lang: ", ".join(base.spec.name(c, lang) for c in tied) for lang in ("vi", "en")}
             share = math.nan
             sweep_holds = None
             key = "lev.tie"
         else:
             label = top
+            names = {lang: base.spec.name(top, lang) for lang in ("vi", "en")}
             share = float((draws[f"top_{scenario}"] == top).mean())
             sweep_holds = bool((sweep[f"top_{scenario}"] == top).all())
             key = "lev.holds"
-        statements = {lang: _t(key, lang, scenario=scen[lang], component=label, share=share
+        statements = {lang: _t(key, lang, scenario=scen[lang], component=names[lang], share=share
                                if math.isfinite(share) else 0)
-                      + "; " + _t("lev.shares", lang, shares=shares_text) for lang in ("vi", "en")}
+                      + "; " + _t("lev.shares", lang, shares=shares_text[lang]) for lang in ("vi", "en")}
         rows.append(dict(index=index, conclusion="most_leverage", scenario=scenario,
                          default_value=math.nan, default_label=label, sweep_holds=sweep_holds,
                          sweep_low=math.nan, sweep_high=math.nan, mc_share=share, mc_p05=math.nan,

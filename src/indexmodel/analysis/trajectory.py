@@ -7,8 +7,10 @@
   baseline values), otherwise the published composite (``published``: PCI 2005, PCI
   2011, the published-only years, and years known only from published tables); where
   it rests on unverified settings (SIPAS weights, PAR INDEX maximum points) the row
-  says so (``verified`` False) and gives the range over the plausible settings; where the
-  weights are fitted from published figures (PCI from 2022) it says that;
+  says so (``verified`` False) and gives the range over the plausible settings — for
+  the plan's own rows, over those the published anchors leave, at the setting the
+  analyses use (:mod:`indexmodel.analysis.settings_check`); where the weights are
+  fitted from published figures (PCI from 2022) it says that;
 - the **rank** and the number of provinces ranked: the published rank where there is
   one (``rank_source`` = ``published``), else the rank the plan states (``plan``, or
   ``plan_implied`` for the year before the baseline, implied by "up/down k places"),
@@ -205,6 +207,9 @@ def _year_row(index: str, year: int, name: str, peers: pd.DataFrame, results: pd
     pub = _published(results, index, year, name)
     composite, verified, low, high = math.nan, pd.NA, math.nan, math.nan
     notes = []
+    settings = None
+    if source == "plan" and spec is not None and spec.unverified_weights:
+        spec, settings = _plan_settings(index, plan, peers, results, book)
     if spec is not None and own and not spec.is_published_only(year):
         value = score(spec, own, year=year, warn=False).composite
         if math.isfinite(value):
@@ -212,7 +217,8 @@ def _year_row(index: str, year: int, name: str, peers: pd.DataFrame, results: pd
             verified = spec.verified
             notes.append(_note(source, lang))
             if spec.unverified_weights:
-                rng = composite_range(spec, own, year=year)
+                rng = (settings.range(own) if settings is not None and not settings.empty
+                       else composite_range(spec, own, year=year))
                 if rng is not None:
                     low, high = rng.low, rng.high
                     notes.append(_note("unverified", lang, low=low, high=high))
@@ -268,12 +274,15 @@ def _target_row(index: str, name: str, plan: Plan, book: SpecBook, lang: str) ->
     composite, verified, low, high = math.nan, pd.NA, math.nan, math.nan
     notes = []
     if targets:
-        spec = book.spec_for(index, year)
+        spec, settings = plan.spec_for(index, "target", book), None
+        if spec.unverified_weights:
+            spec, settings = _plan_settings(index, plan, None, None, book)
         value = score(spec, targets, warn=False).composite
         if math.isfinite(value):
             composite, verified = value, spec.verified
             if spec.unverified_weights:
-                rng = composite_range(spec, targets)
+                rng = (settings.range(targets) if settings is not None and not settings.empty
+                       else composite_range(spec, targets))
                 if rng is not None:
                     low, high = rng.low, rng.high
     notes.append(_note("target", lang, year=year, rank=goal) if goal is not None
@@ -322,3 +331,12 @@ def describe(frame: pd.DataFrame, lang: str = "vi") -> str:
                 rank = "—"
             lines.append(f"  {row.year}  {comp:>7}  {rank}  ({row.note})")
     return "\n".join(lines)
+
+
+def _plan_settings(index: str, plan: Plan, peers, results, book: SpecBook):
+    """(the spec the plan's analysis uses, the consistent part of its settings): the
+    unverified settings as the published anchors leave them."""
+    from .index_analysis import for_plan
+
+    analysis = for_plan(index, plan, peers=peers, results=results, book=book)
+    return analysis.spec, analysis.settings

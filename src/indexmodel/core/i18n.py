@@ -38,8 +38,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "plan.baseline_composite": ("Điểm tổng hợp {year}", "Composite {year}"),
     "plan.target_composite": ("Điểm tổng hợp theo chỉ tiêu {year}", "Composite of the {year} targets"),
     "plan.gain": ("Mức tăng điểm tổng hợp", "Composite gain"),
-    "plan.unverified": ("dựa trên thiết lập chưa kiểm chứng; khoảng theo các thiết lập hợp lý: {low} – {high}",
-                        "rests on unverified settings; range over plausible settings: {low} – {high}"),
+    "plan.unverified": ("dựa trên thiết lập chưa kiểm chứng; khoảng theo các thiết lập hợp lý mà các mốc công bố "
+                        "còn giữ lại: {low} – {high}",
+                        "rests on unverified settings; range over the plausible settings the published "
+                        "anchors leave: {low} – {high}"),
     "plan.not_computable": ("không tính được", "not computable"),
     "plan.ranks": ("Thứ hạng: {year} {rank}; mục tiêu {target_year}: {goal}",
                    "Rank: {year} {rank}; goal for {target_year}: {goal}"),

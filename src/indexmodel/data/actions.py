@@ -104,7 +104,7 @@ INDEX_LABELS = {"papi": "PAPI", "sipas": "SIPAS", "par_index": "PAR INDEX", "pci
 SPEC_FILES = {
     "papi": "papi_2018_on.csv",
     "sipas": "sipas_2023_on.csv",
-    "par_index": "par_index_2022_on.csv",
+    "par_index": "par_index_2022_2023.csv",
     "pci": "pci_2022_on.csv",
 }
 COMPONENT_LEVELS = {

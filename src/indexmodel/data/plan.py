@@ -80,6 +80,29 @@ class Plan:
     def year_of(self, status: str) -> int:
         return self.baseline_year if status == "baseline" else self.target_year
 
+    def spec_for(self, index: str, status: str, book: SpecBook):
+        """The specification the plan's ``status`` values of ``index`` are written in.
+
+        Targets are written in the methodology of the plan's baseline year; where the
+        target year falls in a later era whose components they are not (PAR INDEX: the
+        2025 targets set under the 2022 criteria set, scored from 2024 under a new one),
+        they stay in the baseline's era: :meth:`targets_in_earlier_era` says so.
+        """
+        spec = book.spec_for(index, self.year_of(status))
+        if status == "target" and self.targets_in_earlier_era(index, book):
+            return book.spec_for(index, self.baseline_year)
+        return spec
+
+    def targets_in_earlier_era(self, index: str, book: SpecBook) -> bool:
+        """True where the target year's methodology era is not the one the targets are
+        written in (their components belong to the baseline year's era)."""
+        base = book.spec_for(index, self.baseline_year)
+        target = book.spec_for(index, self.target_year)
+        if base.era == target.era:
+            return False
+        components = self.component_values(index, "target")
+        return bool(components) and not all(target.has(c) for c in components)
+
     def rank(self, index: str, *, status: str, scope: str = "national",
              component: str | None = None, year: int | None = None) -> int | None:
         """The rank the plan states (None where it states none)."""
@@ -221,11 +244,9 @@ def build_plan_tables(seed_path: str | Path | None = None, book: SpecBook | None
 
 
 def _read_table(index, rows, book, path, source, province, values, add_rank):
+    # the plan writes its targets in the methodology of its baseline year, even where the
+    # target year falls in a later era (PAR INDEX 2025: see Plan.targets_in_earlier_era)
     spec = book.spec_for(index, SEED_BASELINE)
-    target_spec = book.spec_for(index, SEED_TARGET)
-    if spec.era != target_spec.era:
-        raise InputFileError(f"{index}: the baseline and target years fall in different "
-                             "methodology eras", file=path)
     parent = None
     for line_no, cells in rows:
         label, name = cells[0], cells[1]
@@ -361,6 +382,39 @@ def _candidates(name: str):
 
     return registry().candidates(name)
 
+def _baseline_years(raw_values: pd.DataFrame, province: str) -> dict[str, int]:
+    """The earliest baseline year of each index in a plan's values (rows read leniently:
+    the row-by-row checks report what is wrong)."""
+    out: dict[str, int] = {}
+    for rec in raw_values.to_dict("records"):
+        if rec["province"] != province or rec["status"] != "baseline":
+            continue
+        try:
+            year = int(float(str(rec["year"]).strip()))
+        except ValueError:
+            continue
+        index = str(rec["index"]).strip()
+        out[index] = min(out.get(index, year), year)
+    return out
+
+
+def _spec_of(book: SpecBook, index: str, year: int, component: str, base_year: int | None,
+             path: Path, row: int):
+    """The spec a plan row's component belongs to: the era of its year, or — for targets set
+    before a change of methodology — the era of the plan's baseline year."""
+    try:
+        spec = book.spec_for(index, year)
+    except Exception as exc:  # DataUnavailableError: no era covers the year
+        raise InputFileError(str(exc), file=path, row=row, column="year") from None
+    if spec.has(component):
+        return spec
+    if base_year is not None and base_year < year:
+        base = book.spec_for(index, base_year)
+        if base.era != spec.era and base.has(component):
+            return base
+    raise InputFileError(f"unknown component '{component}' for {index} {year} "
+                         f"(era {spec.era})", file=path, row=row, column="component")
+
 
 def load_plan(folder: str | Path | None = None, book: SpecBook | None = None,
               province: str | None = None) -> Plan:
@@ -387,6 +441,7 @@ def _load_plan(folder: Path, book: SpecBook, province: str | None) -> Plan:
         province = provinces.pop()
 
     values, seen = [], {}
+    base_years = _baseline_years(raw_values, province)
     for i, rec in enumerate(raw_values.to_dict("records"), start=2):
         if rec["province"] != province:
             continue
@@ -398,14 +453,8 @@ def _load_plan(folder: Path, book: SpecBook, province: str | None) -> Plan:
             raise InputFileError(f"status '{rec['status']}' is not one of "
                                  + ", ".join(VALUE_STATUSES), file=vpath, row=i, column="status")
         year = _to_number(rec["year"], vpath, i, "year", required=True, integer=True)
-        try:
-            spec = book.spec_for(index, year)
-        except Exception as exc:  # DataUnavailableError: no era covers the year
-            raise InputFileError(str(exc), file=vpath, row=i, column="year") from None
         component = rec["component"].strip()
-        if not spec.has(component):
-            raise InputFileError(f"unknown component '{component}' for {index} {year} "
-                                 f"(era {spec.era})", file=vpath, row=i, column="component")
+        spec = _spec_of(book, index, year, component, base_years.get(index), vpath, i)
         value = _to_number(rec["value"], vpath, i, "value", required=True)
         node = spec.node(component)
         if not node.min - 1e-9 <= value <= node.max + 1e-9:
@@ -442,13 +491,7 @@ def _load_plan(folder: Path, book: SpecBook, province: str | None) -> Plan:
         year = _to_number(rec["year"], rpath, i, "year", required=True, integer=True)
         component = rec["component"].strip() or index
         if component != index:
-            try:
-                spec = book.spec_for(index, year)
-            except Exception as exc:
-                raise InputFileError(str(exc), file=rpath, row=i, column="year") from None
-            if not spec.has(component):
-                raise InputFileError(f"unknown component '{component}' for {index} {year}",
-                                     file=rpath, row=i, column="component")
+            _spec_of(book, index, year, component, base_years.get(index), rpath, i)
         rank = _to_number(rec["rank"], rpath, i, "rank", required=False, integer=True)
         out_of = _to_number(rec["out_of"], rpath, i, "out_of", required=False, integer=True)
         if rank is None and not rec["group_goal"].strip():

@@ -15,7 +15,10 @@ Aggregation rules (applied by a parent to its children ``c`` with weights ``w``)
     parent = scale × Σ w·c / Σ w; weights positive (SIPAS, unverified plain means).
 ``points_to_percent``
     children are percentages of their maximum points ``w``; parent = Σ w·c / Σ w,
-    the total points over the overall maximum (PAR INDEX).
+    the total points over the overall maximum (PAR INDEX). The optional column
+    ``children_total`` of the parent's row states the overall maximum (PAR INDEX from
+    2024: 100 points): the children's maximum points must add up to it, and every
+    setting of the unverified ones keeps that total.
 ``unknown``
     the parent cannot be computed from its children (PCI 2005): published-only.
 
@@ -48,10 +51,17 @@ NODE_COLUMNS = (
     "id", "parent", "name_vi", "name_en", "weight", "weight_low", "weight_high",
     "min", "max", "rule", "scale", "tolerance", "verified", "source",
 )
+#: Columns a spec file may add: the total its children's weights keep (points_to_percent).
+OPTIONAL_NODE_COLUMNS = ("children_total",)
+#: How far the children's maximum points may stray from a stated total (points are given
+#: to a few decimals; an equal split of 77.5 over six areas is 12.916667 each).
+TOTAL_TOLERANCE = 1e-4
 ERA_COLUMNS = (
     "era", "index", "valid_from", "valid_to", "file", "composite",
     "published_only_years", "verified", "source", "note",
 )
+#: Columns eras.csv may add: the note in Vietnamese.
+OPTIONAL_ERA_COLUMNS = ("note_vi",)
 
 INDEX_NAMES = {
     "papi": {"vi": "PAPI", "en": "PAPI"},
@@ -81,6 +91,7 @@ class Node:
     source: str
     row: int = 0
     children: tuple[str, ...] = ()
+    children_total: float | None = None
 
     def name(self, lang: str = "en") -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -105,6 +116,11 @@ class Spec:
     note: str
     file: str
     nodes: Mapping[str, Node] = field(repr=False)
+    note_vi: str = ""  # the note in Vietnamese, where eras.csv gives one (column note_vi)
+
+    def note_in(self, lang: str) -> str:
+        """The era's note in ``lang`` (the English note where no Vietnamese one is given)."""
+        return self.note_vi if lang == "vi" and self.note_vi else self.note
 
     # -- structure -------------------------------------------------------------
     @property
@@ -405,6 +421,7 @@ def load_spec_file(path: Path, *, index: str, era: str, valid_from: int, valid_t
             verified=_bool(rec, "verified", path, row),
             source=rec["source"],
             row=row,
+            children_total=_num(rec, "children_total", path, row, required=False),
         )
         rows_of[node_id] = row
         if not rec["name_vi"] or not rec["name_en"]:
@@ -435,6 +452,10 @@ def load_spec_file(path: Path, *, index: str, era: str, valid_from: int, valid_t
         if not node.children and node.rule is not None:
             raise SpecError(f"'{node.id}' has rule '{node.rule}' but no children",
                             file=path, row=node.row, column="rule")
+        if node.children_total is not None and node.rule != "points_to_percent":
+            raise SpecError(f"'{node.id}' states a children_total but its rule is "
+                            f"{node.rule or 'none'}, not points_to_percent",
+                            file=path, row=node.row, column="children_total")
 
     spec = Spec(
         index=index, era=era, valid_from=valid_from, valid_to=valid_to, composite=composite,
@@ -466,6 +487,13 @@ def _check_weights(spec: Spec, plausible_range: bool = True) -> None:
                     raise SpecError(f"weight {kid.weight:g} of '{kid.id}' must lie within a "
                                     "complete weight_low..weight_high range",
                                     file=path, row=kid.row, column="weight_low")
+            if parent.children_total is not None:
+                total = sum(k.weight for k in kids)
+                if abs(total - parent.children_total) > TOTAL_TOLERANCE:
+                    raise SpecError(f"the maximum points of the children of '{parent.id}' add "
+                                    f"up to {total:g}, not its children_total "
+                                    f"{parent.children_total:g}",
+                                    file=path, row=parent.row, column="children_total")
             if parent.rule == "weighted_sum":
                 total = sum(k.weight for k in kids)
                 if abs(total - 1.0) > 1e-9:
@@ -545,6 +573,7 @@ def _load(folder: Path) -> SpecBook:
             published_only_years=published_only, verified=_bool(rec, "verified", eras_path, row),
             source=rec["source"], note=rec["note"],
         )
+        spec = dataclasses.replace(spec, note_vi=rec.get("note_vi", ""))
         for other in specs:
             if other.index == spec.index and _overlap(other, spec):
                 raise SpecError(f"era '{era}' overlaps era '{other.era}' of {spec.index}",
@@ -557,3 +586,42 @@ def _overlap(a: Spec, b: Spec) -> bool:
     a_end = a.valid_to if a.valid_to is not None else 10**6
     b_end = b.valid_to if b.valid_to is not None else 10**6
     return a.valid_from <= b_end and b.valid_from <= a_end
+
+
+# -- correspondences between eras ------------------------------------------------------------
+CORRESPONDENCE_COLUMNS = ("old_era", "old_component", "new_era", "new_component",
+                          "correspondence", "note_vi", "note_en", "source")
+#: how an old component relates to a new one: the same area (criteria changed), by theme
+#: only (unverified), or no one-to-one correspondence
+CORRESPONDENCES = ("same_area", "by_theme", "not_one_to_one")
+
+
+def load_correspondences(folder: str | Path | None = None,
+                         book: SpecBook | None = None) -> tuple[dict, ...]:
+    """Every ``*_to_*.csv`` table in the specs folder: which component of an era corresponds
+    to which of a later era, and how (``CORRESPONDENCES``), checked against the eras."""
+    folder = Path(folder) if folder is not None else specs_dir()
+    book = book or (load_specs() if folder == specs_dir() else load_specs(folder))
+    out = []
+    for path in sorted(folder.glob("*_to_*.csv")):
+        for row, rec in _read_csv(path, CORRESPONDENCE_COLUMNS):
+            eras = {}
+            for side in ("old", "new"):
+                try:
+                    eras[side] = book.era(rec[f"{side}_era"])
+                except DataUnavailableError:
+                    raise SpecError(f"unknown era '{rec[f'{side}_era']}'", file=path, row=row,
+                                    column=f"{side}_era") from None
+                if not eras[side].has(rec[f"{side}_component"]):
+                    raise SpecError(f"'{rec[f'{side}_component']}' is not a component of era "
+                                    f"{eras[side].era}", file=path, row=row,
+                                    column=f"{side}_component")
+            if eras["old"].index != eras["new"].index or eras["old"].valid_from >= eras["new"].valid_from:
+                raise SpecError("the old era must come before the new one, for the same index",
+                                file=path, row=row, column="new_era")
+            if rec["correspondence"] not in CORRESPONDENCES:
+                raise SpecError(f"correspondence '{rec['correspondence']}' is not one of "
+                                + ", ".join(CORRESPONDENCES), file=path, row=row,
+                                column="correspondence")
+            out.append(dict(rec, index=eras["old"].index, file=path.name, row=row))
+    return tuple(out)

@@ -71,6 +71,11 @@ class PeerField:
     assumptions: list[Note] = field(default_factory=list)
     missing: list[Note] = field(default_factory=list)
     references: list[int] = field(default_factory=list)
+    #: what every published anchor says about the score at each rank (anchors fields)
+    bounds: object | None = None
+    #: (lowest, highest) own score the published rank and anchors allow, where the own
+    #: score is not itself known (resting on unverified settings, or unpublished)
+    own_interval: tuple[float, float] | None = None
 
     @property
     def exact(self) -> bool:
@@ -210,18 +215,22 @@ def _value_at(profile: pd.Series, rank: int) -> tuple[float, bool]:
 def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | None = None,
                 results: pd.DataFrame | None = None, own_composite: float | None = None,
                 own_rank: int | None = None, n: int | None = None, book: SpecBook | None = None,
-                own_verified: bool = True) -> PeerField:
+                own_verified: bool = True, region_means: pd.DataFrame | None = None) -> PeerField:
     """The field ``province`` is ranked against in ``index`` and ``year``.
 
     ``own_composite`` / ``own_rank``: the province's own composite and published rank
     that year when they are not in the peer data (e.g. from the plan). A composite
-    resting on unverified settings (``own_verified=False``) is not used as an anchor.
+    resting on unverified settings (``own_verified=False``) is not used as an anchor:
+    the published rank then bounds the own score (:attr:`PeerField.own_interval`).
+    ``region_means``: the published national and regional means (default: shipped),
+    which bound the scores of the ranks no anchor gives (:mod:`indexmodel.model.anchors`).
     """
-    from ..data.peers import default_peers, default_results
+    from ..data.peers import default_peers, default_region_means, default_results
 
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
+    region_means = default_region_means() if region_means is None else region_means
     resolved = resolve(province, year)  # "Gia Lai" in 2025 is the merged unit
     province, province_vi = resolved.name_en, resolved.name_vi
     region = region_of(resolved)
@@ -262,24 +271,37 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
 
     anchors, set_aside = consistent_anchors(others, results, index, year)
     own = (own_rank, own_composite) if (own_rank and own_composite is not None and own_verified) else None
-    if not n or (not anchors and own is None):
+    bounds, own_bounds, bound_notes = (None, None, [])
+    if n:
+        bounds, own_bounds, bound_notes = _anchor_bounds(
+            index, year, n, others, anchors, (province, province_vi), own, own_rank, region_means,
+            spec, label, label_vi)
+    # a mean or a bounded own score is something to rank against; the index's range is not
+    informative = bounds is not None and any(
+        lo > spec.root.min + 1e-9 or hi < spec.root.max - 1e-9
+        for lo, hi in zip(bounds.lo, bounds.hi)) if spec is not None else False
+    if not n or (not anchors and own is None and not informative):
         missing.append(Note(f"Không có điểm tổng hợp nào của tỉnh khác cho {label_vi} năm {year}.",
                             f"No other province's {label} {year} composite is known."))
         missing.append(unlock)
         return PeerField(index, year, province, "none", n, None, None, None, peers_table,
                          composites, own_composite, own_rank, region, assumptions, missing)
 
-    guaranteed = RankCurve.from_anchors(anchors, n, own=own)
+    guaranteed = RankCurve.from_anchors(
+        anchors, n, own=own, bounds=bounds.curve_bounds(own_rank) if bounds is not None else (),
+        own_bounds=own_bounds)
     own_vi = f"; {province_vi} đứng thứ {own[0]} với {own[1]:.2f} điểm" if own else ""
     own_en = f"; {province} ranked {own[0]} with {own[1]:.2f}" if own else ""
     if anchors:
         assumptions.append(Note(
             f"Mốc công bố năm {year}: {len(anchors)} tỉnh có cả điểm và thứ hạng{own_vi}.",
-            f"Published {year} anchors: {len(anchors)} provinces with both a score and a rank{own_en}."))
+            f"Published {year} anchors: {len(anchors)} province{'s' if len(anchors) != 1 else ''} "
+            f"with both a score and a rank{own_en}."))
     else:
         assumptions.append(Note(
             f"Năm {year} không có điểm công bố của tỉnh nào khác{own_vi}.",
             f"No other province's {year} score is published{own_en}."))
+    assumptions += [note for note in bound_notes if note is not None]
 
     assumptions += set_aside
     curves = []
@@ -314,7 +336,44 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
         "Thứ hạng trong vùng cần điểm của mọi tỉnh trong vùng: chưa có.",
         "Regional ranks need every province of the region: not available."))
     return PeerField(index, year, province, coverage, n, national, None, guaranteed, peers_table,
-                     composites, own_composite, own_rank, region, assumptions, missing, refs)
+                     composites, own_composite, own_rank, region, assumptions, missing, refs,
+                     bounds, None if own_bounds is None else (own_bounds[1], own_bounds[2]))
+
+
+def _anchor_bounds(index, year, n, others, anchors, names, own, own_rank, region_means, spec,
+                   label, label_vi):
+    """The bounds every published anchor and mean put on each rank's score, the own
+    province's bounds where its own score is not known, and the sentences saying so: the
+    first (the anchors themselves, said elsewhere) is None, then one per further fact.
+    ``anchors``: the (rank, composite) anchors the field uses (rows set aside stay out)."""
+    from .anchors import bounds_from_anchors
+
+    province, province_vi = names
+    kept = {(int(r), round(float(c), 9)) for r, c in anchors}
+    points = [(int(r), float(c), p) for p, c, r in zip(others.index, others["composite"],
+                                                        others["rank"])
+              if pd.notna(c) and pd.notna(r) and (int(r), round(float(c), 9)) in kept]
+    ranked = [(int(r), p) for p, c, r in zip(others.index, others["composite"], others["rank"])
+              if pd.isna(c) and pd.notna(r)]
+    if own is None and own_rank:
+        ranked.append((int(own_rank), province))
+    score_range = (spec.root.min, spec.root.max) if spec is not None else (-math.inf, math.inf)
+    bounds = bounds_from_anchors(index, year, n, points, ranked, region_means,
+                                 score_range=score_range)
+    notes: list[Note | None] = [None]
+    notes += [f for f in bounds.facts if not f.en.startswith(("Published ", "Ranks published"))]
+    notes += list(bounds.checks)
+    own_bounds = None
+    if own is None and own_rank:
+        lo, hi, _ = bounds.interval(int(own_rank))
+        own_bounds = (int(own_rank), lo, hi)
+        text = bounds.interval_text(int(own_rank))
+        notes.append(Note(
+            f"{province_vi} đứng thứ {own_rank}: theo các mốc trên, điểm {label_vi} năm {year} của "
+            f"tỉnh nằm trong khoảng {text}.",
+            f"{province} ranked {own_rank}: by the anchors above, its {label} {year} score lies "
+            f"in {text}."))
+    return bounds, own_bounds, notes
 
 
 def _borrowed_curve(ref_year, ref_scores, anchors, own, n, names, year, label, label_vi):

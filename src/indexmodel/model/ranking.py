@@ -8,11 +8,16 @@ takes no place and changes nobody's rank.
 Where only part of a year's table is known (anchors such as ranks 1–6, 19 and 61), a
 :class:`RankCurve` places a score between the known points: the rank it gets is an
 interval (between the bracketing anchors), never a falsely precise number; a monotone
-interpolation (PCHIP) gives a central value inside that interval.
+interpolation (PCHIP) gives a central value inside that interval. Published facts that
+bound a rank's score without giving it (a national mean with the number of provinces
+above it, the sum the mean implies, regional means: :mod:`indexmodel.model.anchors`)
+enter a curve as ``bounds``; the province's own published rank with a score known only
+within bounds enters as ``own_bounds``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -150,20 +155,34 @@ class RankCurve:
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = field(default=(), compare=False)
     own: tuple[int, float] | None = None
+    bounds: tuple[tuple[int, float, float], ...] = ()
+    own_bounds: tuple[int, float, float] | None = None
 
     @classmethod
     def from_anchors(cls, anchors: Iterable[tuple[int, float]], n: int,
                      assumptions: Iterable[str] = (), sources: Iterable[str] = (),
-                     own: tuple[int, float] | None = None) -> "RankCurve":
+                     own: tuple[int, float] | None = None,
+                     bounds: Iterable[tuple[int, float, float]] = (),
+                     own_bounds: tuple[int, float, float] | None = None) -> "RankCurve":
         """A curve through peers' (rank, score) anchors.
 
         ``own`` is the province's own published (rank, score) that year: it says how
         many peers stood above that score (rank − 1), which bounds where any other
-        score of the province would place.
+        score of the province would place. ``bounds``: (rank, lowest, highest) score a
+        peer's rank can have where no score is published; ``own_bounds``: the
+        province's own (rank, lowest, highest) where its own score is known only
+        within bounds.
         """
         pairs = sorted({(int(r), float(s)) for r, s in anchors if r is not None and s is not None
                         and math.isfinite(float(s))})
-        if not pairs and own is None:
+        bounds = tuple(sorted((int(r), float(lo), float(hi)) for r, lo, hi in bounds))
+        for r, lo, hi in bounds:
+            if not 1 <= r <= n or lo > hi + 1e-9:
+                raise DataUnavailableError(f"bounds {lo}..{hi} for rank {r} are not an interval "
+                                           f"of a rank within 1..{n}")
+        if own_bounds is not None:
+            own_bounds = (int(own_bounds[0]), float(own_bounds[1]), float(own_bounds[2]))
+        if not pairs and own is None and not bounds and own_bounds is None:
             raise DataUnavailableError("no anchor with both a rank and a score")
         for (r1, s1), (r2, s2) in zip(pairs, pairs[1:]):
             if r1 == r2 and s1 != s2:
@@ -180,26 +199,55 @@ class RankCurve:
                     raise DataUnavailableError(
                         f"anchor rank {r} ({s}) contradicts the province's own rank {own[0]} ({own[1]})")
         return cls(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs), int(n),
-                   tuple(assumptions), tuple(sources), own)
+                   tuple(assumptions), tuple(sources), own, bounds, own_bounds)
 
     @property
     def support(self) -> tuple[float, float]:
         """The scores the curve speaks for: from its lowest point up (everything when
         its points reach the last rank); below, it knows only bounds."""
         ranks, scores = self._points()
+        if not ranks.size:
+            return -math.inf, math.inf
         low = -math.inf if ranks.max() >= self.n else float(scores.min())
         return low, math.inf
 
+    @functools.cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ranks, lowest, highest score) of every point and bound, built once."""
+        return (np.array(self.ranks + tuple(b[0] for b in self.bounds), dtype=int),
+                np.array(self.scores + tuple(b[1] for b in self.bounds), dtype=float),
+                np.array(self.scores + tuple(b[2] for b in self.bounds), dtype=float))
+
+    @functools.cached_property
+    def _pchip(self):
+        """(the monotone interpolation of rank on score through the points, its score range),
+        built once; None with fewer than two distinct scores."""
+        ranks, scores = self._points()
+        if ranks.size < 2:
+            return None
+        s = scores[::-1]  # ascending score
+        r = ranks[::-1].astype(float)
+        keep = np.concatenate([[True], np.diff(s) > 1e-12])
+        s, r = s[keep], r[keep]
+        if s.size < 2:
+            return None
+        return PchipInterpolator(s, r), float(s[0]), float(s[-1])
+
     def place(self, score: float) -> RankInterval:
         """The rank interval of ``score`` (as a new entrant displacing the table)."""
-        ranks = np.array(self.ranks, dtype=int)
-        scores = np.array(self.scores, dtype=float)
-        above = scores > score + 1e-12      # anchors strictly better
-        tied_or_below = ~above
-        # best rank: one more than the worst-ranked anchor still above the score
+        ranks, lows, highs = self._arrays
+        above = lows > score + 1e-12             # surely better
+        tied_or_below = highs <= score + 1e-12   # surely tied or worse
+        # best rank: one more than the worst-ranked anchor surely above the score
         low = int(ranks[above].max()) + 1 if above.any() else 1
         # worst rank: the rank of the best anchor at or below the score (taking its place)
         high = int(ranks[tied_or_below].min()) if tied_or_below.any() else self.n
+        if self.own_bounds is not None and self.own is None:  # the own score within bounds
+            own_rank, own_low, own_high = self.own_bounds
+            if score > own_high + 1e-12:
+                high = min(high, own_rank)
+            if score < own_low - 1e-12:
+                low = max(low, own_rank)
         if self.own is not None:  # rank − 1 peers stood above the own published score
             own_rank, own_score = self.own
             if score > own_score + 1e-12:
@@ -218,18 +266,15 @@ class RankCurve:
         if self.own is not None:
             pairs.append(self.own)
         pairs.sort()
-        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+        return (np.array([p[0] for p in pairs], dtype=int),
+                np.array([p[1] for p in pairs], dtype=float))
 
     def _interpolate(self, score: float, low: int, high: int) -> float:
         if low == high:
             return float(low)
-        ranks, scores = self._points()
-        s = scores[::-1]  # ascending score
-        r = ranks[::-1].astype(float)
-        keep = np.concatenate([[True], np.diff(s) > 1e-12])
-        s, r = s[keep], r[keep]
-        if s.size >= 2 and s[0] <= score <= s[-1]:
-            value = float(PchipInterpolator(s, r)(score))
+        pchip = self._pchip
+        if pchip is not None and pchip[1] <= score <= pchip[2]:
+            value = float(pchip[0](score))
         else:  # outside the anchors: the midpoint of what is possible
             value = (low + high) / 2
         return float(min(max(value, low), high))
@@ -246,6 +291,12 @@ class RankCurve:
         worse = ranks > k
         high = float(scores[better].min()) if better.any() else math.inf
         low = float(scores[worse].max()) if worse.any() else -math.inf
+        bounds = list(self.bounds) + ([self.own_bounds] if self.own_bounds is not None else [])
+        for r, lo, hi in bounds:  # a rank's score bounds the scores of the ranks around it
+            if r <= k:
+                high = min(high, hi)
+            if r >= k:
+                low = max(low, lo)
         return low, high
 
 

@@ -7,7 +7,10 @@ figure resting on them is shown as a range.
 
 Within a box of weights each composite is monotone in every single weight (a
 weighted mean is a linear-fractional function of each weight), so its extremes lie
-at the box's corners: enumerating the corners gives the exact range.
+at the box's corners: enumerating the corners gives the exact range. Settings that keep
+a total (``children_total``: PAR INDEX from 2024) are not a box; their exact range is a
+linear program (:mod:`indexmodel.model.consistency`). What the published anchors leave
+of the box is :mod:`indexmodel.model.consistency`'s too.
 """
 
 from __future__ import annotations
@@ -106,6 +109,16 @@ def composite_range(spec: Spec, values: Mapping[str, float] | pd.DataFrame, *,
     rows = ([dict(values)] if not isinstance(values, pd.DataFrame)
             else [{k: v for k, v in r.items() if pd.notna(v)} for r in values.to_dict("records")])
     target = node or spec.composite
+    if any(spec.node(spec.node(i).parent).children_total is not None for i in spec.unverified_weights):
+        # settings that keep a total (PAR INDEX from 2024) are not a box: its corners are not
+        # settings; the range is a linear program over the box and the total
+        from .consistency import consistency
+
+        space = consistency(spec, [])
+        ranges = [space.range(row, node=target) for row in rows]
+        if any(r is None for r in ranges):
+            return None
+        return Range(min(r.low for r in ranges), max(r.high for r in ranges))
     ids, weights = _corner_matrix(spec)
     if not ids:
         weights = np.zeros((1, 0))

@@ -118,9 +118,12 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
                       "đường mốc (công bố, hoặc mượn như nêu trong giả định)")
         else:
             if not (math.isfinite(low) and math.isfinite(high)):
-                raise DataUnavailableError(
+                error = DataUnavailableError(
                     f"rank {rank} is outside the {anchor_year} anchors (ranks "
                     f"{', '.join(map(str, anchors.ranks))}): its score is not bounded")
+                error.vi = (f"hạng {rank} nằm ngoài các mốc năm {anchor_year} (các hạng "
+                            f"{', '.join(map(str, anchors.ranks))}): điểm của hạng này không bị chặn")
+                raise error
             r = np.array(anchors.ranks, float)
             s = np.array(anchors.scores, float)
             central = float(PchipInterpolator(r, s)(rank)) if r.size >= 2 else (low + high) / 2
@@ -139,11 +142,15 @@ def threshold_outlook(own_score: float, anchors: RankCurve | float, rank: int, a
     real = rank_score_changes(panel, index, rank, horizon, same_era=same_era)
     k = len(real)
     if k < min_pairs:
-        raise DataUnavailableError(
+        error = DataUnavailableError(
             f"{index}: {k} real {horizon}-year change(s) of the score at rank {rank} "
             f"{'within one methodology era ' if same_era else ''}in the full panels; "
             f"{min_pairs} are needed",
             hint=_years_hint(panel))
+        error.vi = (f"chỉ có {k} lần thay đổi thực tế trong {horizon} năm của điểm tại hạng {rank} "
+                    f"{'trong cùng một phương pháp tính ' if same_era else ''}trong các bảng số liệu "
+                    f"đầy đủ của mọi tỉnh; cần ít nhất {min_pairs}")
+        raise error
     ch = real["change"].to_numpy()
     mean, sd = float(ch.mean()), float(ch.std(ddof=1))
     scale = sd * math.sqrt(1 + 1 / k)

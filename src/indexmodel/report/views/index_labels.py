@@ -35,8 +35,7 @@ _IX = {
     "h_paths": ("Lộ trình ít tốn kém nhất và thứ hạng tốt nhất theo ngân sách",
                 "Cheapest path to the goal, best rank for a budget"),
     "h_regional": ("Vị trí trong vùng", "Regional standing"),
-    "h_settings": ("Khoảng giá trị theo các thiết lập chưa kiểm chứng",
-                   "Range over the unverified settings"),
+    "h_settings": ("Thiết lập chưa kiểm chứng", "Unverified settings"),
     "h_peers": ("Điểm của các tỉnh, thành phố năm {y}", "The provinces' scores in {y}"),
     # what the data allows
     "coverage.full": ("chính xác (đủ mọi tỉnh)", "exact (every province known)"),
@@ -57,12 +56,15 @@ _IX = {
     "published_rank": ("{rank}/{n} (theo công bố)", "{rank} of {n} (as published)"),
     "placed": ("điểm tổng hợp tính từ các thành phần được xếp {rank} trong số liệu hiện có",
                "the composite computed from the components places {rank} in the data held"),
-    "range": ("{value} (khoảng {low} – {high} theo thiết lập chưa kiểm chứng)",
-              "{value} (range {low} – {high} over unverified settings)"),
-    "unverified_note": ("Điểm tổng hợp dựa trên {n} thiết lập chưa kiểm chứng (liệt kê ở mục cuối): mọi số "
-                        "liệu dựa trên đó được nêu kèm khoảng theo các thiết lập hợp lý.",
-                        "The composite rests on {n} unverified settings (listed in the last section): every "
-                        "figure resting on them comes with its range over the plausible settings."),
+    "range": ("{value} (khoảng {low} – {high} theo các thiết lập chưa kiểm chứng phù hợp với các mốc công bố)",
+              "{value} (range {low} – {high} over the unverified settings consistent with the published "
+              "anchors)"),
+    "unverified_note": ("Điểm tổng hợp dựa trên {n} thiết lập chưa kiểm chứng (mục “thiết lập chưa kiểm chứng” "
+                        "bên dưới): các mốc công bố loại những thiết lập trái với chúng, và mọi số liệu dựa "
+                        "trên các thiết lập được nêu kèm khoảng trên phần còn lại.",
+                        "The composite rests on {n} unverified settings (the section on unverified settings "
+                        "below): the published anchors exclude the settings that contradict them, and every "
+                        "figure resting on the settings comes with its range over what remains."),
     # leverage
     "lev_intro": ("Số bậc xếp hạng tăng thêm nếu chỉ riêng chỉ số thành phần đó cải thiện (các tỉnh khác giữ "
                   "nguyên như năm {y}). Khi chỉ biết một phần bảng xếp hạng, kết quả là khoảng: ≈ giá trị "

@@ -87,11 +87,17 @@ class IndexView:
         self.setup, self.index, self.lang = setup, index, setup.lang
         self.analysis, self.reason = index_analysis(setup, index)
         self.check = None
+        self.settings_result = None  # the unverified settings against the published anchors
         if self.analysis is not None and self.analysis.targets:
             from ...analysis.plan_check import check_index
+            from ...analysis.settings_check import add_settings_check
             from ...data.spec import load_specs
 
-            self.check = check_index(setup.plan, index, load_specs())
+            book = load_specs()
+            self.check = check_index(setup.plan, index, book)
+            if self.check.unverified:
+                self.settings_result = add_settings_check(
+                    self.check, setup.plan, book, peers=setup.peers(), results=setup.results())
         self._leverage = None
         self._odds = None
         self._paths = None
@@ -588,8 +594,13 @@ class IndexView:
             y = int(latest["year"])
             rows.append((_ix("reg.mean", lang, y=y), _fmt(float(latest["mean_value"]))))
             if y == a.year:
-                rows.append((_ix("reg.gap", lang), _fmt(a.composite - float(latest["mean_value"]),
-                                                         signed=True)))
+                mean = float(latest["mean_value"])
+                gap = _fmt(a.composite - mean, signed=True)
+                rng = self.check.baseline_range if self.check is not None else None
+                if rng is not None and a.spec.unverified_weights:
+                    gap += (f" ({_fmt(rng.low - mean, signed=True)} – "
+                            f"{_fmt(rng.high - mean, signed=True)})")
+                rows.append((_ix("reg.gap", lang), gap))
         table = pd.DataFrame(rows, columns=[_ix("col.measure", lang), _ix("col.value", lang)])
         out = [head, table.set_index(_ix("col.measure", lang))]
         if a.field.regional is None:
@@ -623,12 +634,18 @@ class IndexView:
 
     # -- unverified settings (SIPAS, PAR INDEX) ----------------------------------------------------------
     def settings(self) -> list:
+        """The unverified settings: against the published anchors where the plan gives the
+        province's values (:mod:`indexmodel.analysis.settings_check`), else their plain range."""
         from ...model.settings import composite_range
 
         head = self._h("h_settings")
         a, lang = self.analysis, self.lang
         if a is None:
             return self._missing("h_settings")
+        if self.settings_result is not None:
+            from .settings_pages import settings_section
+
+            return settings_section(self, self.settings_result)
         spec = a.spec
         if spec.fitted_weights:
             return [head] + self._fitted_settings()
@@ -683,6 +700,15 @@ class IndexView:
             if part is not None:
                 out.append(part["text"][lang])
         return out
+
+    def later(self) -> list:
+        """The anchors published after the baseline year and, where the target year is scored
+        under a new criteria set, how far the plan's targets map to it."""
+        from .settings_pages import later_section
+
+        if self.analysis is None:
+            return self._missing("h_settings")
+        return later_section(self, self.settings_result)
 
     # -- the peers' distribution (PCI) -------------------------------------------------------------------
     def peer_year(self):

@@ -54,10 +54,12 @@ _MO = {
     "traj_title": ("{label} — {name}: điểm tổng hợp và thứ hạng", "{label} — {name}: composite and rank"),
     "h_sensitivity": ("Độ nhạy theo thiết lập chưa kiểm chứng — {label}",
                       "Sensitivity to unverified settings — {label}"),
-    "sens_intro": ("Mỗi kết luận được kiểm tra khi từng thiết lập thay đổi trong phạm vi hợp lý (các thiết lập "
-                   "khác giữ mặc định) và khi mọi thiết lập cùng được rút ngẫu nhiên ({sims} lần, hạt giống {seed}).",
-                   "Each conclusion is checked with each setting moved across its plausible range (the others at "
-                   "default) and with every setting drawn at random at once ({sims} draws, seed {seed})."),
+    "sens_intro": ("Mỗi kết luận được kiểm tra khi từng thiết lập thay đổi trong phạm vi còn phù hợp với các mốc "
+                   "công bố (các thiết lập khác giữ như đang dùng) và khi mọi thiết lập cùng được rút ngẫu nhiên "
+                   "trong phần phù hợp ({sims} lần, hạt giống {seed}).",
+                   "Each conclusion is checked with each setting moved across the values still consistent with "
+                   "the published anchors (the others as in use) and with every setting drawn at random at once "
+                   "from the consistent part ({sims} draws, seed {seed})."),
     "sens_none": ("{label}: không có số liệu của {name} để kiểm tra độ nhạy.",
                   "{label}: no values of {name} to check the sensitivity of."),
     "col.conclusion": ("Kết luận", "Conclusion"),
@@ -67,7 +69,7 @@ _MO = {
     "col.which": ("Điểm tổng hợp", "Composite"),
     "col.of": ("Điểm tổng hợp của", "Composite of"),
     "col.weights": ("Trọng số (thấp – cao)", "Weight (low – high)"),
-    "col.default": ("Theo mặc định", "At default"),
+    "col.default": ("Theo thiết lập đang dùng", "At the setting in use"),
     "col.low": ("Thấp nhất", "Lowest"),
     "col.high": ("Cao nhất", "Highest"),
     "col.swing": ("Biên độ", "Swing"),
@@ -322,9 +324,9 @@ def sensitivity_section(setup: NotebookSetup, index: str, result) -> list:
     tor = tor[tor["swing"] > 1e-9]
     years = {"baseline": result.year, "target": result.target_year}
     tornado = pd.DataFrame({
-        _mo("col.setting", lang): [f"{r[f'name_{lang}']} ({r['setting']})" for r in tor.to_dict("records")],
+        _mo("col.setting", lang): [r[f"name_{lang}"] for r in tor.to_dict("records")],
         _mo("col.of", lang): [_mo(f"which.{s}", lang, y=years[s]) for s in tor["status"]],
-        _mo("col.weights", lang): [f"{a:g} – {b:g}" for a, b in zip(tor["weight_low"], tor["weight_high"])],
+        _mo("col.weights", lang): [f"{a:.2f} – {b:.2f}" for a, b in zip(tor["weight_low"], tor["weight_high"])],
         _mo("col.default", lang): tor["default"].round(2).to_numpy(),
         _mo("col.low", lang): tor["low"].round(2).to_numpy(),
         _mo("col.high", lang): tor["high"].round(2).to_numpy(),
