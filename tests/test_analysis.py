@@ -52,11 +52,13 @@ def test_cheapest_path_reaches_the_goal_in_the_baseline_field(pci):
         assert move <= caps[component] * 2 + 1e-9
 
 
-def test_odds_from_anchors_are_a_probability_with_a_range(pci):
+def test_odds_of_an_anchors_year_start_from_the_last_full_table(pci):
+    # PCI 2023 is known through anchors only: the field model starts from 2022's full table
     odds = pci.odds()
-    assert odds.method == "threshold"
-    assert 0 <= odds.p_goal_low <= odds.p_goal <= odds.p_goal_high <= 1
-    assert any("rank-20 score" in a for a in odds.assumptions)
+    assert odds.method == "simulation" and odds.origin == 2022
+    assert 0 <= odds.p_goal <= 1
+    assert odds.rank_p05 <= odds.rank_p50 <= odds.rank_p95
+    assert any("starts from 2022" in a for a in odds.assumptions)
     # a weaker scenario cannot have better odds
     weaker = pci.odds(pci.composite)
     assert weaker.p_goal <= odds.p_goal

@@ -203,7 +203,7 @@ def test_the_approximation_is_the_population_weighted_mean_of_the_former_provinc
     how = nm.weighting("population", population)
     frame = nm.approximate(default_peers(), "pci", 2014, how=how)
     wide = _pci_2014()
-    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_2021.csv")
     weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     unit = frame[frame["unit_id"] == "gia_lai_2025"].set_index("component")
     for c in weights.index:
@@ -256,7 +256,7 @@ def test_the_history_keeps_official_and_approximate_figures_apart(tmp_path, popu
     assert all(len(b) == 1 for b in by_year)  # one basis a year, never mixed
     assert by_year[2025] == {"official"} and by_year[2014] == {"approximate"} and by_year[2024] == {"approximate"}
     official = path[path["year"] == 2025].iloc[0]
-    spec_weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    spec_weights = pd.read_csv(data_dir() / "specs" / "pci_2022_on.csv")  # the era of 2025
     spec_weights = spec_weights[spec_weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     wide = extra[extra["year"] == 2025].pivot(index="province", columns="component", values="value")
     composites = 10 * (wide[list(spec_weights.index)] * spec_weights).sum(axis=1)
@@ -316,8 +316,12 @@ def test_the_plan_check_interprets_the_goals_on_the_new_map():
     papi = checks["papi"].extra["new_map"]["interpretations"]
     assert papi["national"]["equivalent"] == pytest.approx(20 / 61 * 34)
     regional = papi["regional"]
-    assert regional["centre"] == dict(region="North Central and Central Coast", units=9,
-                                      equivalent=pytest.approx(5 / 14 * 9), rank=3)
+    centre = {k: v for k, v in regional["centre"].items() if k not in ("score", "score_rank")}
+    assert centre == dict(region="North Central and Central Coast", units=9,
+                          equivalent=pytest.approx(5 / 14 * 9), rank=3)
+    # PAPI 2023 is a full table: the score the old regional goal required, exact, and its place
+    low, high = regional["centre"]["score"]
+    assert low == high and 1 <= regional["centre"]["score_rank"][0] <= 9
     assert regional["name"]["region"] == "Central Highlands" and regional["name"]["rank"] == 1
     en, vi = render_text(checks, plan, "en"), render_text(checks, plan, "vi")
     assert "On the new map (34 provincial units ranked from 2025) — interpretations" in en
@@ -344,7 +348,9 @@ def test_by_score_with_a_full_baseline_year(tmp_path):
     path = tmp_path / "pci_2023.csv"
     frame.to_csv(path, index=False)
     extra = load_peers(path)
-    peers = pd.concat([default_peers(), extra], ignore_index=True)
+    shipped = default_peers()
+    shipped = shipped[~((shipped["index"] == "pci") & (shipped["year"] == 2023))]  # replaced
+    peers = pd.concat([shipped, extra], ignore_index=True)
     book = load_specs()
     check = check_index(plan, "pci", book)
     analysis = for_plan("pci", plan, peers=peers, book=book)
@@ -442,7 +448,7 @@ def test_a_34_unit_release_runs_for_the_merged_unit(tmp_path, unit_release):
     pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports_dir.glob("*.html")}
     # the rank among the 34, by hand
     raw = pd.read_csv(unit_release)
-    weights = pd.read_csv(data_dir() / "specs" / "pci_2013_on.csv")
+    weights = pd.read_csv(data_dir() / "specs" / "pci_2022_on.csv")  # the era of 2025
     weights = weights[weights["parent"] == "pci"].set_index("id")["weight"].astype(float)
     wide = raw[(raw["index"] == "pci") & (raw["year"] == 2025)].pivot(
         index="province", columns="component", values="value")

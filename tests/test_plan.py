@@ -195,8 +195,9 @@ def test_cli_json():
     fitted = data["pci"]["fitted_weights"]
     assert fitted["status"] == "fitted from published figures" and fitted["profiles_fitted"] == 10
     assert fitted["max_residual"] <= 0.025 + 1e-9
-    assert data["pci"]["odds_method"] == "threshold" and 0 < data["pci"]["p_goal"] < 1
-    assert any("2013–2021" in a for a in data["pci"]["assumptions"])
+    # PCI 2023 is anchors only: the field model starts from 2022's full table
+    assert data["pci"]["odds_method"] == "simulation" and 0 < data["pci"]["p_goal"] <= 1
+    assert any("starts from 2022" in a for a in data["pci"]["assumptions"])
     for index in ("sipas", "par_index"):
         assert data[index]["unverified"] is True
         low, high = data[index]["range"]["target_composite"]

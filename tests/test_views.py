@@ -93,10 +93,10 @@ def test_pci_headline_leverage_and_odds_for_binh_dinh(bd):
         "≈14 (7–24)"
     assert leverage.loc["Labor and training", "Composite points per unit"] == 1.0
     assert leverage.loc["Transparency and access to information", "Composite points per unit"] == 0.5
-    odds = view.odds()
-    assert "**Probability of rank 20 or better: 86% (86%–86%)**" in odds
-    assert "2013–2021" in _texts(odds)  # how the odds are calibrated
-    assert view.odds_figure() is None  # a threshold, no simulated distribution
+    odds = _texts(view.odds())
+    assert "**Probability of rank 20 or better: 100%**" in odds
+    assert "Simulated from the full 2022 table" in odds  # how the odds are calibrated
+    assert view.odds_figure() is not None  # the simulated distribution
     realism = _tables(view.realism())[0]
     assert realism.loc["Policy bias (equal competition)", "Percentile"] == "90"
     assert realism.loc["Policy bias (equal competition)", "Real changes"] == 7 * 63
@@ -156,7 +156,7 @@ def test_every_index_view_in_both_languages(bd, bd_vi):
                 assert items and isinstance(items[0], str)
             assert view.components_figure() is not None
     assert bd_vi.view("pci").title()[0] == "# Chỉ số PCI — Bình Định"
-    assert "Xác suất đạt hạng 20 trở lên: 86% (86%–86%)" in _texts(bd_vi.view("pci").odds())
+    assert "Xác suất đạt hạng 20 trở lên: 100%" in _texts(bd_vi.view("pci").odds())
 
 
 def test_danang_2014_exact_field_and_no_data_indices(danang):
