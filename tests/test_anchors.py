@@ -111,8 +111,9 @@ def test_curve_with_bounds_places_between_what_is_certain():
     points = [(r, s) for r, s, _ in bounds.points]
     curve = RankCurve.from_anchors(points, 63, bounds=bounds.curve_bounds(31),
                                    own_bounds=(31, *bounds.interval(31)[:2]))
-    assert (curve.place(87.10).low, curve.place(87.10).high) == (30, 33)
-    assert curve.place(86.0).low == 33                 # 32 peers surely above 86.98
+    # 32 provinces stood above the mean 86.98, Bình Định (31st) among them: 31 other provinces
+    assert (curve.place(87.10).low, curve.place(87.10).high) == (30, 32)
+    assert curve.place(86.0).low == 32                 # 31 other provinces surely above 86.98
     assert curve.place(87.5).high == 29                # Nam Định 87.32 surely below
     assert curve.place(91.44).text() == "3"
     assert curve.score_for_rank(25) == (pytest.approx(87.32), pytest.approx(88.72))

@@ -40,9 +40,12 @@ def test_pci_2023_is_partial_with_named_assumptions():
     assert field.coverage == "partial"
     assert isinstance(field.national, EnvelopeField)
     assert field.references == [2022]  # the one other year of the 2022 weights: all 63
-    # the published anchors alone: Trà Vinh 67.46 at 24th, Thanh Hóa 66.79 at 30th
+    # the published anchors alone: Trà Vinh 67.46 at 24th, Thanh Hóa 66.79 at 30th — behind
+    # Bình Định's own 25th, so 28 other provinces stood above Thanh Hóa: 67.45 ranks 25–29
     sure = field.guaranteed.place(67.45)
-    assert (sure.low, sure.high) == (25, 30)
+    assert (sure.low, sure.high) == (25, 29)
+    below = field.guaranteed.place(66.0)  # below Thanh Hóa: its 28 + itself above
+    assert below.low == 30
     target = field.national.place(73.715)
     assert (target.low, target.high) == (1, 1)  # above Quảng Ninh's 71.25
     text = " ".join(field.describe("en"))
@@ -75,7 +78,7 @@ def test_sipas_2023_has_one_scored_anchor_and_names_the_unlocking_file():
                         own_verified=False)
     # published 2023: Long An 78.66, 57th (Quảng Ninh 1st without a score)
     assert field.coverage == "anchors"
-    assert (field.national.place(83.4).low, field.national.place(83.4).high) == (1, 57)
+    assert (field.national.place(83.4).low, field.national.place(83.4).high) == (1, 56)  # Long An, 57th behind Bình Định: 56th among the others
     assert any("SIPAS 2023 peer file" in m.en for m in field.missing)
 
 

@@ -68,3 +68,34 @@ def test_exact_field():
     assert field.n == 4
     assert field.place(67).low == 2 and field.place(66).low == 2 and field.place(65).low == 4
     assert field.score_for_rank(1) == (68.0, 68.0)
+
+
+# -- anchors ranked behind the province's own place ------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(scores=st.lists(st.integers(0, 400), min_size=4, max_size=25, unique=True),
+       data=st.data())
+def test_a_partial_table_always_contains_the_true_rank_among_the_others(scores, data):
+    """Published anchors count the province itself: a peer ranked behind it stood one place
+    higher among the others. Whatever the table, the place of a new score of the province
+    lies in the interval the anchors give (own place known as a point or within bounds)."""
+    table = sorted((s / 4 for s in scores), reverse=True)
+    n = len(table)
+    own_rank = data.draw(st.integers(1, n))
+    own_score = table[own_rank - 1]
+    others = [s for i, s in enumerate(table) if i != own_rank - 1]
+    picked = data.draw(st.lists(st.sampled_from([r for r in range(1, n + 1) if r != own_rank]),
+                                unique=True, max_size=n - 1))
+    anchors = [(r, table[r - 1]) for r in picked]
+    new = data.draw(st.integers(-4, 404)) / 4
+    truth = 1 + sum(s > new for s in others)
+    with_own = RankCurve.from_anchors(anchors, n, own=(own_rank, own_score))
+    above = table[own_rank - 2] if own_rank > 1 else 200.0
+    below = table[own_rank] if own_rank < n else -1.0
+    within = RankCurve.from_anchors(anchors, n, own_bounds=(own_rank, below, above))
+    for curve in (with_own, within):
+        placed = curve.place(new)
+        assert placed.low <= truth <= placed.high, (anchors, own_rank, new, placed)

@@ -524,9 +524,8 @@ def _place_among_peers(curve, composite: float) -> RankInterval:
     Without the province's own (rank, score) it is not known which anchors it stood
     above: each anchor's place among the peers alone is its rank or one better, and the
     bounds take the worse case of each."""
-    peer = _peer_curve(curve)
-    if peer is not None:
-        return peer.place(composite)
+    if not isinstance(curve, RankCurve) or curve.own is not None:
+        return curve.place(composite)  # a curve with the own place ranks among the peers itself
     above = [r for r, v in zip(curve.ranks, curve.scores) if v > composite + EPS]
     below = [r for r, v in zip(curve.ranks, curve.scores) if v <= composite + EPS]
     # an anchor above sits at its rank or one better among the peers (never above 1st)

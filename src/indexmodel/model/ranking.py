@@ -213,8 +213,19 @@ class RankCurve:
 
     @functools.cached_property
     def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(ranks, lowest, highest score) of every point and bound, built once."""
-        return (np.array(self.ranks + tuple(b[0] for b in self.bounds), dtype=int),
+        """(rank among the other provinces, lowest, highest score) of every point and bound,
+        built once.
+
+        The published ranks count the province itself: where its own rank that year is known,
+        a peer published below it stood one place higher among the others (Thanh Hóa, 30th
+        behind Bình Định's 25th in PCI 2023, had 28 other provinces above it, not 29).
+        """
+        ranks = np.array(self.ranks + tuple(b[0] for b in self.bounds), dtype=int)
+        own_rank = (self.own[0] if self.own is not None
+                    else self.own_bounds[0] if self.own_bounds is not None else None)
+        if own_rank is not None:
+            ranks = ranks - (ranks > own_rank).astype(int)
+        return (ranks,
                 np.array(self.scores + tuple(b[1] for b in self.bounds), dtype=float),
                 np.array(self.scores + tuple(b[2] for b in self.bounds), dtype=float))
 
