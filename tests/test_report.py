@@ -528,10 +528,13 @@ def test_leftovers_of_other_killed_runs_are_cleaned(tmp_path, books):
 
 
 # -- the real notebooks, end to end -------------------------------------------------------------
-def test_the_default_run_of_the_real_notebooks(tmp_path):
-    home = tmp_path / "home"
-    result = report.run(home=home, progress=quiet)
+def test_the_default_run_of_the_real_notebooks(real_run):
+    """The session's one run of the real notebooks (tests/conftest.py; nbval checks its
+    executed notebooks cell by cell)."""
+    result = real_run
     reports, figures = result.reports_dir, result.figures_dir
+    assert reports == result.index_html.parent and reports.parts[-4:] == (
+        "reports", "2025", "binh_dinh", "vi")
     names = {p.name for p in reports.iterdir()}
     books = [p.stem for p in report.list_notebooks()]
     assert {f"{b}.html" for b in books} <= names
@@ -563,6 +566,20 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     assert '<script type="application/vnd.jupyter.widget-view+json">' not in explorer  # no empty widget
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f'<li><a href="{b}.html">' in index for b in books)
+    assert all((reports / f"{b}.ipynb").is_file() for b in books)  # the executed notebooks
+    # self-contained: every link of the index is a file of the report folder; every figure
+    # captioned in Vietnamese
+    links = re.findall(r'(?:href|src)="([^"]+)"', index)
+    assert all(not link.startswith(("/", "..")) and (reports / link).is_file() for link in links)
+    captions = re.findall(r"<figcaption>([^<]+)</figcaption>", index)
+    assert len(captions) == len(list((reports / "figures").glob("*.png"))) >= 24
+    assert all(c.strip() and not re.search(r"\b[a-z]+_[a-z_]+\b", c) for c in captions), captions
+    assert {p.name for p in (reports / "figures").iterdir()} == {p.name for p in figures.iterdir()}
+    # every page dated and linked back to the index
+    for b in books:
+        page = (reports / f"{b}.html").read_text(encoding="utf-8")
+        assert '<a href="index.html">← Mục lục báo cáo</a>' in page, b
+        assert "Số liệu: kết quả công bố đến năm" in page, b
     # README command 1 after the 2025 merger: the former province, and it says so
     assert "Bình Định (tỉnh đến năm 2024, thuộc Gia Lai từ 1/7/2025): phân tích của tỉnh cũ" in index
     assert "Tỉnh sau sắp xếp — Gia Lai" in (reports / "10_merged_province.html").read_text(encoding="utf-8")
@@ -623,3 +640,31 @@ def test_the_real_notebooks_in_english_for_a_province_and_year_without_a_plan(tm
     assert {"01_odds_pci.png", "01_peers_pci.png", "06_backtest.png",
             "08_trajectory_pci.png"} <= figures
     assert "07_agencies.png" not in figures  # no action table for Đà Nẵng
+
+
+def test_the_shared_kernels_and_caches_change_no_byte(real_run, tmp_path, monkeypatch):
+    """Three real notebooks run again without any cache (a fresh kernel for each notebook,
+    every analysis computed anew) give the same bytes as the session's run, where they ran
+    in kernels shared with other notebooks and read the analyses cached by content."""
+    from indexmodel.core.cache import NO_CACHE
+
+    subset = ("00_overview.ipynb", "01_pci.ipynb", "07_agencies.ipynb")
+    books = tmp_path / "books"
+    books.mkdir()
+    for name in subset:
+        (books / name).write_bytes((report.NOTEBOOKS_DIR / name).read_bytes())
+    monkeypatch.setenv(NO_CACHE, "1")
+    fresh = report.run(home=tmp_path / "home", notebooks_dir=books, progress=quiet)
+
+    def outputs(folder: Path) -> dict[str, bytes]:
+        prefixes = tuple(name[:3] for name in subset)
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name.startswith(prefixes)}
+
+    mine, shared = outputs(fresh.reports_dir), outputs(real_run.reports_dir)
+    assert {"00_overview.html", "00_overview.ipynb", "01_pci.ipynb", "07_agencies.html",
+            "figures/01_components_pci.png", "01_leverage_pci.csv"} <= set(mine)
+    assert sorted(mine) == sorted(shared)
+    different = [name for name in mine if mine[name] != shared[name]]
+    assert different == []
+    assert outputs(fresh.figures_dir) == outputs(real_run.figures_dir)

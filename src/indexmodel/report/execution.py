@@ -17,9 +17,11 @@ when it ends, and starts a new one when a notebook killed the previous.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from pathlib import Path
 
+from ..core.cache import NO_CACHE
 from .processes import KERNEL_NAME, kernel_manager_class
 
 # run silently before each notebook: a namespace as a fresh kernel has, and In [1] first
@@ -142,6 +144,9 @@ def execute(notebook: str, executed: str, parameters: dict, cell_timeout: int | 
         return dict(ok=False, kind="other", seconds=time.perf_counter() - began,
                     ename=type(exc).__name__,
                     evalue=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
+    finally:
+        if os.environ.get(NO_CACHE):  # without caches: a fresh kernel for every notebook
+            stop_kernel()
     if finish is not None:
         finish()
     return dict(ok=True, seconds=time.perf_counter() - began)
