@@ -59,19 +59,16 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
     elif isinstance(obj, pd.DataFrame):
         h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
                  .encode())
-        h.update(f"{list(map(str, obj.index.names))}".encode())
-        try:
-            h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
-        except TypeError as exc:  # unhashable cells (lists)
-            raise _Uncacheable(str(exc)) from None
+        _feed_column(h, obj.index)
+        for i in range(obj.shape[1]):
+            _feed_column(h, obj.iloc[:, i])
     elif isinstance(obj, pd.Series):
         h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
-        try:
-            h.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().tobytes())
-        except TypeError as exc:
-            raise _Uncacheable(str(exc)) from None
+        _feed_column(h, obj.index)
+        _feed_column(h, obj)
     elif isinstance(obj, pd.Index):
-        h.update(f"index{list(map(repr, obj))};".encode())
+        h.update(b"index;")
+        _feed_column(h, obj)
     elif isinstance(obj, np.ndarray):
         if obj.dtype == object:
             _feed(h, obj.tolist(), depth + 1)
@@ -110,6 +107,31 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
         _feed_fields(h, obj, depth)
     else:
         raise _Uncacheable(type(obj).__name__)
+
+
+def _feed_column(h, column) -> None:
+    """One column (or an index) by its values: numbers by their bytes, text by its
+    characters (each value's length too, so that no two columns share a digest)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column, pd.MultiIndex):
+        for level in range(column.nlevels):
+            _feed_column(h, column.get_level_values(level))
+        return
+    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    h.update(f"{values.dtype}:{len(values)};".encode())
+    if values.dtype != object:
+        h.update(np.ascontiguousarray(values).tobytes())
+        return
+    try:  # text: the common case, hashed as text
+        h.update("\x1f".join(values).encode("utf-8", "surrogatepass"))
+        h.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
+    except TypeError:  # mixed cells (missing values, numbers): pandas' own hash of each
+        try:
+            h.update(pd.util.hash_array(values).tobytes())
+        except TypeError as exc:  # unhashable cells (lists)
+            raise _Uncacheable(str(exc)) from None
 
 
 # a frozen dataclass (a plan, a spec book) is digested once while it lives: its fields

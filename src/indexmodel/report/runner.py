@@ -264,9 +264,9 @@ def _peer_years(province: Province, extra: pd.DataFrame | None) -> dict[str, lis
               default_results()[["index", "year", "province"]]]
     if extra is not None:
         frames.append(extra[["index", "year", "province"]])
-    rows = pd.concat(frames, ignore_index=True)
-    rows = rows[(rows["province"] == province.name_en)
-                & rows["year"].map(lambda y: province.exists_in(int(y))).astype(bool)]
+    rows = pd.concat([f[f["province"] == province.name_en] for f in frames], ignore_index=True)
+    exists = {y: province.exists_in(int(y)) for y in set(rows["year"])}
+    rows = rows[rows["year"].map(exists).astype(bool)]
     return {index: sorted(int(y) for y in set(group["year"]))
             for index, group in rows.groupby("index", sort=True)}
 
