@@ -555,7 +555,7 @@ def test_the_default_run_of_the_real_notebooks(real_run):
     assert {"01_leverage_pci.csv", "01_paths_pci.csv", "06_backtest.csv", "07_ownership_pci.csv",
             "07_deadlines.csv", "08_trajectory.csv", "08_monitor_2023.csv"} <= names
     pci = (reports / "01_pci.html").read_text(encoding="utf-8")
-    assert "Chỉ số PCI — Bình Định" in pci and "Xác suất đạt hạng 20 trở lên: 96% (94%–97%)" in pci
+    assert "Chỉ số PCI — Bình Định" in pci and "Xác suất đạt hạng 20 trở lên: 100%" in pci  # the field model since main 69cfce5
     # the explorer: widgets need a kernel, so the report names the notebook to open and shows
     # the targets' scenario and the cheapest path as static tables
     assert "“Khám phá kịch bản” trong JupyterLab" in (reports / "05_scenarios.html").read_text(encoding="utf-8")
