@@ -9,7 +9,9 @@ kept notebooks (:func:`export_html`, :func:`write_notebook`).
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from pathlib import Path
 
 DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
@@ -101,23 +103,46 @@ def export_html(executed: Path, page: Path, *, show_code: bool = False,
     vintage) puts a line above and below the page: the way back to the report's index and
     the date of the data. ``kept``: where to write the executed notebook itself
     (normalised, the run's folders replaced by ``paths``)."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
     nb = read_executed(executed, paths)
     if kept is not None:
         write_notebook(nb, kept)
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
-    exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
     title = notebook_title(nb) or executed.stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    with _EXPORTING:
+        body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
     if nav:
         body = with_nav(body, **nav)
     page.write_text(body, encoding="utf-8")
 
+
+_EXPORTERS: dict = {}
+_EXPORTING = threading.RLock()
+
+
+def _exporter(show_code: bool):
+    """The process's HTML exporter (one per ``show_code``): its templates are compiled once,
+    not for every page."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    with _EXPORTING:
+        exporter = _EXPORTERS.get(show_code)
+        if exporter is None:
+            config = Config()
+            config.TagRemovePreprocessor.enabled = True
+            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+            exporter = HTMLExporter(config=config, exclude_input=not show_code,
+                                    exclude_input_prompt=True, exclude_output_prompt=True)
+            _EXPORTERS[show_code] = exporter
+        return exporter
+
+
+def warm_up() -> None:
+    """Compile the exporter's templates now (a worker does it while its kernel computes)."""
+    import nbformat
+
+    with contextlib.suppress(Exception):
+        with _EXPORTING:
+            _exporter(False).from_notebook_node(nbformat.v4.new_notebook())
 
 _NAV_STYLE = ("<style>.indexmodel-nav{font-family:'DejaVu Sans',Arial,sans-serif;"
               "font-size:.9em;margin:.6em 1em;color:#444}</style>")

@@ -508,9 +508,15 @@ def _worker_init(parent: int) -> None:
     the process it was forked from, and stop its own kernel when it ends."""
     import multiprocessing.util
 
+    import threading
+
+    from . import export
+
     _worker_start(parent)
     execution._KERNEL.clear()  # a forked copy of the run's own (not this worker's)
     multiprocessing.util.Finalize(None, execution.stop_kernel, exitpriority=100)
+    # the HTML templates compiled while the first notebook computes in the kernel
+    threading.Thread(target=export.warm_up, name="indexmodel-html-warm-up", daemon=True).start()
 
 
 def _nav(plan: RunPlan) -> dict:
