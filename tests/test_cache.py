@@ -79,12 +79,17 @@ def test_a_calibration_is_kept_per_panel():
 
 
 def test_without_caches_every_call_computes(monkeypatch):
-    from indexmodel.analysis.index_analysis import _for_plan, for_plan
+    from indexmodel.data.spec import load_specs
+    from indexmodel.model.field import year_scores
 
+    peers, results = peers_mod.default_peers(), peers_mod.default_results()
+    year_scores("pci", 2014, peers, results, load_specs())
     monkeypatch.setenv(cache.NO_CACHE, "1")
-    before = _for_plan.cache_info()["uncached"]
-    assert for_plan("papi") is not for_plan("papi")
-    assert _for_plan.cache_info()["uncached"] == before + 2
+    before = year_scores.cache_info()
+    year_scores("pci", 2014, peers, results, load_specs())
+    year_scores("pci", 2014, peers, results, load_specs())
+    after = year_scores.cache_info()
+    assert after["uncached"] == before["uncached"] + 2 and after["hits"] == before["hits"]
 
 
 @pytest.mark.parametrize("frame", [pd.DataFrame({"a": [[1], [2]]})])
