@@ -444,7 +444,7 @@ def test_a_34_unit_release_runs_for_the_merged_unit(tmp_path, unit_release):
         shutil.copy(NOTEBOOKS_DIR / name, books / name)
     result = report.run(province="Gia Lai", year=2025, lang="en", peers=unit_release, sims=100,
                         home=tmp_path / "home", progress=None, notebooks_dir=books)
-    assert result.reports_dir == tmp_path / "home" / "reports" / "2025" / "gia_lai_2025"
+    assert result.reports_dir == tmp_path / "home" / "reports" / "2025" / "gia_lai_2025" / "en"
     pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports_dir.glob("*.html")}
     # the rank among the 34, by hand
     raw = pd.read_csv(unit_release)

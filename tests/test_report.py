@@ -85,7 +85,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def previous_outputs(home: Path) -> dict[str, bytes]:
     """Outputs of an earlier run (stand-ins), to check they survive."""
     for kind, name in (("reports", "old.html"), ("figures", "old.png")):
-        folder = home / kind / "2025" / "binh_dinh"
+        folder = home / kind / "2025" / "binh_dinh" / "vi"
         folder.mkdir(parents=True)
         (folder / name).write_bytes(b"previous run " + name.encode())
     return snapshot(home)
@@ -165,16 +165,19 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     previous_outputs(home)
     lines: list[str] = []
     result = report.run(home=home, notebooks_dir=books, progress=lines.append, sims=50, seed=7)
-    reports = home / "reports" / "2025" / "binh_dinh"
-    figures = home / "figures" / "2025" / "binh_dinh"
+    reports = home / "reports" / "2025" / "binh_dinh" / "vi"
+    figures = home / "figures" / "2025" / "binh_dinh" / "vi"
     assert result.reports_dir == reports and result.figures_dir == figures
     # the previous outputs are replaced as a whole, nothing of them left beside
-    assert [p.name for p in (home / "reports" / "2025").iterdir()] == ["binh_dinh"]
-    assert [p.name for p in (home / "figures" / "2025").iterdir()] == ["binh_dinh"]
+    assert [p.name for p in (home / "reports" / "2025" / "binh_dinh").iterdir()] == ["vi"]
+    assert [p.name for p in (home / "figures" / "2025" / "binh_dinh").iterdir()] == ["vi"]
+    # the report folder: pages, executed notebooks, tables, index, manifest and figures
     assert {p.name for p in reports.iterdir()} == {
-        "01_writer.html", "02_second.html", "index.html", "run.json", "table.csv",
-        "params.json"}
+        "01_writer.html", "02_second.html", "01_writer.ipynb", "02_second.ipynb",
+        "index.html", "run.json", "table.csv", "params.json", "figures"}
+    assert [p.name for p in (reports / "figures").iterdir()] == ["fig.png"]
     assert [p.name for p in figures.iterdir()] == ["fig.png"]
+    assert (figures / "fig.png").read_bytes() == (reports / "figures" / "fig.png").read_bytes()
     assert re.fullmatch(r"\[1/2\] 01_writer\.ipynb … \d+\.\d s", lines[1])
     assert re.fullmatch(r"\[2/2\] 02_second\.ipynb … \d+\.\d s", lines[2])
     assert any(str(reports) in line for line in lines[-3:])
@@ -182,18 +185,37 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     params = json.loads((reports / "params.json").read_text())
     assert params == dict(province="Binh Dinh", baseline_year=2023, target_year=2025, lang="vi",
                           peers_file=None, sims=50, seed=7)
-    # HTML: code hidden, outputs shown
+    # HTML: code hidden, outputs shown, the way back to the index and the data's vintage
     page = (reports / "01_writer.html").read_text(encoding="utf-8")
     assert "Tiếp cận đất đai" in page and "write_csv_atomic" not in page
+    assert page.count('<a href="index.html">← Mục lục báo cáo</a>') == 2
+    assert re.search(r"Số liệu: kết quả công bố đến năm 20\d\d \(bộ số liệu [0-9a-f]{10}\)", page)
+    assert '<html lang="vi"' in page
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="01_writer.html"' in index and "Tiny notebook" in index
-    assert "../../../figures/2025/binh_dinh/fig.png" in index
+    # every link of the index stays inside the report folder; every figure captioned
+    links = re.findall(r'(?:href|src)="([^"]+)"', index)
+    assert links and all(not link.startswith(("/", "..")) and "://" not in link for link in links)
+    assert all((reports / link).is_file() for link in links)
+    assert '<img src="figures/fig.png" alt="Kết quả, chỉ tiêu và mức cao nhất theo thành phần">' in index
+    assert "<figcaption>Kết quả, chỉ tiêu và mức cao nhất theo thành phần</figcaption>" in index
+    assert 'href="01_writer.ipynb"' in index
+    # the executed notebook: outputs, papermill's parameters, the report folder's own paths
+    kept = nbformat.read(str(reports / "01_writer.ipynb"), as_version=4)
+    assert kept.metadata["papermill"]["parameters"]["figures_dir"] == "figures"
+    assert kept.metadata["papermill"]["parameters"]["seed"] == 7
+    injected = next(c for c in kept.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'figures_dir = "figures"' in injected.source and 'tables_dir = "."' in injected.source
+    assert any(c.get("outputs") for c in kept.cells if c.cell_type == "code")
+    text = (reports / "01_writer.ipynb").read_text(encoding="utf-8")
+    assert ".staging" not in text and "start_time" not in text and "duration" not in text
     # the manifest lists every file with its checksum
     manifest = json.loads((reports / "run.json").read_text(encoding="utf-8"))
     assert manifest["province"]["slug"] == "binh_dinh" and manifest["year"] == 2025
     assert manifest["parameters"]["seed"] == 7
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-    assert "figures/2025/binh_dinh/fig.png" in listed
+    assert {"figures/2025/binh_dinh/vi/fig.png",
+            "reports/2025/binh_dinh/vi/figures/fig.png"} <= set(listed)
     for path, digest in listed.items():
         assert sha256(home / path) == digest
     assert [n["name"] for n in manifest["notebooks"]] == ["01_writer.ipynb", "02_second.ipynb"]
@@ -227,16 +249,16 @@ def test_two_runs_with_the_same_inputs_give_the_same_bytes(tmp_path, books, monk
         report.run(home=home, notebooks_dir=books, progress=quiet, seed=11, workers=workers)
         outputs.append({k: v for k, v in snapshot(home).items()
                         if not k.startswith("reports/.staging")})
+    folder = "reports/2025/binh_dinh/vi/"
     assert sorted(k for k, v in outputs[0].items() if v is not None) == [
-        "figures/2025/binh_dinh/fig.png", "reports/2025/binh_dinh/01_writer.html",
-        "reports/2025/binh_dinh/02_second.html", "reports/2025/binh_dinh/index.html",
-        "reports/2025/binh_dinh/params.json", "reports/2025/binh_dinh/run.json",
-        "reports/2025/binh_dinh/table.csv"]
-    manifest = "reports/2025/binh_dinh/run.json"
+        "figures/2025/binh_dinh/vi/fig.png", *(folder + name for name in (
+            "01_writer.html", "01_writer.ipynb", "02_second.html", "02_second.ipynb",
+            "figures/fig.png", "index.html", "params.json", "run.json", "table.csv"))]
+    manifest = folder + "run.json"
     assert _without_timings(outputs[0].pop(manifest)) == _without_timings(outputs[1].pop(manifest))
     assert outputs[0] == outputs[1]
     # papermill's injected cell keeps no random id in the page
-    page = outputs[0]["reports/2025/binh_dinh/01_writer.html"].decode("utf-8")
+    page = outputs[0][folder + "01_writer.html"].decode("utf-8")
     assert 'id="cell-id=injected-parameters-1"' in page
 
 
@@ -258,7 +280,7 @@ def test_a_failing_notebook_names_itself_and_the_cell_and_keeps_the_old_outputs(
     after = snapshot(home)
     assert {k: v for k, v in after.items() if not k.startswith("reports/failed")
             and not k.startswith("reports/.staging")} == before
-    failed = home / "reports" / "failed" / "2025" / "binh_dinh"
+    failed = home / "reports" / "failed" / "2025" / "binh_dinh" / "vi"
     assert err.failed_dir == failed
     kept = nbformat.read(str(failed / "03_broken.ipynb"), as_version=4)
     assert any(o.get("ename") == "ValueError" for c in kept.cells if c.cell_type == "code"
@@ -283,7 +305,7 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books):
         deadline = time.monotonic() + 120
         # wait until the slow notebook runs: the first two have written into staging
         while time.monotonic() < deadline:
-            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")):
+            if any(staging.glob("2025-binh_dinh-vi-*/binh_dinh/reports/figures/fig.png")):
                 break
             assert proc.poll() is None, proc.stdout.read().decode()
             time.sleep(0.1)
@@ -299,28 +321,30 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books):
     (books / "03_slow.ipynb").unlink()
     report.run(home=home, notebooks_dir=books, progress=quiet)
     assert not [p for p in staging.iterdir() if p.is_dir()]
-    assert (home / "figures" / "2025" / "binh_dinh" / "fig.png").is_file()
+    assert (home / "figures" / "2025" / "binh_dinh" / "vi" / "fig.png").is_file()
 
 
 def test_a_move_interrupted_after_the_commit_is_completed_by_the_next_run(tmp_path, books):
     home = tmp_path / "home"
     previous_outputs(home)
     plan = report.prepare(home=home, notebooks_dir=books)
-    stage = report.staging_root(home) / "2025-binh_dinh-1-deadbeef"
-    for kind in ("reports", "figures"):
+    stage = report.staging_root(home) / "2025-binh_dinh-vi-1-deadbeef"
+    targets = report._targets(plan)
+    for kind, _target in targets:
         (stage / kind).mkdir(parents=True)
         (stage / kind / "new.txt").write_text(kind)
-    (stage / report.COMMIT_MARKER).write_text("")
+    (stage / report.COMMIT_MARKER).write_text(json.dumps(
+        {"targets": [[kind, str(target)] for kind, target in targets]}))
     # killed after the reports moved aside and in, before the figures moved
     reports = plan.reports_dir
     os.rename(reports, report._aside(reports, stage))
-    os.rename(stage / "reports", reports)
-    report._recover(report.staging_root(home), "2025-binh_dinh", plan, quiet)
+    os.rename(stage / "binh_dinh" / "reports", reports)
+    report._recover(report.staging_root(home), "2025-binh_dinh-vi", quiet)
     assert [p.name for p in reports.iterdir()] == ["new.txt"]
     assert [p.name for p in plan.figures_dir.iterdir()] == ["new.txt"]
     assert not stage.exists()
-    assert [p.name for p in reports.parent.iterdir()] == ["binh_dinh"]
-    assert [p.name for p in plan.figures_dir.parent.iterdir()] == ["binh_dinh"]
+    assert [p.name for p in reports.parent.iterdir()] == ["vi"]
+    assert [p.name for p in plan.figures_dir.parent.iterdir()] == ["vi"]
 
 
 def _hold_lock(path: Path) -> subprocess.Popen:
@@ -340,12 +364,13 @@ def test_one_run_at_a_time_per_year_and_province(tmp_path, books):
     home = tmp_path / "home"
     root = report.staging_root(home)
     root.mkdir(parents=True)
-    holder = _hold_lock(root / "2025-binh_dinh.lock")
+    holder = _hold_lock(root / "2025-binh_dinh-vi.lock")
     try:
         with pytest.raises(UsageError, match=r"in progress \(pid 1234"):
             report.run(home=home, notebooks_dir=books, progress=quiet)
-        # another year or province is not held back
+        # another year, province or language is not held back
         report.run(home=home, year=2014, notebooks_dir=books, progress=quiet)
+        report.run(home=home, lang="en", notebooks_dir=books, progress=quiet)
     finally:
         holder.kill()
         holder.wait()
@@ -406,7 +431,7 @@ def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:  # both slow notebooks are running
             family = _descendants(proc.pid)
-            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")) and len(
+            if any(staging.glob("2025-binh_dinh-vi-*/binh_dinh/reports/figures/fig.png")) and len(
                     [p for p in family if _is_kernel(p)]) >= 2:
                 break
             assert proc.poll() is None, proc.stdout.read().decode()
@@ -469,7 +494,7 @@ def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             family = _descendants(proc.pid)
-            if any(staging.glob("2025-binh_dinh-*/figures/fig.png")) and any(
+            if any(staging.glob("2025-binh_dinh-vi-*/binh_dinh/reports/figures/fig.png")) and any(
                     _is_kernel(p) for p in family):
                 break
             assert proc.poll() is None, proc.stdout.read().decode()
@@ -503,10 +528,13 @@ def test_leftovers_of_other_killed_runs_are_cleaned(tmp_path, books):
 
 
 # -- the real notebooks, end to end -------------------------------------------------------------
-def test_the_default_run_of_the_real_notebooks(tmp_path):
-    home = tmp_path / "home"
-    result = report.run(home=home, progress=quiet)
+def test_the_default_run_of_the_real_notebooks(real_run):
+    """The session's one run of the real notebooks (tests/conftest.py; nbval checks its
+    executed notebooks cell by cell)."""
+    result = real_run
     reports, figures = result.reports_dir, result.figures_dir
+    assert reports == result.index_html.parent and reports.parts[-4:] == (
+        "reports", "2025", "binh_dinh", "vi")
     names = {p.name for p in reports.iterdir()}
     books = [p.stem for p in report.list_notebooks()]
     assert {f"{b}.html" for b in books} <= names
@@ -538,6 +566,20 @@ def test_the_default_run_of_the_real_notebooks(tmp_path):
     assert '<script type="application/vnd.jupyter.widget-view+json">' not in explorer  # no empty widget
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f'<li><a href="{b}.html">' in index for b in books)
+    assert all((reports / f"{b}.ipynb").is_file() for b in books)  # the executed notebooks
+    # self-contained: every link of the index is a file of the report folder; every figure
+    # captioned in Vietnamese
+    links = re.findall(r'(?:href|src)="([^"]+)"', index)
+    assert all(not link.startswith(("/", "..")) and (reports / link).is_file() for link in links)
+    captions = re.findall(r"<figcaption>([^<]+)</figcaption>", index)
+    assert len(captions) == len(list((reports / "figures").glob("*.png"))) >= 24
+    assert all(c.strip() and not re.search(r"\b[a-z]+_[a-z_]+\b", c) for c in captions), captions
+    assert {p.name for p in (reports / "figures").iterdir()} == {p.name for p in figures.iterdir()}
+    # every page dated and linked back to the index
+    for b in books:
+        page = (reports / f"{b}.html").read_text(encoding="utf-8")
+        assert '<a href="index.html">← Mục lục báo cáo</a>' in page, b
+        assert "Số liệu: kết quả công bố đến năm" in page, b
     # README command 1 after the 2025 merger: the former province, and it says so
     assert "Bình Định (tỉnh đến năm 2024, thuộc Gia Lai từ 1/7/2025): phân tích của tỉnh cũ" in index
     assert "Tỉnh sau sắp xếp — Gia Lai" in (reports / "10_merged_province.html").read_text(encoding="utf-8")
@@ -598,3 +640,32 @@ def test_the_real_notebooks_in_english_for_a_province_and_year_without_a_plan(tm
     assert {"01_odds_pci.png", "01_peers_pci.png", "06_backtest.png",
             "08_trajectory_pci.png"} <= figures
     assert "07_agencies.png" not in figures  # no action table for Đà Nẵng
+
+
+def test_the_shared_kernels_and_caches_change_no_byte(real_run, tmp_path, monkeypatch):
+    """Two real notebooks run again without any cache (a fresh kernel for each notebook,
+    every analysis computed anew) give the same bytes as the session's run, where they ran
+    in kernels shared with other notebooks and read the analyses, calibrations and year
+    scores cached by content."""
+    from indexmodel.core.cache import NO_CACHE
+
+    subset = ("00_overview.ipynb", "01_pci.ipynb")
+    books = tmp_path / "books"
+    books.mkdir()
+    for name in subset:
+        (books / name).write_bytes((report.NOTEBOOKS_DIR / name).read_bytes())
+    monkeypatch.setenv(NO_CACHE, "1")
+    fresh = report.run(home=tmp_path / "home", notebooks_dir=books, progress=quiet)
+
+    def outputs(folder: Path) -> dict[str, bytes]:
+        prefixes = tuple(name[:3] for name in subset)
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+                if p.is_file() and p.name.startswith(prefixes)}
+
+    mine, shared = outputs(fresh.reports_dir), outputs(real_run.reports_dir)
+    assert {"00_overview.html", "00_overview.ipynb", "01_pci.ipynb", "01_pci.html",
+            "figures/01_components_pci.png", "01_leverage_pci.csv"} <= set(mine)
+    assert sorted(mine) == sorted(shared)
+    different = [name for name in mine if mine[name] != shared[name]]
+    assert different == []
+    assert outputs(fresh.figures_dir) == outputs(real_run.figures_dir)

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Callable, Sequence
 
-from .core.errors import IndexModelError, Interrupted, interruptible
+from .core.errors import IndexModelError, Interrupted, UsageError, interruptible
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -99,12 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     _overwrite(p, "tables already in --out DIR (data/peers, the default, is always rebuilt)")
 
     p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
-    p.add_argument("--province", default=None, help="default: Bình Định")
-    p.add_argument("--year", type=int, default=None, help="default: the plan's target year")
+    p.add_argument("--province", default=None,
+                   help="default: Bình Định; 'all': every unit ranked in --year, one report "
+                        "folder each and one index.html over all")
+    p.add_argument("--year", type=int, default=None,
+                   help="default: the plan's target year (with --province all: the latest "
+                        "year whose peer table is complete for an index)")
     _lang(p)
     p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
     p.add_argument("--sims", type=int, default=None, help="Monte Carlo runs")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes executing the notebooks (default: 2 on 2 cores or more)")
 
     p = sub.add_parser("monitor", help="release-day report: components below the national "
                        "average or fallen, by responsible agency, and progress to the targets")
@@ -213,9 +219,17 @@ def _monitor(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .report.runner import DEFAULT_PROVINCE, run
 
+    given = {k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None}
+    if args.province is not None and args.province.strip().lower() == "all":
+        from .report.allrun import run_all
+
+        if args.peers:
+            raise UsageError("--peers is for one province's run, not --province all")
+        run_all(args.year, args.lang, jobs=args.jobs, **given)
+        return 0
     # an empty --province is a mistake, not the default
     run(DEFAULT_PROVINCE if args.province is None else args.province, args.year, args.lang,
-        args.peers, **{k: v for k, v in (("sims", args.sims), ("seed", args.seed)) if v is not None})
+        args.peers, workers=args.jobs, **given)
     return 0
 
 

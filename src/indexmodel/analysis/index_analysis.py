@@ -20,6 +20,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.plan import Plan, load_plan
 from ..data.spec import Spec, SpecBook, load_specs
@@ -367,6 +368,7 @@ def _era_key(spec: Spec) -> tuple:
     return ("era", spec.era, tuple((i, n.weight) for i, n in spec.nodes.items()))
 
 
+@memo(maxsize=32, copy=True)  # a shallow copy: each analysis adds its own entries
 def _panels(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None) -> dict:
     """The index's panel and its era panel, built once for an analysis object's cache."""
     from ..model.panel import build_panel, era_panel
@@ -465,6 +467,18 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
     """
     from ..data.peers import default_peers, default_region_means, default_results
 
+    # the defaults resolved first: the cache is keyed by what is analysed, not by "None"
+    return _for_plan(index, plan or load_plan(), peers=default_peers() if peers is None else peers,
+                     results=default_results() if results is None else results,
+                     book=book or load_specs(),
+                     region_means=default_region_means() if region_means is None else region_means,
+                     seed=seed)
+
+
+@memo(maxsize=64)
+def _for_plan(index: str, plan: Plan, *, peers: pd.DataFrame, results: pd.DataFrame,
+              book: SpecBook, region_means: pd.DataFrame, seed: int) -> IndexAnalysis:
+    """:func:`for_plan` with every input given (cached by their content)."""
     plan = plan or load_plan()
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
@@ -545,6 +559,17 @@ def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None
              results: pd.DataFrame | None = None, book: SpecBook | None = None,
              goal_rank: int | None = None) -> IndexAnalysis:
     """The analysis of ``index`` for a province in a year of the peer data (e.g. PCI 2014)."""
+    from ..data.peers import default_peers, default_results
+
+    return _for_year(index, year, province, peers=default_peers() if peers is None else peers,
+                     results=default_results() if results is None else results,
+                     book=book or load_specs(), goal_rank=goal_rank)
+
+
+@memo(maxsize=256)
+def _for_year(index: str, year: int, province: str, *, peers: pd.DataFrame,
+              results: pd.DataFrame, book: SpecBook, goal_rank: int | None) -> IndexAnalysis:
+    """:func:`for_year` with every input given (cached by their content)."""
     from ..data.peers import default_peers, default_results
     from ..data.provinces import resolve
 

@@ -188,23 +188,44 @@ def _top(table: pd.DataFrame, scenario: str) -> tuple[str | None, tuple[str, ...
     """The component with the most leverage in ``scenario`` and every component tied with it.
 
     :func:`most_leverage` where the field gives rank gains; with no rank to gain,
-    composite points decide.
+    composite points decide. (The same rules as :func:`most_leverage` on plain arrays: it
+    runs for every setting of a sweep.)
     """
     points = f"{scenario}_points"
-    if points not in table.columns or table[points].isna().all():
+    if points not in table.columns:
         return None, ()
-    gain = f"{scenario}_rank_gain"
-    top = most_leverage(table, scenario)
+    pts = table[points].to_numpy(dtype=float)
+    if np.isnan(pts).all():
+        return None, ()
+    comps = [str(c) for c in table["component"].tolist()]
+    gain_col = f"{scenario}_rank_gain"
+    gain = table[gain_col].to_numpy(dtype=float) if gain_col in table.columns else None
+    top = _most_leverage(comps, gain, pts)
     if top is None:
-        ordered = table.sort_values(points, ascending=False, kind="mergesort")
-        top = str(ordered["component"].iloc[0])
-        keys = table[[points]].assign(g=0.0)
+        at = int(np.nanargmax(pts))  # the first of the most points (a stable sort's first)
+        top, g = comps[at], np.zeros(len(pts))
     else:
-        keys = table[[points]].assign(g=table[gain].fillna(-math.inf))
-    best = keys.loc[table["component"] == top].iloc[0]
-    tied = table["component"][(np.abs(keys["g"] - best["g"]) <= TIE) | (keys["g"] == best["g"])]
-    tied = tied[np.abs(keys.loc[tied.index, points] - best[points]) <= TIE]
-    return top, tuple(str(c) for c in tied)
+        g = np.where(np.isnan(gain), -math.inf, gain)
+    at = comps.index(top)
+    with np.errstate(invalid="ignore"):
+        tied = ((np.abs(g - g[at]) <= TIE) | (g == g[at])) & (np.abs(pts - pts[at]) <= TIE)
+    return top, tuple(c for c, t in zip(comps, tied) if t)
+
+
+def _most_leverage(comps: list[str], gain: np.ndarray | None, pts: np.ndarray) -> str | None:
+    """:func:`indexmodel.model.leverage.most_leverage` on arrays: the most rank gained, then
+    the most points; None on a remaining tie."""
+    keys = [a for a in (gain, pts) if a is not None and not np.isnan(a).all()]
+    if not keys:
+        return None
+    mask = np.ones(len(comps), dtype=bool)
+    for values in keys:
+        chosen = values[mask]
+        if not len(chosen) or np.isnan(chosen).all():
+            return None
+        mask &= np.isclose(values, np.nanmax(chosen), rtol=0, atol=1e-9)
+    found = [c for c, m in zip(comps, mask) if m]
+    return found[0] if len(found) == 1 else None
 
 
 def _evaluate(analysis: IndexAnalysis, scenarios: tuple[str, ...]) -> dict:

@@ -22,11 +22,11 @@ Provinces come out under their canonical English names, components as spec ids.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from ..core.cache import file_digest, memo
 from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
 from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
@@ -146,6 +146,41 @@ class _Rows:
         seen[key] = (row, written)
 
 
+def _by_content(check):
+    """``check(path)``, cached by the file's bytes (and the specs' and provinces' files the
+    checks rest on): a file read and checked before is not checked again until it changes
+    (:mod:`indexmodel.core.cache`); a copy each time."""
+    @memo(maxsize=16, copy=True)
+    def checked(path: str, _digest: str, _rules: str) -> pd.DataFrame:
+        return check(path)
+
+    def load(path: str | Path) -> pd.DataFrame:
+        try:
+            digest = file_digest(path)
+        except OSError:  # missing, a folder, unreadable: the check says so in its words
+            return check(path)
+        return checked(str(path), digest, _rules_digest())
+
+    load.__doc__ = check.__doc__
+    load.__name__ = check.__name__
+    load.cache_info = checked.cache_info
+    return load
+
+
+def _rules_digest() -> str:
+    """The files the row checks rest on (specs, provinces), by size and modification time
+    (a change to them is a new key)."""
+    from ..core.paths import data_dir
+
+    parts = []
+    for folder in ("specs", "provinces"):
+        for f in sorted((data_dir() / folder).glob("*.csv")):
+            st = f.stat()
+            parts.append(f"{f.name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
+@_by_content
 def load_peers(path: str | Path) -> pd.DataFrame:
     """A tidy peer table (index, year, province, component, value, source), checked."""
     table = read_table(path, PEER_COLUMNS[:5], optional=("source",))
@@ -166,6 +201,7 @@ def load_peers(path: str | Path) -> pd.DataFrame:
     return _frame(out, PEER_COLUMNS, table)
 
 
+@_by_content
 def load_results(path: str | Path) -> pd.DataFrame:
     """Published composites and ranks (index … ranked_provinces, note, source), checked.
 
@@ -207,6 +243,7 @@ def load_results(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+@_by_content
 def load_region_means(path: str | Path) -> pd.DataFrame:
     """Published regional means (index, year, region, mean_value, source), checked.
 
@@ -297,10 +334,11 @@ def _frame(rows: list[tuple], columns: tuple[str, ...], table: Table) -> pd.Data
 
 # -- the shipped tables --------------------------------------------------------------
 def _default(name: str) -> pd.DataFrame:
+    """A shipped table, checked once per content of its file (not once per name: a table
+    rebuilt by ``indexmodel etl`` is read again)."""
     return _load_cached(str(peers_dir() / name), name)
 
 
-@lru_cache(maxsize=8)
 def _load_cached(path: str, name: str) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():

@@ -63,6 +63,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.spec import INDICES, SpecBook, load_specs
 from .panel import (MIN_PAIRS, MIN_PROVINCES, Panel, YearPair, _as_panel, _check_level, _span,
@@ -276,7 +277,24 @@ def _slope(x: np.ndarray, d: np.ndarray) -> float:
 
 
 # -- calibration -----------------------------------------------------------------------
-def calibrate(data, index: str, *, level: str = "component",
+def calibrate(data, index: str, **settings) -> MovementModel:
+    """Calibrate the movement model of ``index`` on the real panel (see :func:`_calibrate`
+    for the settings). Cached per panel (by its content) and settings: the same panel
+    calibrated again gives the model calibrated before (:mod:`indexmodel.core.cache`);
+    ``data`` None (the shipped table) is resolved first, so the key is the table itself."""
+    if data is None:
+        from ..data.peers import default_peers
+
+        data = default_peers()
+    return _calibrate_cached(data, index, **settings)
+
+
+@memo(maxsize=64)
+def _calibrate_cached(data, index: str, **settings) -> MovementModel:
+    return _calibrate(data, index, **settings)
+
+
+def _calibrate(data, index: str, *, level: str = "component",
               until: int | None = None, target_year: int | None = None,
               results: pd.DataFrame | None = None, pull: str = "diagonal",
               units: str = "spread", dynamics: str = "persistent",

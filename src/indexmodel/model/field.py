@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError
 from ..core.i18n import index_label
 from ..data.provinces import UNITS_2025, map_year, region_of, resolve
@@ -109,6 +110,7 @@ def _own_from_results(results: pd.DataFrame, index: str, year: int, province: st
     return (float(comp) if pd.notna(comp) else None), (int(rank) if pd.notna(rank) else None)
 
 
+@memo(maxsize=256, copy=True)  # by content: the same for every province and notebook
 def year_scores(index: str, year: int, peers: pd.DataFrame, results: pd.DataFrame,
                 book: SpecBook) -> pd.DataFrame:
     """Every province with a known composite or rank in ``year``: composite, rank, origin.

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.provinces import UNITS_2025, Province, all_provinces, parts_in, registry, resolve
 from ..data.spec import SpecBook, load_specs
@@ -153,6 +154,7 @@ def weights_text(weights: dict[str, float], pop_year: int | None, year: int, why
         f", standing in for {year})" if pop_year != year else ")")
 
 
+@memo(maxsize=512, copy=True)  # every unit at once: the same for each unit and province asked
 def approximate(peers: pd.DataFrame, index: str, year: int, *, how: Weighting | None = None,
                 results: pd.DataFrame | None = None, book: SpecBook | None = None,
                 on_map: int = UNITS_2025, units: list[Province] | None = None) -> pd.DataFrame:

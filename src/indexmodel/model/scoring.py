@@ -149,10 +149,32 @@ def score(spec: Spec, values: Mapping[str, float], *, year: int | None = None,
     for component, value in values.items():
         spec.node(component)
         check_range(spec, component, value)
-    frame = pd.DataFrame([dict(values)], index=[0], columns=list(values)).astype(float)
-    table, issues = score_frame(spec, frame, year=year, warn=warn, label_rows=False)
-    row = table.iloc[0]
-    return Scored(spec, {k: float(row[k]) for k in spec.ids}, tuple(issues))
+    # the arithmetic of score_frame on one row, without a frame (the same operations in the
+    # same order, so the same floats): a single set of values is scored thousands of times
+    # in a run (leverage, sensitivity sweeps), where building frames dominated
+    given = {k: float(v) for k, v in values.items()}
+    out: dict[str, float] = {}
+    issues: list[Inconsistency] = []
+    published_only = year is not None and spec.is_published_only(year)
+    for node_id in spec.postorder():
+        node = spec.nodes[node_id]
+        given_value = given.get(node_id, math.nan)
+        if node.is_leaf or (published_only and node_id == spec.composite) or node.rule == "unknown":
+            out[node_id] = given_value
+            continue
+        computed = 0.0
+        for child, c in spec.child_coefficients(node_id).items():
+            computed = computed + c * out[child]  # NaN where any child is unknown
+        has_given = math.isfinite(given_value)
+        tol = max(node.tolerance, 1e-9)
+        if has_given and math.isfinite(computed) and abs(given_value - computed) > tol:
+            issues.append(Inconsistency(spec.index, node_id, given_value, float(computed),
+                                        node.tolerance, None))
+        out[node_id] = given_value if has_given else float(computed)
+    if warn:
+        for issue in issues:
+            warnings.warn(issue.describe(spec), ConsistencyWarning, stacklevel=2)
+    return Scored(spec, {k: float(out[k]) for k in spec.ids}, tuple(issues))
 
 
 def long_to_wide(peers: pd.DataFrame, index: str, year: int) -> pd.DataFrame:

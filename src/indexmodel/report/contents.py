@@ -1,7 +1,8 @@
 """What a yearly run writes beside the reports: the index page and the manifest.
 
-``index.html`` lists the reports (each by the first heading it shows), the figures and
-the CSV tables; ``run.json`` records the package, the parameters, the inputs and every
+``index.html`` lists the reports (each by the first heading it shows), the figures (each
+captioned), the CSV tables and the executed notebooks, every link relative and inside the
+report folder; ``run.json`` records the package, the parameters, the inputs and every
 output file with its size and SHA-256. Both are written into the staging folder by
 :func:`indexmodel.report.runner.run` before it moves the run into place.
 """
@@ -40,9 +41,18 @@ _PAGE = {
     "figures": ("Biểu đồ", "Figures"),
     "tables": ("Bảng số liệu (CSV)", "Tables (CSV)"),
     "manifest": ("Thông tin lần chạy (run.json)", "Run details (run.json)"),
+    "notebooks": ("Sổ tính đã chạy (mở bằng JupyterLab)", "Executed notebooks (open in JupyterLab)"),
+    "back": ("← Mục lục báo cáo", "← Contents of the reports"),
+    "vintage": ("Số liệu: kết quả công bố đến năm {year} (bộ số liệu {digest})",
+                "Data: results published up to {year} (data set {digest})"),
+    "figure_of": ("Hình trong báo cáo “{title}”", "A figure of the report “{title}”"),
+    "all_title": ("Báo cáo năm {year} — tất cả các tỉnh", "Reports {year} — every province"),
+    "all_intro": ("Mỗi tỉnh, thành phố được xếp hạng năm {year}, phân tích từ số liệu các tỉnh.",
+                  "Every province ranked in {year}, analysed from the peer data."),
     "made_by": ("Tạo bởi indexmodel {version}; tham số: số lần mô phỏng {sims}, hạt giống {seed}.",
                 "Made by indexmodel {version}; parameters: {sims} simulations, seed {seed}."),
     "peers": ("Tệp số liệu các tỉnh của người dùng: {file}", "Analyst's peer file: {file}"),
+    "made_by_all": ("Tạo bởi indexmodel {version}.", "Made by indexmodel {version}."),
 }
 
 
@@ -65,33 +75,73 @@ def merger_sentence(province, year: int, lang: str) -> str | None:
     return None
 
 
-def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
+def page_text(key: str, lang: str, **values) -> str:
+    """A sentence of the index pages and of the reports' navigation line, in ``lang``."""
+    return _page(key, lang, **values)
+
+
+def data_vintage(lang: str) -> str:
+    """The data a run rests on: the latest year of the shipped published results, and a
+    short digest of the shipped tables (it changes when any of them changes)."""
+    digest = hashlib.sha256()
+    for folder in ("peers", "plan"):
+        for p in sorted((data_dir() / folder).glob("*.csv")):
+            digest.update(p.name.encode() + b"\0" + sha256(p).encode())
+    from ..data.peers import default_results
+
+    year = int(default_results()["year"].max())
+    return _page("vintage", lang, year=year, digest=digest.hexdigest()[:10])
+
+
+def figure_caption(png: Path) -> str | None:
+    """The caption a figure carries in its PNG (its title, written by the plots)."""
+    try:
+        from PIL import Image
+
+        with Image.open(png) as image:
+            text = getattr(image, "text", {}) or {}
+        caption = (text.get("Title") or text.get("Description") or "").strip()
+        return caption or None
+    except Exception:  # not a PNG we wrote: the caller falls back to its report's title
+        return None
+
+
+_STYLE = ("<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;"
+          "padding:0 1em;line-height:1.5}h1{font-size:1.5em}li{margin:.2em 0}"
+          "figure{display:inline-block;width:18em;margin:.3em;vertical-align:top}"
+          "figure img{max-width:100%;border:1px solid #ddd}"
+          "figcaption{font-size:.85em;color:#333}</style>")
+
+
+def _write_index(plan: RunPlan, unit: Path, runs: list[NotebookRun]) -> None:
+    """``index.html`` of one report folder: every link relative and inside the folder."""
     import nbformat
 
-    from .runner import INDEX_PAGE, MANIFEST, _notebook_title
+    from .runner import FIGURES, INDEX_PAGE, MANIFEST, _notebook_title
 
-    lang, reports, figures = plan.lang, stage / "reports", stage / "figures"
+    lang, reports = plan.lang, unit / "reports"
     name = plan.province.name(lang)
     esc = html.escape
-    items = []
+    items, titles, books = [], {}, []
     for r in runs:
-        nb = nbformat.read(str(stage / "executed" / r.notebook), as_version=4)
+        nb = nbformat.read(str(reports / r.notebook), as_version=4)
         title = _notebook_title(nb) or Path(r.notebook).stem
+        titles[Path(r.notebook).stem.split("_")[0]] = title
         items.append(f'<li><a href="{esc(r.html.name)}">{esc(title)}</a></li>')
-    pngs = sorted(p.relative_to(figures).as_posix() for p in figures.rglob("*.png"))
-    rel = f"../../../figures/{plan.year}/{plan.slug}/"
+        books.append(f'<li><a href="{esc(r.notebook)}">{esc(title)}</a> ({esc(r.notebook)})</li>')
+    figures = reports / FIGURES
+    pngs = sorted(figures.rglob("*.png")) if figures.is_dir() else []
     csvs = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.csv"))
     intro = (_page("intro", lang, baseline=plan.baseline_year, year=plan.year)
              if plan.baseline_year != plan.year else _page("intro_year", lang, year=plan.year))
+    heading = _page("title", lang, year=plan.year, province=name)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
-        f"<title>{esc(_page('title', lang, year=plan.year, province=name))}</title>",
-        "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:60em;margin:2em auto;"
-        "padding:0 1em;line-height:1.5}h1{font-size:1.5em}li{margin:.2em 0}"
-        "img{max-width:18em;border:1px solid #ddd;margin:.3em;vertical-align:top}</style></head><body>",
-        f"<h1>{esc(_page('title', lang, year=plan.year, province=name))}</h1>",
+        f"<title>{esc(heading)}</title>", _STYLE, "</head><body>",
+        f"<h1>{esc(heading)}</h1>",
         f"<p>{esc(intro)}</p>",
+        f"<p><small>{esc(data_vintage(lang))}</small></p>",
     ]
     which = merger_sentence(plan.province, plan.year, lang)
     if which:
@@ -99,19 +149,46 @@ def _write_index(plan: RunPlan, stage: Path, runs: list[NotebookRun]) -> None:
     parts += [f"<h2>{esc(_page('reports', lang))}</h2><ul>", *items, "</ul>"]
     if pngs:
         parts.append(f"<h2>{esc(_page('figures', lang))}</h2><div>")
-        parts += [f'<a href="{esc(rel + p)}"><img src="{esc(rel + p)}" alt="{esc(p)}"></a>'
-                  for p in pngs]
+        for png in pngs:
+            rel = png.relative_to(reports).as_posix()
+            caption = figure_caption(png) or _page(
+                "figure_of", lang, title=titles.get(png.stem.split("_")[0], heading))
+            parts.append(f'<figure><a href="{esc(rel)}"><img src="{esc(rel)}" '
+                         f'alt="{esc(caption)}"></a><figcaption>{esc(caption)}</figcaption></figure>')
         parts.append("</div>")
     if csvs:
         parts.append(f"<h2>{esc(_page('tables', lang))}</h2><ul>")
         parts += [f'<li><a href="{esc(c)}">{esc(c)}</a></li>' for c in csvs]
         parts.append("</ul>")
+    parts += [f"<h2>{esc(_page('notebooks', lang))}</h2><ul>", *books, "</ul>"]
     parts.append(f'<p><a href="{MANIFEST}">{esc(_page("manifest", lang))}</a></p>')
     footer = _page("made_by", lang, version=__version__, sims=plan.sims, seed=plan.seed)
     if plan.peers_file:
         footer += " " + _page("peers", lang, file=plan.peers_file.name)
     parts.append(f"<p><small>{esc(footer)}</small></p></body></html>")
     (reports / INDEX_PAGE).write_text("\n".join(parts) + "\n", encoding="utf-8")
+
+
+def write_overall_index(folder: Path, year: int, lang: str, units: list) -> Path:
+    """One ``index.html`` over the report folders of every province of a run
+    (``reports/<year>/all/<lang>/``): links to ``../../<province>/<lang>/index.html``;
+    ``units`` the (folder name, province) pairs."""
+    from .runner import INDEX_PAGE
+
+    esc = html.escape
+    heading = _page("all_title", lang, year=year)
+    rows = [f'<li><a href="../../{esc(slug)}/{esc(lang)}/{INDEX_PAGE}">{esc(province.name(lang))}'
+            "</a></li>" for slug, province in sorted(units, key=lambda u: u[1].name(lang))]
+    parts = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
+             f"<title>{esc(heading)}</title>", _STYLE, "</head><body>",
+             f"<h1>{esc(heading)}</h1>", f"<p>{esc(_page('all_intro', lang, year=year))}</p>",
+             f"<p><small>{esc(data_vintage(lang))}</small></p>", "<ul>", *rows, "</ul>",
+             f"<p><small>{esc(_page('made_by_all', lang, version=__version__))}</small></p>",
+             "</body></html>"]
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / INDEX_PAGE
+    page.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return page
 
 
 def sha256(path: str | Path) -> str:
@@ -122,12 +199,12 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _write_manifest(plan: RunPlan, stage: Path, runs: list[NotebookRun], seconds: float) -> None:
+def _write_manifest(plan: RunPlan, unit: Path, runs: list[NotebookRun], seconds: float) -> None:
     from .runner import MANIFEST, _targets
 
     files = []
     for kind, target in _targets(plan):
-        folder = stage / kind
+        folder = unit / Path(kind).name
         for p in sorted(folder.rglob("*")):
             if p.is_file() and p.name != MANIFEST:
                 files.append({"path": (target / p.relative_to(folder)).relative_to(plan.home)
@@ -148,6 +225,7 @@ def _write_manifest(plan: RunPlan, stage: Path, runs: list[NotebookRun], seconds
         "province": {"name_en": plan.province.name_en, "name_vi": plan.province.name_vi,
                      "slug": plan.slug},
         "year": plan.year,
+        "lang": plan.lang,
         "basis": plan.basis,
         "parameters": {k: v for k, v in plan.parameters(Path("."), Path(".")).items()
                        if k not in ("figures_dir", "tables_dir")},
@@ -159,5 +237,5 @@ def _write_manifest(plan: RunPlan, stage: Path, runs: list[NotebookRun], seconds
         "inputs": inputs,
         "files": files,
     }
-    (stage / "reports" / MANIFEST).write_text(
+    (unit / "reports" / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

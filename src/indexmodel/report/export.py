@@ -2,14 +2,16 @@
 
 papermill gives the cell it injects (the run's parameters) a random id and records start
 and end times and durations in the notebook's metadata; the kernel records execution
-timestamps. :func:`normalise` removes all of it, so that two runs with the same inputs
-and seed give byte-identical HTML pages and kept notebooks (:func:`export_html`,
-:func:`write_notebook`).
+timestamps. :func:`normalise` removes all of it (papermill's record of the parameters
+stays), so that two runs with the same inputs and seed give byte-identical HTML pages and
+kept notebooks (:func:`export_html`, :func:`write_notebook`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from pathlib import Path
 
 DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
@@ -26,8 +28,18 @@ def normalise(nb, paths: dict[str, str] | None = None):
     injected parameters, the error banners of a failed notebook), which become their tag
     and a number; and, with ``paths``, the run's own folders in the injected parameters
     (each key replaced by its value)."""
-    for key in TIMING_KEYS:
-        nb.metadata.pop(key, None)
+    record = nb.metadata.pop("papermill", None)
+    nb.metadata.pop("execution", None)
+    if isinstance(record, dict) and "parameters" in record:
+        # papermill's record of the parameters stays (without its timings and paths)
+        params = dict(record["parameters"])
+        for name, value in params.items():
+            if isinstance(value, str):
+                for old, new in (paths or {}).items():
+                    value = value.replace(old, new)
+                params[name] = value
+        nb.metadata["papermill"] = {"parameters": params,
+                                    "default_parameters": record.get("default_parameters", {})}
     nb.metadata.pop("widgets", None)  # the widgets' saved state: nothing renders it without a kernel
     seen: dict[str, int] = {}
     for cell in nb.cells:
@@ -82,18 +94,70 @@ def notebook_title(nb) -> str | None:
 
 
 def export_html(executed: Path, page: Path, *, show_code: bool = False,
-                paths: dict[str, str] | None = None) -> None:
+                paths: dict[str, str] | None = None, nav: dict | None = None,
+                kept: Path | None = None) -> None:
     """The executed notebook as an HTML page: code hidden (unless ``show_code``), developer
-    notes left out, titled by its first heading; the same bytes for the same run."""
+    notes left out, titled by its first heading; the same bytes for the same run.
+
+    ``nav`` (``lang``, ``back``: the link text to ``index.html``, ``dated``: the data's
+    vintage) puts a line above and below the page: the way back to the report's index and
+    the date of the data. ``kept``: where to write the executed notebook itself
+    (normalised, the run's folders replaced by ``paths``)."""
+    nb = read_executed(executed, paths)
+    if kept is not None:
+        write_notebook(nb, kept)
+    title = notebook_title(nb) or executed.stem
+    with _EXPORTING:
+        body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
+    if nav:
+        body = with_nav(body, **nav)
+    page.write_text(body, encoding="utf-8")
+
+
+_EXPORTERS: dict = {}
+_EXPORTING = threading.RLock()
+
+
+def _exporter(show_code: bool):
+    """The process's HTML exporter (one per ``show_code``): its templates are compiled once,
+    not for every page."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    nb = read_executed(executed, paths)
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
-    exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    title = notebook_title(nb) or executed.stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    page.write_text(body, encoding="utf-8")
+    with _EXPORTING:
+        exporter = _EXPORTERS.get(show_code)
+        if exporter is None:
+            config = Config()
+            config.TagRemovePreprocessor.enabled = True
+            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+            exporter = HTMLExporter(config=config, exclude_input=not show_code,
+                                    exclude_input_prompt=True, exclude_output_prompt=True)
+            _EXPORTERS[show_code] = exporter
+        return exporter
+
+
+def warm_up() -> None:
+    """Compile the exporter's templates now (a worker does it while its kernel computes)."""
+    import nbformat
+
+    with contextlib.suppress(Exception):
+        with _EXPORTING:
+            _exporter(False).from_notebook_node(nbformat.v4.new_notebook())
+
+_NAV_STYLE = ("<style>.indexmodel-nav{font-family:'DejaVu Sans',Arial,sans-serif;"
+              "font-size:.9em;margin:.6em 1em;color:#444}</style>")
+
+
+def with_nav(body: str, *, lang: str, back: str, dated: str, index: str = "index.html") -> str:
+    """An HTML page with the way back to ``index`` and the data's date above and below its
+    content, and ``<html lang>`` set to the page's language."""
+    import html
+
+    line = (f'<p class="indexmodel-nav"><a href="{html.escape(index)}">{html.escape(back)}</a>'
+            f" · {html.escape(dated)}</p>")
+    body = re.sub(r"<html(\s[^>]*)?>", lambda m: re.sub(r'\slang="[^"]*"', "", m.group(0))
+                  .replace("<html", f'<html lang="{lang}"', 1), body, count=1)
+    body = body.replace("</head>", _NAV_STYLE + "</head>", 1)
+    body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + line, body, count=1)
+    at = body.rfind("</body>")
+    return body[:at] + line + "\n" + body[at:] if at >= 0 else body + line

@@ -590,11 +590,39 @@ def plot_pit_histogram(frame: pd.DataFrame, *, lang: str = "vi", title: str | No
     return fig
 
 
+def figure_caption(fig: Figure) -> str:
+    """The figure's caption: its overall title, else its panels' titles joined."""
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        return " ".join(sup.get_text().split())
+    titles = [" ".join(ax.get_title().split()) for ax in fig.axes if ax.get_title().strip()]
+    return " · ".join(dict.fromkeys(titles))
+
+
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes, identical on every call (no timestamp, no software tag)."""
+    """The figure as PNG bytes, identical on every call (no timestamp, no software tag),
+    its caption (:func:`figure_caption`) in the PNG's ``Title``.
+
+    The figure is drawn once: its layout is computed within that one drawing (matplotlib's
+    ``savefig`` draws a figure with a layout engine twice, once to lay it out)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.image import imsave
+
     use_style()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    canvas = FigureCanvasAgg(fig)
+    original = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas.draw()
+        pixels = canvas.buffer_rgba()
+        buf = io.BytesIO()
+        metadata = {"Software": None}
+        caption = figure_caption(fig)
+        if caption:
+            metadata["Title"] = caption
+        imsave(buf, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
+    finally:
+        fig.dpi = original
     return buf.getvalue()
 
 

@@ -3,30 +3,38 @@
 :func:`run` checks everything it can before it executes anything (the language, the
 province, that the plan or the peer data cover the year, the analyst's peer file), so
 a mistake stops it with an :class:`~indexmodel.core.errors.IndexModelError` and nothing on
-disk changes. It then executes the numbered notebooks of ``notebooks/`` with papermill,
-two at a time on a machine with two cores or more (each in its own kernel and worker
-process; progress and failures are reported in the notebooks' order), each given the
-same parameters::
+disk changes. It then executes the numbered notebooks of ``notebooks/`` with papermill:
+two workers on a machine with two cores or more, each executing its notebooks one after
+the other in one kernel (:mod:`indexmodel.report.execution`: the namespace is emptied
+between notebooks, the package's content-keyed caches stay); progress and failures are
+reported in the notebooks' order. Each notebook is given the same parameters::
 
     province, baseline_year, target_year, lang, peers_file, sims, seed,
     figures_dir, tables_dir
 
 into a staging folder (``reports/.staging/…`` under :func:`~indexmodel.core.paths.home_dir`),
-exports each executed notebook to HTML (code hidden: the reports are for analysts; the
-code is in ``notebooks/``), and — only when every notebook succeeded — moves the
-staging folders into place:
+keeps each executed notebook (outputs and papermill's record of the parameters; no
+timings, no random ids: reruns give the same bytes), exports it to HTML (code hidden: the
+reports are for analysts; each page links back to ``index.html`` and gives the data's
+vintage), and — only when every notebook succeeded — moves the staging folders into
+place (:mod:`indexmodel.report.staging`):
 
-    reports/<year>/<province>/   one HTML per notebook, the CSV tables, index.html, run.json
-    figures/<year>/<province>/   the PNG figures
+    reports/<year>/<province>/<lang>/   index.html, one HTML and one executed .ipynb per
+                                        notebook, the CSV tables, run.json, figures/
+    figures/<year>/<province>/<lang>/   every figure again, for who looks there
 
+A report folder is self-contained: its pages and index.html link only inside it, so it can
+be copied or sent as it is; the two languages sit side by side.
 ``<province>`` is the registry id (``binh_dinh``; ``gia_lai_2025`` for the unit Gia Lai
 formed in 2025, ``gia_lai`` the province to 2024). The move
 renames the previous folder aside, renames the new one in, then deletes the old one;
 a run stopped at any point leaves either the previous outputs or the new ones (a run
 killed during the move is completed by the next run, which finds its journal).
+``indexmodel run --province all`` (:mod:`indexmodel.report.allrun`) runs every unit of a
+year in one batch, under the same rules.
 
 A notebook that fails stops the run with :class:`NotebookFailedError`, naming the
-notebook and the cell; its partial output is kept in ``reports/failed/<year>/<province>/``
+notebook and the cell; its partial output is kept in ``reports/failed/<year>/<province>/<lang>/``
 and the previous outputs are not touched.
 
 What a notebook shows (its setup, tables and figures) is in :mod:`indexmodel.report.views`;
@@ -57,22 +65,24 @@ from ..core.params import check_seed, check_sims
 from ..core.paths import REPO_ROOT, home_dir
 from ..data.provinces import Province, describe, fold, resolve
 from ..data.years import check_year
+from . import execution
 from .contents import _write_index, _write_manifest
 from .export import DEV_TAG, WIDGET_VIEW, export_html as _export_html  # noqa: F401 (re-exported)
 from .export import notebook_title as _notebook_title
 from .export import read_executed, write_notebook
-from .processes import (KERNEL_NAME, _lock_is_free, _locked, _pid_alive, _stop_own_kernels,
+from .processes import (KERNEL_NAME, _locked, _stop_own_kernels,  # noqa: F401 (re-exported)
                         _stop_workers, _worker_context, _worker_start, kernel_manager_class)
+from .staging import (COMMIT_MARKER, FAILED, STAGING, Targets, aside as _aside,  # noqa: F401
+                      clean_leftovers, commit, prune_empty as _prune_empty, recover,
+                      staging_root)
 
 DEFAULT_SIMS = 2000
 DEFAULT_SEED = 20240701
 DEFAULT_PROVINCE = "Bình Định"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-STAGING = ".staging"
-FAILED = "failed"
-COMMIT_MARKER = "COMMIT"
 MANIFEST = "run.json"
 INDEX_PAGE = "index.html"
+FIGURES = "figures"  # the report folder's own figures (the pages' and index.html's links)
 PARAMETER_NAMES = ("province", "baseline_year", "target_year", "lang", "peers_file", "sims",
                    "seed", "figures_dir", "tables_dir")
 
@@ -211,25 +221,28 @@ class RunPlan:
 
     @property
     def reports_dir(self) -> Path:
-        return self.home / "reports" / str(self.year) / self.slug
+        """``reports/<year>/<province>/<lang>/``: the pages, the executed notebooks, the
+        CSV tables, ``index.html`` and the figures (``figures/``) the pages link to."""
+        return self.home / "reports" / str(self.year) / self.slug / self.lang
 
     @property
     def figures_dir(self) -> Path:
-        return self.home / "figures" / str(self.year) / self.slug
+        """``figures/<year>/<province>/<lang>/``: every figure again, for who looks there."""
+        return self.home / "figures" / str(self.year) / self.slug / self.lang
 
     @property
     def failed_dir(self) -> Path:
-        return self.home / "reports" / FAILED / str(self.year) / self.slug
+        return self.home / "reports" / FAILED / str(self.year) / self.slug / self.lang
+
+    @property
+    def key(self) -> str:
+        """The run's name in the staging folder and its lock: year, province, language."""
+        return f"{self.year}-{self.slug}-{self.lang}"
 
 
 def slug(name: str) -> str:
     """A folder name from a province's canonical English name: 'Binh Dinh' → 'binh_dinh'."""
     return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")
-
-
-def staging_root(home: str | Path | None = None) -> Path:
-    """Where runs stage their outputs (a hidden folder under ``reports/``)."""
-    return Path(home or home_dir()) / "reports" / STAGING
 
 
 def list_notebooks(folder: str | Path | None = None) -> tuple[Path, ...]:
@@ -251,9 +264,9 @@ def _peer_years(province: Province, extra: pd.DataFrame | None) -> dict[str, lis
               default_results()[["index", "year", "province"]]]
     if extra is not None:
         frames.append(extra[["index", "year", "province"]])
-    rows = pd.concat(frames, ignore_index=True)
-    rows = rows[(rows["province"] == province.name_en)
-                & rows["year"].map(lambda y: province.exists_in(int(y))).astype(bool)]
+    rows = pd.concat([f[f["province"] == province.name_en] for f in frames], ignore_index=True)
+    exists = {y: province.exists_in(int(y)) for y in set(rows["year"])}
+    rows = rows[rows["year"].map(exists).astype(bool)]
     return {index: sorted(int(y) for y in set(group["year"]))
             for index, group in rows.groupby("index", sort=True)}
 
@@ -355,58 +368,99 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
         workers: int | None = None) -> RunResult:
     """Execute every notebook for ``province`` and ``year`` and put the reports in place.
 
-    ``workers``: notebooks executed at the same time, each in its own kernel (default
-    :func:`default_workers`: two on a machine with two cores or more; 1 runs them one
-    after the other in this process).
+    ``workers``: notebooks executed at the same time, each worker executing its notebooks
+    one after the other in one kernel (default :func:`default_workers`: two on a machine
+    with two cores or more; 1 executes them all in one kernel started by this process).
     """
     say = progress or (lambda _text: None)
+    check_workers(workers)
+    plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
+    try:
+        batch = _run_batch([plan], plan.key, plan.home, say, cell_timeout, workers,
+                           f"{describe(plan.province)}, {plan.year} (baseline "
+                           f"{plan.baseline_year}, from the {plan.basis}), language {plan.lang}")
+    except OSError as exc:  # a full disk, a folder that cannot be written: the staging is gone
+        raise RunWriteError(exc) from None
+    result = batch.results[0]
+    say(f"Done in {batch.seconds:.1f} s.")
+    say(f"Reports: {result.reports_dir} (open {result.index_html.name})")
+    say(f"Figures: {result.figures_dir}")
+    return result
+
+
+def check_workers(workers) -> None:
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
         raise UsageError(f"workers must be a whole number ≥ 1, not {workers!r}")
-    plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
-    try:
-        return _run(plan, say, cell_timeout, workers)
-    except OSError as exc:  # a full disk, a folder that cannot be written: the staging is gone
-        raise RunWriteError(exc) from None
 
 
-def _run(plan: RunPlan, say: Progress, cell_timeout: int | None, workers: int | None
-         ) -> RunResult:
+@dataclass(frozen=True)
+class Batch:
+    """What :func:`_run_batch` put in place: one result per province, the overall page."""
+
+    results: tuple[RunResult, ...]
+    seconds: float
+    overall: Path | None = None
+
+
+def _run_batch(plans: list[RunPlan], key: str, home: Path, say: Progress,
+               cell_timeout: int | None, workers: int | None, what: str,
+               overall: Callable[[Path, list[RunResult]], Targets] | None = None) -> Batch:
+    """Execute every notebook of every plan into one staging folder and, only when all
+    succeeded, put all of it in place at once (one lock, one commit)."""
     started = time.perf_counter()
-    root = staging_root(plan.home)
+    root = staging_root(home)
     root.mkdir(parents=True, exist_ok=True)
-    key = f"{plan.year}-{plan.slug}"
-    with interruptible() as signals, _locked(root / f"{key}.lock", f"{plan.province.name_en} {plan.year}", say):
-        _recover(root, key, plan, say)
-        _clean_leftovers(plan.home, key, say)
+    with interruptible() as signals, _locked(root / f"{key}.lock", key, say):
+        _recover(root, key, say)
+        _clean_leftovers(home, key, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            runs = _execute_all(plan, stage, say, cell_timeout, workers)
-            _write_index(plan, stage, runs)
-            _write_manifest(plan, stage, runs, time.perf_counter() - started)
+            runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
+            targets: Targets = []
+            results = []
+            for plan in plans:
+                unit = stage / plan.slug
+                _copy_figures(unit)
+                _write_index(plan, unit, runs[plan.slug])
+                _write_manifest(plan, unit, runs[plan.slug], time.perf_counter() - started)
+                targets += _targets(plan)
+                results.append(_result(plan, runs[plan.slug]))
+            extra = overall(stage, results) if overall else []
             with signals.critical():  # a signal here waits until the outputs are in place
-                _commit(plan, stage)
+                _commit(targets + extra, stage)
         except BaseException:
             _stop_own_kernels()  # a kernel this process started, if one is still running
             if stage.exists() and not (stage / COMMIT_MARKER).exists():
                 shutil.rmtree(stage, ignore_errors=True)
             raise
         with signals.critical():
-            shutil.rmtree(plan.failed_dir, ignore_errors=True)  # an earlier failure is obsolete
-            _prune_empty(plan.home / "reports" / FAILED)
-    seconds = time.perf_counter() - started
-    result = RunResult(
+            for plan in plans:  # an earlier failure is obsolete
+                shutil.rmtree(plan.failed_dir, ignore_errors=True)
+            _prune_empty(home / "reports" / FAILED)
+    return Batch(tuple(results), time.perf_counter() - started,
+                 extra[0][1] / INDEX_PAGE if extra else None)
+
+
+def _result(plan: RunPlan, runs: list[NotebookRun]) -> RunResult:
+    return RunResult(
         province=plan.province.name_en, slug=plan.slug, year=plan.year,
         baseline_year=plan.baseline_year, lang=plan.lang, reports_dir=plan.reports_dir,
         figures_dir=plan.figures_dir, index_html=plan.reports_dir / INDEX_PAGE,
         manifest=plan.reports_dir / MANIFEST,
         notebooks=tuple(NotebookRun(r.notebook, r.seconds, plan.reports_dir / r.html.name)
                         for r in runs),
-        seconds=seconds)
-    say(f"Done in {seconds:.1f} s.")
-    say(f"Reports: {result.reports_dir} (open {result.index_html.name})")
-    say(f"Figures: {result.figures_dir}")
-    return result
+        seconds=sum(r.seconds for r in runs))
+
+
+def _copy_figures(unit: Path) -> None:
+    """The report folder's figures again under ``figures/`` (the top-level folder)."""
+    source, copy = unit / "reports" / FIGURES, unit / "figures"
+    copy.mkdir(parents=True, exist_ok=True)
+    for png in sorted(source.rglob("*.png")) if source.is_dir() else ():
+        target = copy / png.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
 
 
 def main_run(province: str | None = None, year: int | None = None, lang: str = "vi",
@@ -421,173 +475,122 @@ def main_run(province: str | None = None, year: int | None = None, lang: str = "
     return 0
 
 
-def _targets(plan: RunPlan) -> list[tuple[str, Path]]:
-    return [("reports", plan.reports_dir), ("figures", plan.figures_dir)]
+def _targets(plan: RunPlan) -> Targets:
+    return [(f"{plan.slug}/reports", plan.reports_dir), (f"{plan.slug}/figures", plan.figures_dir)]
 
 
-def _aside(target: Path, stage: Path) -> Path:
-    return target.parent / f".{target.name}.old-{stage.name}"
-
-
-def _recover(root: Path, key: str, plan: RunPlan, say: Progress) -> None:
-    """Finish or discard what an earlier run of the same year and province left behind."""
-    for stage in sorted(root.glob(f"{key}-*")):
-        if not stage.is_dir():
-            continue
-        if (stage / COMMIT_MARKER).exists():
-            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
-            _move_into_place(plan, stage)
-        else:
-            shutil.rmtree(stage, ignore_errors=True)
-
-
-_STAGE_NAME = re.compile(r"^(\d+-[a-z0-9_]+)-(\d+)-[0-9a-f]+$")
-_FRESH_FAILED = re.compile(r"^\..+\.new-(\d+)$")
+def _recover(root: Path, key: str, say: Progress) -> None:
+    recover(root, key, say)
 
 
 def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
-    """Remove what runs of other years or provinces left when they were killed: staging
-    folders whose lock no live run holds (a committed one is completed from the targets
-    its marker records), and half-kept failed notebooks of processes that are gone."""
-    root = staging_root(home)
-    for stage in sorted(root.iterdir()) if root.is_dir() else ():
-        match = _STAGE_NAME.match(stage.name)
-        if not stage.is_dir() or not match or match.group(1) == key:
-            continue  # our own key was handled under our lock (never reopen our lock file)
-        if not _lock_is_free(root / f"{match.group(1)}.lock"):
-            continue
-        targets = _marker_targets(stage)
-        if targets:
-            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
-            _move_targets(targets, stage)
-        else:
-            shutil.rmtree(stage, ignore_errors=True)
-    failed = home / "reports" / FAILED
-    if failed.is_dir():
-        for fresh in sorted(failed.glob("*/.*.new-*")):
-            match = _FRESH_FAILED.match(fresh.name)
-            if match and fresh.is_dir() and not _pid_alive(int(match.group(1))):
-                shutil.rmtree(fresh, ignore_errors=True)
-        _prune_empty(failed)
+    clean_leftovers(home, key, say)
 
 
-def _marker_targets(stage: Path) -> list[tuple[str, Path]]:
-    """The (kind, target folder) pairs a committed stage records in its marker."""
-    try:
-        recorded = json.loads((stage / COMMIT_MARKER).read_text(encoding="utf-8"))
-        return [(str(kind), Path(target)) for kind, target in recorded["targets"]]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-
-
-def _commit(plan: RunPlan, stage: Path) -> None:
-    marker = stage / COMMIT_MARKER
-    record = {"note": "all notebooks succeeded; moving into place",
-              "targets": [[kind, str(target)] for kind, target in _targets(plan)]}
-    with open(marker, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    _move_into_place(plan, stage)
-
-
-def _move_into_place(plan: RunPlan, stage: Path) -> None:
-    _move_targets(_targets(plan), stage)
-
-
-def _move_targets(targets: list[tuple[str, Path]], stage: Path) -> None:
-    """Rename the previous folders aside, the staged ones in, then delete the previous."""
-    for kind, target in targets:
-        new = stage / kind
-        target.parent.mkdir(parents=True, exist_ok=True)
-        aside = _aside(target, stage)
-        if new.exists():
-            if target.exists() and not aside.exists():
-                os.rename(target, aside)
-            elif target.exists():  # the old one is already aside: this is a stray copy
-                shutil.rmtree(target)
-            os.rename(new, target)
-        elif not target.exists() and aside.exists():  # pragma: no cover - defensive
-            os.rename(aside, target)
-    for _kind, target in targets:
-        aside = _aside(target, stage)
-        if aside.exists():
-            shutil.rmtree(aside)
-    shutil.rmtree(stage, ignore_errors=True)
-
-
-def _prune_empty(folder: Path) -> None:
-    if not folder.is_dir():
-        return
-    for sub in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if sub.is_dir() and not any(sub.iterdir()):
-            sub.rmdir()
-    if not any(folder.iterdir()):
-        folder.rmdir()
+def _commit(targets: Targets, stage: Path) -> None:
+    commit(targets, stage)
 
 
 MAX_WORKERS = 2
 
 
 def default_workers() -> int:
-    """Notebooks executed at once by default: two where there are two cores or more.
+    """Workers executing notebooks at once by default: two where there are two cores or more.
 
-    Each notebook runs in its own kernel, and most of a notebook's time is the kernel
-    starting and importing the scientific stack: two at a time nearly halve a run on
-    two cores; more would only share the same cores.
+    Each worker executes its notebooks one after the other in one kernel; two at a time
+    nearly halve a run on two cores; more would only share the same cores.
     """
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | None,
-                 workers: int | None = None) -> list[NotebookRun]:
-    reports, figures, work = stage / "reports", stage / "figures", stage / "executed"
-    for folder in (reports, figures, work):
-        folder.mkdir(parents=True, exist_ok=True)
-    parameters = plan.parameters(figures, reports)
-    total = len(plan.notebooks)
-    workers = max(1, min(workers or default_workers(), total))
-    say(f"Yearly run: {describe(plan.province)}, {plan.year} (baseline {plan.baseline_year}, "
-        f"from the {plan.basis}), language {plan.lang}: {total} notebooks"
-        + (f", {workers} at a time" if workers > 1 else ""))
-    jobs = [dict(notebook=str(nb), executed=str(work / nb.name),
-                 page=str(reports / (nb.stem + ".html")), parameters=_declared(nb, parameters),
-                 cell_timeout=cell_timeout) for nb in plan.notebooks]
-    runs: list[NotebookRun] = []
+def _worker_init(parent: int) -> None:
+    """In each worker process: die with the run (:func:`_worker_start`), own no kernel of
+    the process it was forked from, and stop its own kernel when it ends."""
+    import multiprocessing.util
 
-    def finish(n: int, notebook: Path, outcome: dict) -> None:
+    import threading
+
+    from . import export
+
+    _worker_start(parent)
+    execution._KERNEL.clear()  # a forked copy of the run's own (not this worker's)
+    multiprocessing.util.Finalize(None, execution.stop_kernel, exitpriority=100)
+    # the HTML templates compiled while the first notebook computes in the kernel
+    threading.Thread(target=export.warm_up, name="indexmodel-html-warm-up", daemon=True).start()
+
+
+def _nav(plan: RunPlan) -> dict:
+    from .contents import data_vintage, page_text
+
+    return dict(lang=plan.lang, back=page_text("back", plan.lang),
+                dated=data_vintage(plan.lang))
+
+
+def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout: int | None,
+                 workers: int | None, what: str) -> dict[str, list[NotebookRun]]:
+    jobs, owners = [], []
+    for plan in plans:
+        unit = stage / plan.slug
+        reports, work = unit / "reports", unit / "executed"
+        for folder in (reports / FIGURES, work):
+            folder.mkdir(parents=True, exist_ok=True)
+        parameters = plan.parameters(reports / FIGURES, reports)
+        # in the kept notebooks the run's folders are the report folder's own
+        paths = {str(reports / FIGURES): FIGURES, str(reports): "."}
+        nav = _nav(plan)
+        for nb in plan.notebooks:
+            jobs.append(dict(notebook=str(nb), executed=str(work / nb.name),
+                             page=str(reports / (nb.stem + ".html")),
+                             kept=str(reports / nb.name), paths=paths, nav=nav,
+                             parameters=_declared(nb, parameters), cell_timeout=cell_timeout))
+            owners.append((plan, nb))
+    total = len(jobs)
+    workers = max(1, min(workers or default_workers(), total))
+    many = len(plans) > 1
+    say(f"Yearly run: {what}: {total} notebooks"
+        + (f", {workers} workers" if workers > 1 else ""))
+    runs: dict[str, list[NotebookRun]] = {plan.slug: [] for plan in plans}
+
+    def finish(n: int, outcome: dict) -> None:
+        plan, notebook = owners[n - 1]
         seconds = outcome["seconds"]
+        name = f"{plan.slug}/{notebook.name}" if many else notebook.name
         if outcome["ok"]:
-            page = reports / (notebook.stem + ".html")
-            runs.append(NotebookRun(notebook.name, seconds, page))
-            say(f"[{n}/{total}] {notebook.name} … {seconds:.1f} s")
+            runs[plan.slug].append(NotebookRun(notebook.name, seconds,
+                                               stage / plan.slug / "reports" / (notebook.stem + ".html")))
+            say(f"[{n}/{total}] {name} … {seconds:.1f} s")
             return
-        say(f"[{n}/{total}] {notebook.name} … failed after {seconds:.1f} s")
-        failed, not_kept = _keep_failed(plan, work / notebook.name)
+        say(f"[{n}/{total}] {name} … failed after {seconds:.1f} s")
+        failed, not_kept = _keep_failed(plan, stage / plan.slug / "executed" / notebook.name)
+        label = f"{notebook.name} ({plan.province.name_en})" if many else notebook.name
         if outcome["kind"] == "cell":
-            raise NotebookFailedError(notebook.name,
+            raise NotebookFailedError(label,
                                       cell=_source_cell(notebook, outcome["cell_index"]),
                                       cell_index=outcome["cell_index"],
                                       exec_count=outcome["exec_count"], ename=outcome["ename"],
                                       evalue=outcome["evalue"], source=outcome["source"],
                                       traceback=outcome["traceback"], failed_dir=failed,
                                       not_kept=not_kept)
-        raise NotebookFailedError(notebook.name, ename=outcome["ename"],
+        raise NotebookFailedError(label, ename=outcome["ename"],
                                   evalue=outcome["evalue"], failed_dir=failed, not_kept=not_kept)
 
     if workers == 1:
-        for n, (notebook, job) in enumerate(zip(plan.notebooks, jobs), start=1):
-            finish(n, notebook, _execute_one(**job))
+        try:
+            for n, job in enumerate(jobs, start=1):
+                finish(n, _execute_one(**job))
+        finally:
+            execution.stop_kernel()
         return runs
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     # the longest notebooks first, so that none is left to run alone at the end (their
     # times in the previous run, else as the notebooks declare); progress is in order
-    expected = _expected_seconds(plan)
-    order = sorted(range(total), key=lambda i: -expected.get(plan.notebooks[i].name, math.inf))
+    expected = {plan.slug: _expected_seconds(plan) for plan in plans}
+    order = sorted(range(total), key=lambda i: -expected[owners[i][0].slug].get(
+        owners[i][1].name, math.inf))
     # worker processes (not threads), which die with this process (see _worker_start)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
-                               initializer=_worker_start, initargs=(os.getpid(),))
+                               initializer=_worker_init, initargs=(os.getpid(),))
     try:
         pending = {pool.submit(_execute_one, **jobs[i]): i for i in order}
         done: dict[int, dict] = {}
@@ -602,10 +605,10 @@ def _execute_all(plan: RunPlan, stage: Path, say: Progress, cell_timeout: int | 
                 for future in pending:
                     future.cancel()
                 for i in sorted(i for i in done if i < failed[0] and i >= reported):
-                    finish(i + 1, plan.notebooks[i], done[i])
-                finish(failed[0] + 1, plan.notebooks[failed[0]], done[failed[0]])
+                    finish(i + 1, done[i])
+                finish(failed[0] + 1, done[failed[0]])
             while reported in done:
-                finish(reported + 1, plan.notebooks[reported], done[reported])
+                finish(reported + 1, done[reported])
                 reported += 1
     except BaseException:
         _stop_workers(pool)
@@ -634,32 +637,6 @@ def _expected_seconds(plan: RunPlan) -> dict[str, float]:
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return out
-
-
-def _execute_one(notebook: str, executed: str, page: str, parameters: dict,
-                 cell_timeout: int | None) -> dict:
-    """Execute one notebook with papermill and export its HTML (in a worker process, or in
-    this one); what happened as a plain dict, so that it crosses a process boundary."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    began = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            notebook, executed, parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, log_output=False, cwd=str(Path(notebook).parent),
-            request_save_on_cell_execute=False, execution_timeout=cell_timeout,
-            kernel_manager_class=kernel_manager_class())
-    except PapermillExecutionError as exc:
-        return dict(ok=False, kind="cell", seconds=time.perf_counter() - began,
-                    cell_index=exc.cell_index, exec_count=exc.exec_count, ename=exc.ename,
-                    evalue=exc.evalue, source=exc.source, traceback=list(exc.traceback or []))
-    except Exception as exc:  # the kernel died, a cell timed out, the notebook is broken
-        return dict(ok=False, kind="other", seconds=time.perf_counter() - began,
-                    ename=type(exc).__name__,
-                    evalue=str(exc).strip().splitlines()[0] if str(exc).strip() else "")
-    _export_html(Path(executed), Path(page))
-    return dict(ok=True, seconds=time.perf_counter() - began)
 
 
 def _declared(notebook: Path, parameters: dict) -> dict:
@@ -699,8 +676,8 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
     left, not even the hidden folder it was being copied into)."""
     target = plan.failed_dir
     fresh = target.parent / f".{target.name}.new-{os.getpid()}"
-    stage = executed.parent.parent  # its name (process id, random part) becomes the key's
-    paths = {str(stage): str(stage.parent / f"{plan.year}-{plan.slug}")}
+    stage = executed.parent.parent.parent  # its name (process id, random part) becomes the key's
+    paths = {str(stage): str(stage.parent / plan.key)}
     try:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
@@ -724,3 +701,13 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
             _prune_empty(plan.home / "reports" / FAILED)
         return None, exc.strerror or str(exc)
     return target, None
+
+
+def _execute_one(notebook: str, executed: str, page: str, kept: str, paths: dict,
+                 nav: dict, parameters: dict, cell_timeout: int | None) -> dict:
+    """Execute one notebook in this process's kernel (a worker's, or the run's own), then
+    keep its normalised copy and export its page; what happened as a plain dict."""
+    def finish() -> None:
+        _export_html(Path(executed), Path(page), paths=paths, nav=nav, kept=Path(kept))
+
+    return execution.execute(notebook, executed, parameters, cell_timeout, finish)
