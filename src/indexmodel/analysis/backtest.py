@@ -68,6 +68,12 @@ class BacktestResult:
     summary: Mapping[str, object]
     run: sel.PairRun = field(repr=False)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, train_until=self.train_until, test_year=self.test_year,
+                       provinces=len(self.table), coverage=self.summary.get("coverage"))
+
     def describe(self) -> str:
         s = self.summary
         rests = (f"the common shift rests on {s['shift_pairs']} year pairs"
@@ -229,6 +235,12 @@ class BacktestRun:
     sims: int
     seed: int
     inputs: str
+
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, pairs=len(self.pairs), provinces=len(self.provinces), sims=self.sims,
+                       seed=self.seed)
 
     def for_index(self, index: str) -> pd.DataFrame:
         return self.pairs[self.pairs["index"] == index].reset_index(drop=True)

@@ -128,6 +128,13 @@ class Explanation:
     component_level: bool = False
     hold_finder: Callable[[], Hold | None] | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, province=self.province,
+                       years=f"{self.previous_year}→{self.year}", coverage=self.coverage,
+                       rank_previous=self.rank_previous, rank=self.rank)
+
     @functools.cached_property
     def hold(self) -> Hold | None:
         """The least improvement that would have held last year's rank (None: not

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.plan import Plan, load_plan
-from ..data.spec import Spec, SpecBook, load_specs
+from ..data.spec import Spec, SpecBook, index_id, load_specs
 from ..model import leverage as lev
 from ..model import optimize as opt
 from ..model.field import Note, PeerField, build_field
@@ -51,6 +51,14 @@ class IndexAnalysis:
     #: anchors leave of their plausible box (:mod:`indexmodel.model.consistency`)
     settings: object | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        rank = self.rank
+        return concise(self, index=self.index, province=self.province, year=self.year,
+                       composite=self.composite, rank=_rank_text(rank),
+                       target_year=self.target_year, goal_rank=self.goal_rank)
 
     # -- the province now ----------------------------------------------------------
     @property
@@ -363,6 +371,13 @@ class IndexAnalysis:
             years=years or self.years_ahead, year=self.year)
 
 
+def _rank_text(rank) -> str | None:
+    if rank is None:
+        return None
+    low, high = getattr(rank, "low", None), getattr(rank, "high", None)
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
 def _era_key(spec: Spec) -> tuple:
     return ("era", spec.era, tuple((i, n.weight) for i, n in spec.nodes.items()))
 
@@ -465,6 +480,7 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
     """
     from ..data.peers import default_peers, default_region_means, default_results
 
+    index = index_id(index)
     plan = plan or load_plan()
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
@@ -548,6 +564,7 @@ def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None
     from ..data.peers import default_peers, default_results
     from ..data.provinces import resolve
 
+    index = index_id(index)
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results

@@ -157,6 +157,14 @@ class MonitorReport:
     #: why each index's rank moved from the year before (:mod:`indexmodel.analysis.explain`)
     rank_changes: dict = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, province=self.province, year=self.year,
+                       indices=[i for i, d in zip(self.summary["index"], self.summary["has_data"]) if d],
+                       components=int(self.table[["index", "component"]].drop_duplicates().shape[0]),
+                       flagged=int(self.summary["flagged"].sum()) if len(self.summary) else 0)
+
     @property
     def deadline(self) -> date | None:
         return report_deadline(self.published_on) if self.published_on else None

@@ -59,6 +59,14 @@ class IndexCheck:
     target_range: Range | None = None
     extra: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, baseline_year=self.baseline_year,
+                       target_year=self.target_year, baseline_composite=self.baseline_composite,
+                       target_composite=self.target_composite, baseline_rank=self.baseline_rank,
+                       goal_national=self.goal_national, findings=self.findings)
+
     @property
     def unverified(self) -> bool:
         return bool(self.spec.unverified_weights)

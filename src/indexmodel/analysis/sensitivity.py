@@ -156,6 +156,12 @@ class Sensitivity:
     #: the share of the plausible box the published anchors exclude (None: none constrain it)
     excluded: float | None = None
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, year=self.year, target_year=self.target_year,
+                       settings=self.settings, sims=self.sims, seed=self.seed)
+
     def text(self, lang: str = "vi") -> str:
         check_lang(lang)
         label = index_label(self.index, lang)

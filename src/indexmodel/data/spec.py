@@ -320,6 +320,17 @@ class SpecBook:
         return self.spec_for(index, year_a).era == self.spec_for(index, year_b).era
 
 
+def index_id(index: str) -> str:
+    """The id of an index as a user may write it: any case, spaces or hyphens for the
+    underscore ("PCI", "PAR INDEX", "par-index" → "pci", "par_index"); an unknown one refused."""
+    if isinstance(index, str):
+        key = index.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in INDICES:
+            return key
+    _check_index(index)
+    return index
+
+
 def _check_index(index: str) -> None:
     if index not in INDICES:
         raise DataUnavailableError(
