@@ -20,8 +20,8 @@ def run(*args):
 @pytest.mark.parametrize("args,message", [
     (["score", "--index", "pci", "--peers", "/nonexistent.csv", "--year", "2014", "--out", "x.csv"],
      "/nonexistent.csv: file not found"),
-    (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2020",
-      "--out", "x.csv"], "no pci 2020 rows in the peer data"),
+    (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2024",
+      "--out", "x.csv"], "no pci 2024 rows in the peer data"),
     (["score", "--index", "pci", "--peers", COMPONENTS, "--year", "2011",
       "--out", "x.csv"], "published-only"),
     (["plan", "--lang", "de"], "unknown language 'de'"),

@@ -36,7 +36,7 @@ class _Help(argparse.HelpFormatter):
                 and "default" not in text and "required" not in text
                 and action.nargs != 0 and action.default not in (None, [])):
             text += " (default: %(default)s)"
-        elif action.option_strings and action.default is None and action.nargs != 0 \
+        elif action.option_strings and action.default in (None, []) and action.nargs != 0 \
                 and "default" not in text and "required" not in text and not action.required:
             text += " (default: none)"
         return text
@@ -253,7 +253,7 @@ def _monitor(args: argparse.Namespace) -> int:
     from .analysis.monitor import monitor_command
 
     return monitor_command(args.year, args.province, args.peers, args.lang, args.out,
-                           args.replace, args.index, overwrite=args.overwrite)
+                           args.replace, args.index, overwrite=args.overwrite, fmt=args.format)
 
 
 @command("run")

@@ -118,6 +118,17 @@ class Spec:
     nodes: Mapping[str, Node] = field(repr=False)
     note_vi: str = ""  # the note in Vietnamese, where eras.csv gives one (column note_vi)
 
+    def era_name(self, lang: str = "vi") -> str:
+        """The methodology era as a reader names it: by its years, never by its id."""
+        if self.valid_to is None:
+            return (f"phương pháp áp dụng từ năm {self.valid_from}" if lang == "vi"
+                    else f"the methodology in use since {self.valid_from}")
+        if self.valid_to == self.valid_from:
+            return (f"phương pháp năm {self.valid_from}" if lang == "vi"
+                    else f"the {self.valid_from} methodology")
+        return (f"phương pháp giai đoạn {self.valid_from}–{self.valid_to}" if lang == "vi"
+                else f"the {self.valid_from}–{self.valid_to} methodology")
+
     def note_in(self, lang: str) -> str:
         """The era's note in ``lang`` (the English note where no Vietnamese one is given)."""
         return self.note_vi if lang == "vi" and self.note_vi else self.note
