@@ -41,6 +41,8 @@ LABELS: dict[str, tuple[str, str]] = {
                  "{index} {year}: no previous-year value for {n} of {total} components"),
     "gap_avg": ("{index} {year}: chưa biết trung bình cả nước của {n}/{total} chỉ số thành phần",
                 "{index} {year}: national average unknown for {n} of {total} components"),
+    "quiet": ("Không có chỉ số thành phần nào cần rà soát: {names}.",
+              "Nothing to review for: {names}."),
     "details": ("Chi tiết theo cơ quan", "Details by agency"),
     "others": ("Các chỉ số thành phần khác được giao (không cần rà soát): {names}",
                "Other components assigned (not flagged): {names}"),

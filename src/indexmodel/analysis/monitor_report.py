@@ -389,14 +389,19 @@ class MonitorReport:
         lang = check_lang(lang or self.lang)
         h = "#" * level
         lines = [f"{h} {brief._t('details', lang)}"]
+        quiet = []
         for heading, flagged, other, other_head in self._sections(lang):
+            if flagged.empty:  # agencies named once below; unowned components need no line
+                prefix = _t("agency", lang, agency="")
+                if heading.startswith(prefix):
+                    quiet.append(heading[len(prefix):])
+                continue
             lines += ["", f"{h}# {heading}", ""]
-            if flagged.empty:
-                lines += [f"*{_t('flagged_head', lang)}: {_t('none_flagged', lang)}*", ""]
-            else:
-                lines += _md_table(brief.detail_table(self, flagged, lang)) + [""]
+            lines += _md_table(brief.detail_table(self, flagged, lang)) + [""]
             if len(other):
                 lines.append(brief._t("others", lang, names=brief.other_names(other, lang)))
+        if quiet:
+            lines += ["", brief._t("quiet", lang, names="; ".join(quiet))]
         lines += ["", f"*{AGENCY_RULE(lang)}*"] + [f"- {n(lang)}" for n in self.notes]
         return "\n".join(lines) + "\n"
 

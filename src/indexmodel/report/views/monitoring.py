@@ -153,39 +153,17 @@ def monitor_section(setup: NotebookSetup) -> tuple[list, object]:
         return ["## " + _mo("h_monitor", lang, y=setup.target_year),
                 _year_sentence(setup, None)], None
     sentence = _year_sentence(setup, year)
-    rows = []
-    for r in report.summary.to_dict("records"):
-        label = index_label(r["index"], "en")
-        if not r["has_data"]:
-            rows.append({_mo("col.index", lang): label,
-                         _mo("col.composite", lang, y=year): _mo("no_values", lang)})
-            continue
-        rank = f"{r['rank']}/{r['ranked']}" if pd.notna(r["rank"]) and pd.notna(r["ranked"]) else "—"
-        rows.append({
-            _mo("col.index", lang): label,
-            _mo("col.composite", lang, y=year): _fmt(r["composite"]),
-            _mo("col.change", lang): _fmt(r["change"], signed=True),
-            _mo("col.average", lang): _fmt(r["national_average"]),
-            _mo("col.rank", lang): rank,
-            _mo("col.components", lang): str(r["components"]),
-            _mo("col.flagged", lang): str(r["flagged"]),
-            _mo("col.incomplete", lang): str(r["incomplete"]),
-        })
-    table = pd.DataFrame(rows).fillna("—").set_index(_mo("col.index", lang))
     setup.write_table(report.components, f"08_monitor_{year}")
-    notes = [n(lang) for n in report.notes]
-    out = ["## " + _mo("h_monitor", lang, y=year), sentence, table]
-    if notes:
-        out.append(_bullets(notes))
-    return out, report
+    # the one-screen summary: per index, what fell, what is below average, who acts by when
+    return ["## " + _mo("h_monitor", lang, y=year), sentence,
+            report.summary_markdown(lang, level=3)], report
 
 
 def monitor_markdown(report, lang: str = "vi") -> str:
-    """The review as :meth:`MonitorReport.to_markdown` writes it, headings one level down
-    (it sits inside the notebook's own sections); why the ranks moved has its own section
-    (:func:`rank_change_section`)."""
-    text = report.to_markdown(lang, rank_changes=False)
-    return "\n".join(("#" + line) if line.startswith("#") else line for line in text.splitlines())
+    """The review's details after its summary (:func:`monitor_section`): per agency, the
+    components to review and the names of the others it answers for; why the ranks moved
+    has its own section (:func:`rank_change_section`)."""
+    return report.details_markdown(lang, level=2)
 
 
 def rank_change_section(setup: NotebookSetup, report) -> list:
