@@ -432,6 +432,7 @@ def explorer() -> nbformat.NotebookNode:
               "explorer"),
         _check("views.show(*views.explorer_sections(setup))"),
     ]
+    return _metadata(new_notebook(cells=cells))
 
 
 def merged() -> nbformat.NotebookNode:

@@ -113,7 +113,7 @@ def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "v
             rows.append({
                 col("index", lang): index_label(index, "en"),
                 col("year", lang): year,
-                data_label("era", lang): spec.era if spec else "—",
+                data_label("era", lang): spec.era_name(lang) if spec else "—",
                 data_label("components", lang): n_comp,
                 data_label("composites", lang): n_res,
                 data_label("status", lang): _STATUS[status][0 if lang == "vi" else 1],
@@ -160,13 +160,13 @@ def era_table(lang: str = "vi") -> pd.DataFrame:
             if spec.root.rule == "unknown":
                 published = list(range(spec.valid_from, (spec.valid_to or spec.valid_from) + 1))
             rows.append({col("index", lang): index_label(index, "en"),
-                         data_label("era", lang): spec.era,
+                         data_label("era", lang): spec.era_name(lang),
                          pick("years"): f"{spec.valid_from}–{spec.valid_to or ''}",
                          pick("components"): len(spec.ids) - 1,
                          pick("verified"): (yes if spec.verified else
                                             pick("fitted") if spec.fitted_weights else no),
                          pick("published_only"): ", ".join(map(str, published)) or "—",
-                         pick("note"): spec.note or ""})
+                         pick("note"): spec.note_in(lang) or ""})
     return pd.DataFrame(rows)
 
 

@@ -350,10 +350,22 @@ def pci_2011_section(setup: NotebookSetup) -> list:
         return [head, exc.message]
     yes, no = t("yes", lang), t("no", lang)
     con = result.conclusions
+
+    def reader(row, column: str) -> str:
+        """A cell in the reader's language: a component by its name, provinces by theirs."""
+        value = str(row[column])
+        if row["conclusion"] == "most_leverage":
+            from ...data.spec import load_specs
+            spec = load_specs().spec_for("pci", 2011)
+            return spec.name(value, lang) if spec.has(value) else value
+        if row["conclusion"] == "top_10" and lang == "vi":
+            return "; ".join(resolve(p.strip(), 2011).name_vi for p in value.split(";") if p.strip())
+        return value
+
     table = pd.DataFrame({
         _mo("col.conclusion", lang): con[f"statement_{lang}"].to_numpy(),
-        _mo("col.published", lang): con["published"].to_numpy(),
-        _mo("col.recomputed", lang): con["recomputed"].to_numpy(),
+        _mo("col.published", lang): [reader(r, "published") for r in con.to_dict("records")],
+        _mo("col.recomputed", lang): [reader(r, "recomputed") for r in con.to_dict("records")],
         _mo("col.changes", lang): [yes if v else no for v in con["changes"]],
     }).set_index(_mo("col.conclusion", lang))
     return [head, _mo("pci2011_intro", lang), table]

@@ -76,7 +76,9 @@ def overview_csv(checks: Mapping) -> pd.DataFrame:
 def findings_table(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
     """Every inconsistency in the plan's own numbers, by index."""
     rows = [{col("index", lang): index_label(index, "en"), col("year", lang): f.year,
-             col("component", lang): f.component, col("finding", lang): f.text(lang)}
+             col("component", lang): (check.spec.name(f.component, lang)
+                                      if check.spec.has(f.component) else f.component),
+             col("finding", lang): f.text(lang)}
             for index, check in checks.items() for f in check.findings]
     return pd.DataFrame(rows, columns=[col(k, lang) for k in ("index", "year", "component",
                                                                "finding")])
