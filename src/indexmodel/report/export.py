@@ -13,6 +13,9 @@ import re
 from pathlib import Path
 
 DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
+#: the bilingual title a notebook opens on in JupyterLab; the report shows the title in its
+#: own language instead, so the cell is left out of the reports too
+TITLE_TAG = "reader-title"
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it injects
 PAPERMILL_TAGS = (INJECTED_TAG, "papermill-error-cell-tag")  # cells papermill adds
 TIMING_KEYS = ("papermill", "execution")  # notebook and cell metadata of a single execution
@@ -81,19 +84,33 @@ def notebook_title(nb) -> str | None:
     return None
 
 
+def notebook_lang(nb) -> str:
+    """The ``lang`` the notebook ran with (papermill's injected parameters, else the
+    parameters cell); "vi" when neither sets it."""
+    for tag in (INJECTED_TAG, "parameters"):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+                match = re.search(r"^lang\s*=\s*['\"](\w+)['\"]", cell.source, re.M)
+                if match:
+                    return match.group(1)
+    return "vi"
+
+
 def export_html(executed: Path, page: Path, *, show_code: bool = False,
                 paths: dict[str, str] | None = None) -> None:
     """The executed notebook as an HTML page: code hidden (unless ``show_code``), developer
-    notes left out, titled by its first heading; the same bytes for the same run."""
+    notes left out, titled by its first heading, ``<html lang>`` the run's language; the
+    same bytes for the same run."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     nb = read_executed(executed, paths)
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+    config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG, TITLE_TAG}  # developer notes
     exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            language_code=notebook_lang(nb))  # <html lang="vi"> on a Vietnamese page
     title = notebook_title(nb) or executed.stem
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     page.write_text(body, encoding="utf-8")

@@ -156,6 +156,9 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
     figures.mkdir(parents=True, exist_ok=True)
     tables = Path(tables_dir) if tables_dir else None
     use_style()
+    from .common import install_table_display
+
+    install_table_display()  # tables without row numbers, one header row, decimals by column
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.max_colwidth", 200)
