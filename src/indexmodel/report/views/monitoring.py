@@ -258,10 +258,13 @@ def trajectory_figure(setup: NotebookSetup, frame: pd.DataFrame, index: str):
     rows = frame[frame["index"] == index]
     if not len(rows) or (rows["composite"].isna().all() and rows["rank"].isna().all()):
         return None
-    rows = rows.assign(rank=rows["rank"].astype(float))
+    rows = rows.assign(rank=rows["rank"].astype(float),
+                       # a composite with a range rests on unverified settings: an estimate
+                       unverified=rows["composite_low"].notna() & rows["composite_high"].notna())
     out_of = rows["ranked_provinces"].dropna()
     title = _mo("traj_title", setup.lang, label=index_label(index, setup.lang), name=setup.name)
-    return plot_trajectory(rows[["year", "composite", "rank", "status"]], lang=setup.lang, title=title,
+    return plot_trajectory(rows[["year", "composite", "rank", "status", "unverified"]], lang=setup.lang,
+                           title=title,
                            out_of=int(out_of.max()) if len(out_of) else None)
 
 
