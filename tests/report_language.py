@@ -63,7 +63,8 @@ def _skip(source: str) -> bool:
     return ("setup.save(" in source or "Explorer(setup)" in source)
 
 
-def render_notebook(name: str, lang: str, *, sims: int = 50, figures_dir: str | None = None) -> list:
+def render_notebook(name: str, lang: str, *, sims: int = 50, figures_dir: str | None = None,
+                    tables_dir: str | None = None) -> list:
     """What the notebook ``name`` shows in ``lang`` (every displayed object, in order)."""
     import IPython.display
 
@@ -79,7 +80,8 @@ def render_notebook(name: str, lang: str, *, sims: int = 50, figures_dir: str | 
                 continue
             source = cell.source
             if "parameters" in cell.metadata.get("tags", []):
-                source += f"\nlang = {lang!r}\nsims = {sims}\nfigures_dir = {figures_dir!r}\n"
+                source += (f"\nlang = {lang!r}\nsims = {sims}\nfigures_dir = {figures_dir!r}\n"
+                           f"tables_dir = {tables_dir!r}\n")
             tree = ast.parse(source)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
             exec(compile(tree, f"<{name}>", "exec"), ns)

@@ -63,8 +63,10 @@ def test_the_docx_brief_reads_back(tmp_path):
 
     fell, below = _hand_flags()
     text = "\n".join(p.text for p in document.paragraphs)
+    line = next(p for p in text.splitlines() if p.startswith("Chỉ số PCI ("))
+    assert line.startswith(f"Chỉ số PCI ({len(fell)}): ")
     for c in fell:
-        assert f"Chỉ số PCI · {component_name('pci', c, 'vi')}:" in text
+        assert f"{component_name('pci', c, 'vi')} (-" in line
     assert "Department" not in text  # Vietnamese throughout
 
 
@@ -139,3 +141,42 @@ def test_reprs_are_short(report):
         text = repr(obj)
         assert len(text) < 300, text
     assert repr(pci).startswith("IndexAnalysis(index='pci', province='Binh Dinh', year=2023")
+
+
+def test_report_csvs_open_in_excel_with_vietnamese_headers(tmp_path):
+    from indexmodel.report.views.csv_headers import excel_csv, header
+
+    frame = pd.DataFrame({"index": ["pci"], "baseline_composite": [67.4512345],
+                          "regional_typical_rank_gain_low": [1.0], "Tên": ["Bình Định"]})
+    data = excel_csv(frame, "vi")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    text = data.decode("utf-8-sig").splitlines()
+    assert text[0] == ("Chỉ số,Điểm tổng hợp năm gốc,Số bậc tăng (mức điển hình) trong vùng — thấp,Tên")
+    assert text[1] == "pci,67.4512,1,Bình Định"
+    assert excel_csv(frame, "en").decode("utf-8-sig").splitlines()[0].startswith("index,baseline_composite")
+    assert header("rank", "vi") == "Thứ hạng"
+
+
+def test_tables_show_no_row_numbers_one_header_row_and_decimals_by_column():
+    from indexmodel.report.views.common import table_html, table_text
+
+    frame = pd.DataFrame({"Thành phần": ["a", "b"], "x": [2.0, 0.62], "rank": [3.0, float("nan")],
+                          "w": [0.062, 0.1]}).set_index("Thành phần")
+    lines = table_text(frame).splitlines()
+    assert lines[0].split() == ["Thành", "phần", "x", "rank", "w"]  # one header row
+    assert lines[1].split() == ["a", "2.00", "3", "0.062"] and lines[2].split() == ["b", "0.62", "—", "0.100"]
+    html = table_html(frame)
+    assert html.count("<tr") == 3 and "<th>Thành phần</th>" in html  # the index is a column
+    assert "<th></th>" not in html
+
+
+def test_a_notebook_refuses_what_the_run_refuses():
+    from indexmodel.core.errors import IndexModelError
+    from indexmodel.report import views
+    from indexmodel.report.runner import check_parameters
+
+    with pytest.raises(IndexModelError) as run_error:
+        check_parameters("Đà Nẵng", 2025)
+    with pytest.raises(IndexModelError) as notebook_error:
+        views.setup_notebook("Đà Nẵng", 2023, 2025)
+    assert notebook_error.value.message == run_error.value.message

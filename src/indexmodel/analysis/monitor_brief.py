@@ -108,18 +108,32 @@ def _parts(report) -> pd.DataFrame:
     return comps[comps["level"].astype(int) > 0]
 
 
-def fell_lines(report, lang: str) -> list[str]:
+def _by_index(rows: pd.DataFrame, lang: str, item) -> list[str]:
+    """One line per index: its components, each with ``item(row)``."""
+    return [f"{index_label(index, lang)} ({len(group)}): "
+            + "; ".join(f"{_name(r, lang)} {item(r)}" for _, r in group.iterrows())
+            for index, group in rows.groupby("index", sort=False)]
+
+
+def _fell(report) -> pd.DataFrame:
     comps = _parts(report)
-    rows = comps[comps["fell"].fillna(False).astype(bool)]
-    return [f"{index_label(r['index'], lang)} · {_name(r, lang)}: {_num(r['previous_value'])} → "
-            f"{_num(r['value'])} ({_signed(r['change'])})" for _, r in rows.iterrows()]
+    return comps[comps["fell"].fillna(False).astype(bool)]
+
+
+def _below(report) -> pd.DataFrame:
+    comps = _parts(report)
+    return comps[comps["below_average"].fillna(False).astype(bool)]
+
+
+def fell_lines(report, lang: str) -> list[str]:
+    """What fell, one line per index: each component with its change."""
+    return _by_index(_fell(report), lang, lambda r: f"({_signed(r['change'])})")
 
 
 def below_lines(report, lang: str) -> list[str]:
-    comps = _parts(report)
-    rows = comps[comps["below_average"].fillna(False).astype(bool)]
-    return [f"{index_label(r['index'], lang)} · {_name(r, lang)}: {_num(r['value'])} < "
-            f"{_num(r['national_average'])}" for _, r in rows.iterrows()]
+    """What is below the national average, one line per index: value against the average."""
+    return _by_index(_below(report), lang,
+                     lambda r: f"({_num(r['value'])} < {_num(r['national_average'])})")
 
 
 def due_text(report, lang: str) -> str:
@@ -173,8 +187,8 @@ def summary_blocks(report, lang: str) -> list[tuple[str, list[str]]]:
     what is below average, what could not be judged."""
     none = [_t("none", lang)]
     fell, below = fell_lines(report, lang), below_lines(report, lang)
-    blocks = [(_t("fell", lang, n=len(fell)), fell or none),
-              (_t("below", lang, n=len(below)), below or none)]
+    blocks = [(_t("fell", lang, n=len(_fell(report))), fell or none),
+              (_t("below", lang, n=len(_below(report))), below or none)]
     gaps = gap_lines(report, lang)
     if gaps:
         blocks.append((_t("gaps", lang), gaps))

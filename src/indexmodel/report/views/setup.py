@@ -117,12 +117,15 @@ class NotebookSetup:
         return Image(data=Path(path).read_bytes(), format="png")
 
     def write_table(self, frame: pd.DataFrame, name: str) -> Path | None:
-        """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable)."""
+        """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable) as Excel
+        opens it: UTF-8 with a byte-order mark, headers in the reader's language, floats to
+        four decimals (:mod:`.csv_headers`)."""
         if self.tables_dir is None:
             return None
-        from ...core.output import write_csv_atomic
+        from ...core.output import write_bytes_atomic
+        from .csv_headers import excel_csv
 
-        return write_csv_atomic(frame, self.tables_dir / f"{name}.csv")
+        return write_bytes_atomic(excel_csv(frame, self.lang), self.tables_dir / f"{name}.csv")
 
 
 def setup_notebook(province: str, baseline_year: int, target_year: int, lang: str = "vi",
