@@ -275,6 +275,9 @@ def _score(args: argparse.Namespace) -> int:
     check_output(args.out, inputs=[args.peers], overwrite=args.overwrite)
     peers = load_peers(args.peers)
     table = score_and_rank(peers, args.index, args.year)
+    from .data.provinces import resolve  # English names stay the key; Vietnamese names beside them
+
+    table["name_vi"] = [resolve(p, args.year).name_vi for p in table["province"]]
     write_csv_atomic(table, args.out, overwrite=args.overwrite)  # nor one that appeared meanwhile
     print(f"{len(table)} provinces scored; written to {args.out}")
     return 0

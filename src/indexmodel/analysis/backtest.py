@@ -359,7 +359,11 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path, *,
     out = _out_file(out_path)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
     table = table.assign(**{c: result.summary[c] for c in CSV_PAIR_COLUMNS})
-    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out,
+    # the canonical English name stays the key; the Vietnamese name is added last
+    from ..data.provinces import resolve
+
+    table = table.assign(name_vi=[resolve(p, result.test_year).name_vi for p in table["province"]])
+    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + tuple(CSV_PAIR_COLUMNS) + ("name_vi",)), out,
                       overwrite=overwrite)
     return out
 
