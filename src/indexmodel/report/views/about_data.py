@@ -122,6 +122,16 @@ def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "v
     return pd.DataFrame(rows)
 
 
+_PLAN_SOURCE = ("Kế hoạch của tỉnh (văn bản gốc)", "the province's plan (original text)")
+
+
+def source_label(source: str, lang: str = "vi") -> str:
+    """A source as a reader names it: the plan's own text by what it is, not by its file."""
+    import re
+
+    return re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", _PLAN_SOURCE[lang != "vi"], str(source))
+
+
 def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
     """Each distinct source, with the index, the years and the kind of table it feeds."""
     rows = []
@@ -134,7 +144,7 @@ def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.Data
                          data_label("kind", lang): KIND_LABELS[kind][0 if lang == "vi" else 1],
                          col("year", lang): ", ".join(map(str, years)),
                          data_label("rows", lang): len(group),
-                         col("source", lang): source})
+                         col("source", lang): source_label(source, lang)})
     frame = pd.DataFrame(rows)
     return frame.sort_values([col("index", lang), col("year", lang)], kind="stable") \
         .reset_index(drop=True)
