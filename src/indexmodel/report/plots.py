@@ -619,11 +619,19 @@ def plot_pit_histogram(frame: pd.DataFrame, *, lang: str = "vi", title: str | No
 
 
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes, identical on every call (no timestamp, no software tag)."""
+    """The figure as PNG bytes, identical on every call (no timestamp, no software tag),
+    in a 256-colour palette (a third of the size of full colour, the same to the eye: the
+    figures are flat colours and text), so that a report with a dozen figures stays small."""
+    from PIL import Image
+
     use_style()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    return buf.getvalue()
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
