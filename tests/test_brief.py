@@ -152,7 +152,7 @@ def test_report_csvs_open_in_excel_with_vietnamese_headers(tmp_path):
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
     text = data.decode("utf-8-sig").splitlines()
     assert text[0] == ("Chỉ số,Điểm tổng hợp năm gốc,Số bậc tăng (mức điển hình) trong vùng — thấp,Tên")
-    assert text[1] == "pci,67.4512,1,Bình Định"
+    assert text[1] == "pci,67.4512345,1,Bình Định"
     assert excel_csv(frame, "en").decode("utf-8-sig").splitlines()[0].startswith("index,baseline_composite")
     assert header("rank", "vi") == "Thứ hạng"
 

@@ -1,6 +1,5 @@
 """The report CSVs as Excel opens them: UTF-8 with a byte-order mark (Excel on a Vietnamese
-Windows reads it as Unicode, not as a code page), headers in the reader's language, numbers
-rounded to what they mean.
+Windows reads it as Unicode, not as a code page), headers in the reader's language.
 
 The tables beside a report keep one row per item and their values as computed; their
 headers are the English column ids in an English run and Vietnamese labels in a Vietnamese
@@ -97,12 +96,10 @@ def header(column: str, lang: str) -> str:
 
 def excel_csv(frame: pd.DataFrame, lang: str) -> bytes:
     """The table as CSV bytes Excel opens as Unicode: a UTF-8 byte-order mark, headers in
-    ``lang``, floats to four decimals; the same bytes for the same table."""
+    ``lang``; numbers as the views rounded them (ten significant digits at most, so that
+    parts still add up to their total); the same bytes for the same table."""
     from ...core.output import csv_text
 
     out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(4)
     out.columns = [header(str(c), lang) for c in out.columns]
     return ("\ufeff" + csv_text(out)).encode("utf-8")

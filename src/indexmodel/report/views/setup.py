@@ -118,8 +118,8 @@ class NotebookSetup:
 
     def write_table(self, frame: pd.DataFrame, name: str) -> Path | None:
         """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable) as Excel
-        opens it: UTF-8 with a byte-order mark, headers in the reader's language, floats to
-        four decimals (:mod:`.csv_headers`)."""
+        opens it: UTF-8 with a byte-order mark, headers in the reader's language
+        (:mod:`.csv_headers`)."""
         if self.tables_dir is None:
             return None
         from ...core.output import write_bytes_atomic
