@@ -473,6 +473,40 @@ BUILDERS = {
 }
 
 
+#: What each notebook is, for the reader who opens it in JupyterLab (vi, en): its first cell.
+READER_TITLES = {
+    "00_overview.ipynb": ("Tổng quan các chỉ số", "Overview of the indices"),
+    "01_pci.ipynb": ("Chỉ số PCI: năng lực cạnh tranh cấp tỉnh", "PCI: provincial competitiveness"),
+    "02_papi.ipynb": ("Chỉ số PAPI: hiệu quả quản trị và hành chính công cấp tỉnh",
+                      "PAPI: provincial governance and public administration"),
+    "03_sipas.ipynb": ("Chỉ số SIPAS: mức độ hài lòng về sự phục vụ hành chính",
+                       "SIPAS: satisfaction with public administrative services"),
+    "04_par_index.ipynb": ("Chỉ số PAR INDEX: cải cách hành chính", "PAR INDEX: administrative reform"),
+    "05_scenarios.ipynb": ("Kịch bản thay đổi", "What-if scenarios"),
+    "06_backtest.ipynb": ("Kiểm định dự báo trên các năm đã biết", "Backtests on known years"),
+    "07_agencies.ipynb": ("Nhiệm vụ của các cơ quan", "The agencies' tasks"),
+    "08_monitor.ipynb": ("Rà soát khi công bố kết quả", "Release-day review"),
+    "09_explorer.ipynb": ("Khám phá kịch bản", "Scenario explorer"),
+    "10_merged_province.ipynb": ("Tỉnh sau sáp nhập", "The merged province"),
+    "90_about_the_data.ipynb": ("Về số liệu", "About the data"),
+}
+TITLE_TAG = "reader-title"
+
+
+def _reader_title(name: str):
+    """The cell a notebook opens on: what it is, in both languages, and how to run it (left
+    out of the HTML reports, which show the title in their own language)."""
+    vi, en = READER_TITLES[name]
+    cell = new_markdown_cell(
+        f"# {vi}\n\n*{en}*\n\n"
+        "Chạy toàn bộ sổ: **Run → Run All Cells**. Đổi tỉnh, năm, ngôn ngữ (`lang = \"vi\"` hoặc "
+        "`\"en\"`) trong ô tham số bên dưới.\n\n"
+        "*Run it all: **Run → Run All Cells**. Change the province, the years or the language "
+        "(`lang = \"vi\"` or `\"en\"`) in the parameters cell below.*")
+    cell.metadata["tags"] = [TITLE_TAG]
+    return cell
+
+
 def _metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
@@ -515,6 +549,7 @@ def main(argv: list[str]) -> int:
         if wanted and name not in wanted:
             continue
         nb = build()
+        nb.cells.insert(0, _reader_title(name))  # the notebook opens on what it is
         for i, cell in enumerate(nb.cells):  # stable cell ids: diffs stay small
             cell["id"] = f"{Path(name).stem[:2]}-{i:02d}"
         if execute:

@@ -131,8 +131,10 @@ def test_same_seed_gives_byte_identical_csv(tmp_path, panels, results):
     with paths[0].open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert tuple(rows[0][:8]) == bt.TABLE_COLUMNS          # scripts read these first columns
-    assert tuple(rows[0][8:]) == bt.TABLE_EXTRA + bt.CSV_PAIR_COLUMNS
-    assert rows[1][-3:] == ["5", str(res.summary["reshuffle_pairs"]), FIXED]   # what it rests on
+    assert tuple(rows[0][8:]) == bt.TABLE_EXTRA + bt.CSV_PAIR_COLUMNS + ("name_vi",)
+    assert rows[1][-4:-1] == ["5", str(res.summary["reshuffle_pairs"]), FIXED]   # what it rests on
+    from indexmodel.data.provinces import resolve
+    assert rows[1][-1] == resolve(rows[1][0]).name_vi  # the Vietnamese name beside the English key
     assert len(rows) == 64 and rows[1][2] == "1"           # sorted by actual rank
     assert rows[1][7] in ("true", "false")
     assert b"\r\n" not in paths[0].read_bytes()

@@ -62,9 +62,9 @@ def test_score_writes_province_score_rank(tmp_path):
                "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "province,score,rank"
+    assert lines[0] == "province,score,rank,name_vi"  # English key first, the Vietnamese name added
     assert len(lines) == 64
-    assert any(line.startswith("Binh Dinh,") and line.endswith(",17") for line in lines)
+    assert any(line.startswith("Binh Dinh,") and line.endswith(",17,Bình Định") for line in lines)
     first = out.read_bytes()
     again = run("score", "--index", "pci", "--peers", COMPONENTS, "--year", "2014",
                 "--out", str(out), "--overwrite")

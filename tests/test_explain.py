@@ -349,9 +349,11 @@ def test_notebook_section_and_waterfall(tmp_path, lang):
     heading = {"en": "## Why the ranks moved from the year before",
                "vi": "## Vì sao thứ hạng thay đổi so với năm trước"}[lang]
     assert section[0] == heading and "2013 → 2014" in text
-    table = pd.read_csv(tmp_path / "t" / "08_rank_change_pci_2014.csv")
+    from indexmodel.report.views.csv_headers import header
+
+    table = pd.read_csv(tmp_path / "t" / "08_rank_change_pci_2014.csv", encoding="utf-8-sig")
     e = review.rank_changes["pci"]
-    assert table["contribution"].sum() == e.gained
+    assert table[header("contribution", lang)].sum() == e.gained  # headers in the reader's language
     figures = dict(views.rank_change_figures(setup, review))
     assert set(figures) == {"papi", "pci"}
     ax = figures["pci"].axes[0]

@@ -183,7 +183,8 @@ print("responds:", f"{r.composite:.2f}", r.rank.text())'''))
                             kernel_manager_class=kernel_manager_class(),
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
-    widget = [o for o in nb.cells[3].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    cell = next(c for c in nb.cells if "Explorer(setup)" in c.source)
+    widget = [o for o in cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widget, "the explorer cell shows no widget"
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     assert printed.startswith("responds:")

@@ -130,7 +130,7 @@ def test_each_agency_section_lists_its_flagged_components_first(report):
     assert "Agency: Department of Industry and Trade" in english
     assert "below the national average" in english and "thấp hơn TB cả nước" in text
     md = report.to_markdown("en")
-    assert md.startswith("# REVIEW OF THE 2014 RESULTS") and "| **Proactivity" in md
+    assert md.startswith("# REVIEW OF THE 2014 RESULTS") and "| PCI | Proactivity" in md
 
 
 def test_write_is_atomic_and_repeatable(report, tmp_path):

@@ -115,13 +115,28 @@ def test_trajectory_actual_and_targets_ahead():
                           "status": ["actual", "actual", "actual", "target"]})
     fig = plots.plot_trajectory(frame, lang="en", out_of=63)
     ax_c, ax_r = fig.axes
-    assert ax_r.get_ylim() == (63.5, 0.5)  # rank 1 at the top
-    # each panel: the actual line, the dashed link ahead, the target markers
+    # rank 1 at the top; the axis spans the ranks drawn (20-30) with a margin, not down to 63
+    assert ax_r.get_ylim() == (32.0, 18.0)
+    # each panel: the actual line, its markers, the dashed link ahead, the target markers
     for ax in (ax_c, ax_r):
         lines = ax.get_lines()
-        assert len(lines) == 3
+        assert len(lines) == 4
         assert list(lines[0].get_xdata()) == [2021, 2022, 2023]
-        assert list(lines[1].get_xdata()) == [2023, 2025] and lines[1].get_linestyle() == "--"
+        assert list(lines[2].get_xdata()) == [2023, 2025] and lines[2].get_linestyle() == "--"
+
+
+def test_trajectory_lines_break_at_years_without_data_and_estimates_are_hollow():
+    frame = pd.DataFrame({"year": [2017, 2018, 2021, 2022, 2023], "composite": [60, 61, 64, 65, 66],
+                          "rank": [30, 28, 25, 24, 22], "status": ["actual"] * 5,
+                          "unverified": [False, False, False, False, True]})
+    ax_c, ax_r = plots.plot_trajectory(frame, lang="en", out_of=63).axes
+    solid = [list(l.get_xdata()) for l in ax_r.get_lines() if l.get_linestyle() == "-"]
+    assert solid == [[2017, 2018], [2021, 2022, 2023]]  # nothing drawn across 2019-2020
+    solid_c = [list(l.get_xdata()) for l in ax_c.get_lines() if l.get_linestyle() == "-"]
+    assert solid_c == [[2017, 2018], [2021, 2022]]  # 2023 rests on unverified settings
+    hollow = [l for l in ax_c.get_lines() if l.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2023]
+    assert "Estimated (unverified settings)" in [t.get_text() for t in ax_c.get_legend().get_texts()]
 
 
 def test_sweep_is_sorted_widest_first():

@@ -541,8 +541,9 @@ def test_the_default_run_of_the_real_notebooks(real_run):
     assert {"index.html", "run.json", "00_overview.csv", "00_components.csv"} <= names
     assert {p.name for p in figures.iterdir()} >= {f"00_components_{i}.png"
                                                    for i in ("papi", "sipas", "par_index", "pci")}
+    # as Excel opens it: a byte-order mark, Vietnamese headers
     overview = (reports / "00_overview.csv").read_text(encoding="utf-8").splitlines()
-    assert overview[0].startswith("index,baseline_year,target_year,baseline_composite")
+    assert overview[0].startswith("\ufeffChỉ số,Năm gốc,Năm chỉ tiêu,Điểm tổng hợp năm gốc")
     assert overview[4].startswith("pci,2023,2025,67.45,73.715")  # the weights from 2022
     page = (reports / "00_overview.html").read_text(encoding="utf-8")
     assert "Tổng quan các chỉ số — Bình Định" in page

@@ -179,7 +179,12 @@ def test_par_index_eras_and_the_2024_total(book):
     assert "68" in new.note_in("en") and "32" in new.note_in("vi") and new.note_in("vi") != new.note
     with pytest.raises(SpecError, match="children_total 100"):
         new.with_weights({"area_impact": 20.0})  # a setting keeps the total
-    assert old.note_in("vi") == old.note  # no Vietnamese note given: the English one
+    # every era's note has its Vietnamese counterpart (eras.csv note_vi)
+    for spec in book.specs:
+        assert bool(spec.note) == bool(spec.note_vi), spec.era
+    assert old.note_in("vi") != old.note and "điểm tối đa" in old.note_in("vi")
+    import dataclasses
+    assert dataclasses.replace(old, note_vi="").note_in("vi") == old.note  # none given: English
 
 
 def test_correspondences_between_eras(spec_copy):

@@ -198,7 +198,7 @@ def test_scenario_of_a_component_of_another_era_is_skipped(danang):
     changes = pd.DataFrame([("papi", "e_governance", 0.5), ("pci", "labor_training", 0.3)],
                            columns=["index", "component", "change"])
     items = views.scenario(danang, changes)
-    assert "'e_governance' is not a PAPI component in 2014 (era papi_2011_2015)" in _texts(items)
+    assert "'e_governance' is not a PAPI component in 2014 (the 2011–2015 methodology)" in _texts(items)
     table = _tables(items)[0]
     assert table.loc["Composite"].tolist() == ["66.87", "67.47"]
 
@@ -281,13 +281,13 @@ def test_monitor_year_and_summary(bd, danang):
     year, sentence = views.monitor_year(danang)
     assert year == 2014 and "for 2014" in sentence
     items, review = views.monitor_section(danang)
-    table = _tables(items)[0]
-    assert table.loc["PCI"].to_dict() == {
-        "Score 2014": "66.87", "Change on the year before": "+0.41", "National average": "58.07",
-        "Rank": "1/63", "Components": "10", "To review": "6", "Not fully judged": "0"}
-    assert table.loc["SIPAS", "Score 2014"] == "no values"
+    summary = _texts(items)
+    assert ("- PCI 2014: 66.87 (2013: 66.45, +0.41); national average 58.07 (mean of 63 provinces); "
+            "rank 1 of 63; 6 of 10 components to review") in summary
+    assert "- SIPAS 2014: no values for the province" in summary
+    assert summary.index("**Fell from the year before") < summary.index("**Agencies to review")
     markdown = views.monitor_markdown(review, "en")
-    assert markdown.startswith("## REVIEW OF THE 2014 RESULTS — Da Nang")
+    assert markdown.startswith("## Details by agency")
 
 
 def test_trajectory_table_and_figures(bd):
@@ -364,7 +364,8 @@ def test_about_the_data_shows_the_cross_checks_and_the_fitted_weights():
     assert profiles["Role"].tolist().count("fitted on") == 10
     assert profiles.set_index("Province").loc["Thanh Hoa"].iloc[-1]["Role"].startswith("not used")
     eras = views.era_table("en").set_index("Methodology era")
-    assert eras.loc["pci_2022_on", "Weights verified"] == "fitted from published figures"
+    assert eras.loc["the methodology in use since 2022", "Weights verified"] == "fitted from published figures"
+    assert "pci_2022_on" not in views.era_table("vi").to_string()
 
 
 def test_pci_settings_show_the_fitted_weights_and_their_evidence(bd):

@@ -26,6 +26,30 @@ def command(name: str):
     return register
 
 
+class _Help(argparse.HelpFormatter):
+    """Help that states every option's default (argparse's ArgumentDefaultsHelpFormatter
+    only where the help does not already say it)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (action.default is not argparse.SUPPRESS and action.option_strings
+                and "default" not in text and "required" not in text
+                and action.nargs != 0 and action.default not in (None, [])):
+            text += " (default: %(default)s)"
+        elif action.option_strings and action.default in (None, []) and action.nargs != 0 \
+                and "default" not in text and "required" not in text and not action.required:
+            text += " (default: none)"
+        return text
+
+
+def _parser_class():
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("formatter_class", _Help)
+            super().__init__(*args, **kwargs)
+    return Parser
+
+
 def _lang(parser: argparse.ArgumentParser, default: str = "vi") -> None:
     parser.add_argument("--lang", default=default,
                         help="language of what the reader sees: vi or en (default %(default)s)")
@@ -57,34 +81,44 @@ def _check_options(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(
-        prog="indexmodel",
+        prog="indexmodel", formatter_class=_Help,
         description="Model PAPI, SIPAS, PAR INDEX and PCI from their components and find "
                     "where a province's effort buys rank.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"indexmodel {__version__}",
+                        help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_parser_class())
 
     p = sub.add_parser("plan", help="check the plan: baseline against targets, index by index")
     _lang(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text for a reader, json for machines")
     p.add_argument("--plan", metavar="DIR", help="folder with plan_values.csv and plan_ranks.csv "
                    "(default: the shipped plan of Bình Định)")
     p.add_argument("--peers", metavar="FILE", help="your own tidy peer file (index,year,"
                    "province,component,value[,source]) added to the shipped peer data")
     p.add_argument("--sims", type=int, default=2000, help="Monte Carlo runs for rank odds")
-    p.add_argument("--seed", type=int, default=20240701)
+    p.add_argument("--seed", type=int, default=20240701, help="random seed (same seed, same output)")
 
     p = sub.add_parser("score", help="composites and ranks of every province in a peer file")
-    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"))
+    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"),
+                   help="the index to score (required)")
     p.add_argument("--peers", required=True, metavar="FILE",
-                   help="tidy peer CSV/Excel: index,year,province,component,value[,source]")
-    p.add_argument("--year", required=True, type=int)
-    p.add_argument("--out", required=True, metavar="FILE.csv")
+                   help="tidy peer CSV/Excel: index,year,province,component,value[,source] (required)")
+    p.add_argument("--year", required=True, type=int, help="the index year to score (required)")
+    p.add_argument("--out", required=True, metavar="FILE.csv",
+                   help="the CSV written: composites, ranks, English province names and name_vi "
+                        "(required)")
     _overwrite(p)
 
     p = sub.add_parser("etl", help="rebuild data/peers (and data/population) from the official "
                        "workbooks and the published tables")
     p.add_argument("--source", required=True, metavar="DIR",
-                   help="folder with pci/ and papi/ official workbooks (e.g. ../shared/data/official)")
+                   help="folder with pci/ and papi/ official workbooks (e.g. ../shared/data/official; "
+                        "required)")
     p.add_argument("--published", metavar="DIR",
                    help="folder with the published result tables, its recent/ and population/ "
                         "(default: SOURCE/../published)")
@@ -100,38 +134,46 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="the yearly analysis: every notebook, HTML reports and figures")
     p.add_argument("--province", default=None,
-                   help="default: Bình Định; 'all': every unit ranked in --year, one report "
-                        "folder each and one index.html over all")
+                   help="the province (default: Bình Định); 'all': every unit ranked in --year, "
+                        "one report folder each and one index.html over all")
     p.add_argument("--year", type=int, default=None,
-                   help="default: the plan's target year (with --province all: the latest "
-                        "year whose peer table is complete for an index)")
+                   help="the year of the analysis (default: the plan's target year; with "
+                        "--province all: the latest year whose peer table is complete for an index)")
     _lang(p)
     p.add_argument("--peers", metavar="FILE", help="your own tidy peer file, laid over the shipped data")
-    p.add_argument("--sims", type=int, default=None, help="Monte Carlo runs")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--sims", type=int, default=None,
+                   help="Monte Carlo runs (default: the run's own, 2000)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="random seed (default: the run's own, 20240701)")
     p.add_argument("--jobs", type=int, default=None,
                    help="worker processes executing the notebooks (default: 2 on 2 cores or more)")
 
     p = sub.add_parser("monitor", help="release-day report: components below the national "
                        "average or fallen, by responsible agency, and progress to the targets")
-    p.add_argument("--year", type=int, required=True, help="the release year")
+    p.add_argument("--year", type=int, required=True, help="the release year (required)")
     p.add_argument("--province", default=None,
                    help="by the year's map (\"Gia Lai\" in 2025 is the merged unit); default: the "
                         "plan's province, Bình Định, or the unit holding it in that year")
     p.add_argument("--peers", metavar="FILE", help="the new release as a tidy peer file")
     _lang(p)
-    p.add_argument("--out", metavar="DIR", help="also write the report (CSV + Markdown) here")
+    p.add_argument("--out", metavar="DIR", help="also write the report here: CSV + Markdown, or "
+                   "the Word brief with --format docx (default: print only)")
+    p.add_argument("--format", choices=("text", "docx"), default="text",
+                   help="text (printed; with --out also CSV + Markdown) or docx (a Word brief "
+                        "written to --out DIR)")
     _overwrite(p, "report files already in --out DIR")
     p.add_argument("--replace", action="store_true",
                    help="let the release replace values already in the data for that year")
     p.add_argument("--index", choices=("pci", "papi", "sipas", "par_index"),
-                   help="the index the release file is for (checked)")
+                   help="the index the release file is for (checked; default: every index)")
 
     p = sub.add_parser("explain", help="why the rank moved from the year before: the province's own "
                        "components, the other provinces' moves, the change in which provinces are ranked")
-    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"))
-    p.add_argument("--year", required=True, type=int, help="the later year of the pair (year − 1 → year)")
-    p.add_argument("--province", default="Bình Định")
+    p.add_argument("--index", required=True, choices=("pci", "papi", "sipas", "par_index"),
+                   help="the index (required)")
+    p.add_argument("--year", required=True, type=int,
+                   help="the later year of the pair (year − 1 → year; required)")
+    p.add_argument("--province", default="Bình Định", help="the province, by the year's map")
     _lang(p)
     p.add_argument("--format", choices=("text", "csv"), default="text",
                    help="text, or CSV: one row per part, contributions in places gained")
@@ -142,17 +184,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backtest", help="predict known years' ranks from earlier years: "
                        "interval coverage, PIT and error against two baselines")
-    p.add_argument("--index", choices=("pci", "papi"), help="the index of one pair")
+    p.add_argument("--index", choices=("pci", "papi"), help="the index of one pair (or --all)")
     p.add_argument("--peers", metavar="FILE",
                    help="your tidy peer file, laid over the shipped data (its years replace the "
                         "shipped ones; the years before stay)")
-    p.add_argument("--train-until", type=int, metavar="YEAR")
-    p.add_argument("--test-year", type=int, metavar="YEAR")
+    p.add_argument("--train-until", type=int, metavar="YEAR",
+                   help="one pair: the last year the model learns from")
+    p.add_argument("--test-year", type=int, metavar="YEAR",
+                   help="one pair: the year predicted (later than --train-until)")
     p.add_argument("--all", action="store_true",
                    help="every one- and two-year pair of PCI and PAPI, written as tables")
-    p.add_argument("--sims", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=20240701)
-    p.add_argument("--out", metavar="FILE.csv", help="one pair: the per-province CSV")
+    p.add_argument("--sims", type=int, default=2000, help="Monte Carlo runs per pair")
+    p.add_argument("--seed", type=int, default=20240701, help="random seed (same seed, same output)")
+    p.add_argument("--out", metavar="FILE.csv",
+                   help="one pair: the per-province CSV (English names and name_vi)")
     _overwrite(p)
     p.add_argument("--out-dir", metavar="DIR",
                    help="--all: the folder for pairs.csv, provinces.csv, scores.csv, manifest.csv "
@@ -162,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "in force in an index year: former provinces, names, region")
     p.add_argument("--year", type=int, default=None,
                    help="the index year (the survey year; default: this year)")
-    p.add_argument("--format", choices=("text", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "csv"), default="text",
+                   help="text for a reader, csv for machines")
     _lang(p)
 
     return parser
@@ -212,7 +258,7 @@ def _monitor(args: argparse.Namespace) -> int:
     from .analysis.monitor import monitor_command
 
     return monitor_command(args.year, args.province, args.peers, args.lang, args.out,
-                           args.replace, args.index, overwrite=args.overwrite)
+                           args.replace, args.index, overwrite=args.overwrite, fmt=args.format)
 
 
 @command("run")
@@ -242,6 +288,9 @@ def _score(args: argparse.Namespace) -> int:
     check_output(args.out, inputs=[args.peers], overwrite=args.overwrite)
     peers = load_peers(args.peers)
     table = score_and_rank(peers, args.index, args.year)
+    from .data.provinces import resolve  # English names stay the key; Vietnamese names beside them
+
+    table["name_vi"] = [resolve(p, args.year).name_vi for p in table["province"]]
     write_csv_atomic(table, args.out, overwrite=args.overwrite)  # nor one that appeared meanwhile
     print(f"{len(table)} provinces scored; written to {args.out}")
     return 0

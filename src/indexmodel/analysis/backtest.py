@@ -68,6 +68,12 @@ class BacktestResult:
     summary: Mapping[str, object]
     run: sel.PairRun = field(repr=False)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, train_until=self.train_until, test_year=self.test_year,
+                       provinces=len(self.table), coverage=self.summary.get("coverage"))
+
     def describe(self) -> str:
         s = self.summary
         rests = (f"the common shift rests on {s['shift_pairs']} year pairs"
@@ -230,6 +236,12 @@ class BacktestRun:
     seed: int
     inputs: str
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, pairs=len(self.pairs), provinces=len(self.provinces), sims=self.sims,
+                       seed=self.seed)
+
     def for_index(self, index: str) -> pd.DataFrame:
         return self.pairs[self.pairs["index"] == index].reset_index(drop=True)
 
@@ -347,7 +359,11 @@ def write_backtest_csv(result: BacktestResult, out_path: str | Path, *,
     out = _out_file(out_path)
     table = result.table.sort_values(["actual_rank", "province"], kind="mergesort")
     table = table.assign(**{c: result.summary[c] for c in CSV_PAIR_COLUMNS})
-    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + CSV_PAIR_COLUMNS), out,
+    # the canonical English name stays the key; the Vietnamese name is added last
+    from ..data.provinces import resolve
+
+    table = table.assign(name_vi=[resolve(p, result.test_year).name_vi for p in table["province"]])
+    write_text_atomic(csv_text(table, TABLE_COLUMNS + TABLE_EXTRA + tuple(CSV_PAIR_COLUMNS) + ("name_vi",)), out,
                       overwrite=overwrite)
     return out
 

@@ -128,6 +128,13 @@ class Explanation:
     component_level: bool = False
     hold_finder: Callable[[], Hold | None] | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, province=self.province,
+                       years=f"{self.previous_year}→{self.year}", coverage=self.coverage,
+                       rank_previous=self.rank_previous, rank=self.rank)
+
     @functools.cached_property
     def hold(self) -> Hold | None:
         """The least improvement that would have held last year's rank (None: not
@@ -276,8 +283,8 @@ def explain(index: str, year: int, province: str = "Bình Định", *, peers: pd
         y = missing_rank[0]
         return _none(base, [], Note(
             f"Số liệu không có thứ hạng {label_vi} năm {y} của {prov.name_vi} (không được xếp hạng hoặc chưa "
-            f"công bố): không giải thích được thay đổi thứ hạng {prev}→{year}. Cần tệp số liệu đầy đủ năm {y} "
-            "(--peers TỆP).",
+            f"công bố): không giải thích được thay đổi thứ hạng {prev}→{year}. Cần bảng số liệu đầy đủ của "
+            "các tỉnh năm {y} (tệp số liệu của nhà phân tích).",
             f"The data hold no {label_en} {y} rank of {prov.name_en} (not ranked, or not published): the rank "
             f"change {prev}→{year} cannot be explained. Supply the full {y} peer file (--peers FILE)."))
     notes: list[Note] = []
@@ -303,7 +310,7 @@ def explain(index: str, year: int, province: str = "Bình Định", *, peers: pd
         y = unknown[0]
         reason = Note(
             f"Chưa biết điểm tổng hợp {label_vi} năm {y} của {prov.name_vi} (chỉ biết thứ hạng): không tách "
-            f"được thay đổi thứ hạng. Cần tệp số liệu {label_vi} năm {y} (--peers TỆP).",
+            f"được thay đổi thứ hạng. Cần bảng số liệu {label_vi} năm {y} của các tỉnh (tệp số liệu của nhà phân tích).",
             f"{prov.name_en}'s {label_en} {y} composite is not known (only its rank): the rank change "
             f"cannot be split. Supply the {label_en} {y} peer file (--peers FILE).")
         return _none(base, notes, reason)

@@ -23,7 +23,7 @@ import pandas as pd
 from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.plan import Plan, load_plan
-from ..data.spec import Spec, SpecBook, load_specs
+from ..data.spec import Spec, SpecBook, index_id, load_specs
 from ..model import leverage as lev
 from ..model import optimize as opt
 from ..model.field import Note, PeerField, build_field
@@ -52,6 +52,14 @@ class IndexAnalysis:
     #: anchors leave of their plausible box (:mod:`indexmodel.model.consistency`)
     settings: object | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        rank = self.rank
+        return concise(self, index=self.index, province=self.province, year=self.year,
+                       composite=self.composite, rank=_rank_text(rank),
+                       target_year=self.target_year, goal_rank=self.goal_rank)
 
     # -- the province now ----------------------------------------------------------
     @property
@@ -364,6 +372,13 @@ class IndexAnalysis:
             years=years or self.years_ahead, year=self.year)
 
 
+def _rank_text(rank) -> str | None:
+    if rank is None:
+        return None
+    low, high = getattr(rank, "low", None), getattr(rank, "high", None)
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
 def _era_key(spec: Spec) -> tuple:
     return ("era", spec.era, tuple((i, n.weight) for i, n in spec.nodes.items()))
 
@@ -468,7 +483,7 @@ def for_plan(index: str, plan: Plan | None = None, *, peers: pd.DataFrame | None
     from ..data.peers import default_peers, default_region_means, default_results
 
     # the defaults resolved first: the cache is keyed by what is analysed, not by "None"
-    return _for_plan(index, plan or load_plan(), peers=default_peers() if peers is None else peers,
+    return _for_plan(index_id(index), plan or load_plan(), peers=default_peers() if peers is None else peers,
                      results=default_results() if results is None else results,
                      book=book or load_specs(),
                      region_means=default_region_means() if region_means is None else region_means,
@@ -561,7 +576,7 @@ def for_year(index: str, year: int, province: str, *, peers: pd.DataFrame | None
     """The analysis of ``index`` for a province in a year of the peer data (e.g. PCI 2014)."""
     from ..data.peers import default_peers, default_results
 
-    return _for_year(index, year, province, peers=default_peers() if peers is None else peers,
+    return _for_year(index_id(index), year, province, peers=default_peers() if peers is None else peers,
                      results=default_results() if results is None else results,
                      book=book or load_specs(), goal_rank=goal_rank)
 
@@ -573,6 +588,7 @@ def _for_year(index: str, year: int, province: str, *, peers: pd.DataFrame,
     from ..data.peers import default_peers, default_results
     from ..data.provinces import resolve
 
+    index = index_id(index)
     book = book or load_specs()
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results

@@ -390,8 +390,8 @@ def monitor(year: int, province: str | None = "Bình Định", peers: pd.DataFra
         same_era = prev_spec is not None and prev_spec.era == spec.era
         national = _national(ix, year, spec, peers, results, region_means, book, name)
         if spec.era != current_era[ix]:
-            notes.append(Note(_t("era_note", "vi", year=year, index=label_vi, era=spec.era),
-                              _t("era_note", "en", year=year, index=label_en, era=spec.era)))
+            notes.append(Note(_t("era_note", "vi", year=year, index=label_vi, era=spec.era_name("vi")),
+                              _t("era_note", "en", year=year, index=label_en, era=spec.era_name("en"))))
         if spec.composite not in national:
             notes.append(Note(_t("avg_missing", "vi", index=label_vi, year=year),
                               _t("avg_missing", "en", index=label_en, year=year)))
@@ -595,15 +595,20 @@ def _tracking(index: str, year: int, spec: Spec, own: dict[str, float], plan: Pl
 def monitor_command(year: int, province: str | None = None, peers_path: str | Path | None = None,
                     lang: str = "vi", out: str | Path | None = None, replace: bool = False,
                     index: str | None = None, *, published_on: date | None = None,
-                    overwrite: bool = False) -> int:
+                    overwrite: bool = False, fmt: str = "text") -> int:
     """``indexmodel monitor``: print the review, write it to ``out`` when given.
 
     Returns 0, or 2 after printing a one-line message for a user's mistake (a bad
     release file, an unknown province, no values for the year, an output file that
     exists — unless ``overwrite`` — or that would replace the release file or shipped data).
+    ``fmt`` ``docx``: write the Word brief to ``out`` (required) instead of printing.
     """
     try:
         check_lang(lang)
+        if fmt not in ("text", "docx"):
+            raise UsageError(f"unknown format '{fmt}'", hint="text or docx")
+        if fmt == "docx" and not out:
+            raise UsageError("--format docx writes a Word file: give --out DIR")
         if index is not None and index not in INDICES:
             _unknown_index(index)
         peers = (load_release(peers_path, year, province, index=index, replace=replace)
@@ -612,9 +617,14 @@ def monitor_command(year: int, province: str | None = None, peers_path: str | Pa
                          published_on=published_on)
         if out:
             from ..core.output import check_output
+            from .monitor_brief import docx_path
 
-            for path in report.file_paths(out, lang):
+            paths = [docx_path(report, out, lang)] if fmt == "docx" else report.file_paths(out, lang)
+            for path in paths:
                 check_output(path, inputs=[peers_path], overwrite=overwrite)
+        if fmt == "docx":
+            print(f"written {report.write_docx(out, lang)}")
+            return 0
         sys.stdout.write(report.to_text(lang))
         if out:
             for path in report.write(out, lang):

@@ -49,10 +49,10 @@ LABELS: dict[str, tuple[str, str]] = {
                      "{index} {year}: {value}{change}{avg}{rank}; {flagged} of {total} components to review"),
     "incomplete": ("; {n} chỉ số thành phần chưa đánh giá đủ (thiếu TB cả nước hoặc số năm trước)",
                    "; {n} not fully judged (national average or previous year unknown)"),
-    "avg_missing": ("{index} {year}: chưa biết TB cả nước — cần bảng số liệu đầy đủ của mọi tỉnh, thành phố "
-                    "(--peers TỆP) hoặc TB cả nước đã công bố (region_means.csv, vùng 'national').",
-                    "{index} {year}: national average unknown — supply the full table of every province "
-                    "(--peers FILE) or the published national mean (region_means.csv, region 'national')."),
+    "avg_missing": ("{index} {year}: chưa biết TB cả nước — cần điểm của mọi tỉnh, thành phố trong năm "
+                    "hoặc TB cả nước đã công bố.",
+                    "{index} {year}: national average unknown — it needs every province's scores for the "
+                    "year or the published national mean."),
     "change": (" (năm {year}: {prev}, {delta})", " ({year}: {prev}, {delta})"),
     "avg": ("; TB cả nước {avg}", "; national average {avg}"),
     "rank": ("; hạng {rank}/{n}", "; rank {rank} of {n}"),
@@ -90,9 +90,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "avg_source.regions": ("suy từ TB 6 vùng đã công bố, theo số tỉnh mỗi vùng",
                            "derived from the six published regional means, weighted by provinces"),
     "era_note": ("Bảng nhiệm vụ được lập theo phương pháp hiện hành; các chỉ số thành phần năm {year} "
-                 "({index}, phương pháp {era}) được ghép theo mã.",
-                 "The action table follows the current methodology; {index} {year} components (era {era}) "
-                 "are matched to it by id."),
+                 "({index}, {era}) được ghép với nhiệm vụ theo cùng chỉ số thành phần.",
+                 "The action table follows the current methodology; {index} {year} components ({era}) "
+                 "are matched to its tasks component by component."),
     "avg_source.full": ("trung bình {n} tỉnh, thành phố", "mean of {n} provinces"),
     "avg_source.full_units": ("trung bình {n} đơn vị hành chính cấp tỉnh", "mean of {n} provincial units"),
     "avg_source.published": ("trung bình cả nước theo công bố", "published national mean"),
@@ -156,6 +156,14 @@ class MonitorReport:
     province_long: tuple[str, str] | None = None
     #: why each index's rank moved from the year before (:mod:`indexmodel.analysis.explain`)
     rank_changes: dict = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, province=self.province, year=self.year,
+                       indices=[i for i, d in zip(self.summary["index"], self.summary["has_data"]) if d],
+                       components=int(self.table[["index", "component"]].drop_duplicates().shape[0]),
+                       flagged=int(self.summary["flagged"].sum()) if len(self.summary) else 0)
 
     @property
     def deadline(self) -> date | None:
@@ -236,8 +244,6 @@ class MonitorReport:
             text = _t("summary_line", lang, index=label, year=self.year, value=_num(row.composite),
                       change=change, avg=avg, rank=rank, flagged=int(row.flagged),
                       total=int(row.components))
-            if row.incomplete:
-                text += _t("incomplete", lang, n=int(row.incomplete))
             if _false(row.verified):
                 text += f" ({_t('unverified', lang)})"
             if _true(row.average_uncertain):
@@ -248,16 +254,12 @@ class MonitorReport:
     def _describe(self, row, lang: str, with_link: bool = True) -> str:
         name = row["name_vi"] if lang == "vi" else row["name_en"]
         label = index_label(row["index"], lang)
-        parts = [f"{label} · {name} ({row['component']}): {_num(row['value'])}"]
-        if _finite(row["change"]):
+        parts = [f"{label} · {name}: {_num(row['value'])}"]
+        if _finite(row["change"]):  # a missing previous year or average is said once, in the summary
             parts[0] += (f" ({_approx(row)}{int(row['previous_year'])}: {_num(row['previous_value'])}, "
                          f"{_signed(row['change'])})")
-        else:
-            parts.append(_t("prev_unknown", lang))
         if _finite(row["national_average"]):
             parts.append(f"{_t('avg_inline', lang)} {_num(row['national_average'])}")
-        else:
-            parts.append(_t("avg_unknown", lang))
         flags = self._flags(row, lang)
         if flags:
             parts.append(flags)
@@ -283,9 +285,11 @@ class MonitorReport:
 
     @staticmethod
     def _link(row, lang: str) -> str:
+        from .monitor_brief import via_names
+
         link = row["link"]
         if link in ("parent", "sub_component"):
-            return _t(f"link.{link}", lang, via=row["via"])
+            return _t(f"link.{link}", lang, via=via_names(row["index"], row["via"], lang))
         return _t(f"link.{link}", lang)
 
     @staticmethod
@@ -322,13 +326,32 @@ class MonitorReport:
             out.append((_t("unowned", lang), flagged, other, _t("unflagged_head", lang)))
         return out
 
-    def to_text(self, lang: str | None = None) -> str:
-        lang = check_lang(lang or self.lang)
-        lines = self._header(lang) + ["", _t("summary", lang)]
+    def _summary_text(self, lang: str) -> list[str]:
+        """The one-screen summary as plain lines (see :mod:`.monitor_brief`)."""
+        from . import monitor_brief as brief
+
+        lines = self._header(lang) + ["", brief._t("summary", lang)]
         lines += ["  " + s for s in self._summary_lines(lang)]
+        for heading, items in brief.summary_blocks(self, lang):
+            lines += ["", heading + ":"] + ["  - " + i for i in items]
+        agencies = brief.agency_table(self, lang)
+        lines += ["", brief._t("act", lang, due=brief.due_text(self, lang)) + ":"]
+        if agencies.empty:
+            lines.append("  " + brief._t("act_none", lang))
+        for row in agencies.itertuples(index=False):
+            lines.append(f"  - {row[0]} ({row[1]}): {row[2]}")
+        return lines
+
+    def to_text(self, lang: str | None = None) -> str:
+        """The summary first (one screen), then why the ranks moved, then per agency."""
+        from . import monitor_brief as brief
+
+        lang = check_lang(lang or self.lang)
+        lines = self._summary_text(lang)
         if self.rank_changes:
             from .explain_report import section_text
             lines += [""] + section_text(self.rank_changes, lang)
+        lines += ["", brief._t("details", lang).upper()]
         for heading, flagged, other, other_head in self._sections(lang):
             lines += ["", heading]
             lines.append(f"  {_t('flagged_head', lang)}:")
@@ -343,43 +366,63 @@ class MonitorReport:
         lines += ["", AGENCY_RULE(lang)] + [n(lang) for n in self.notes]
         return "\n".join(lines) + "\n"
 
-    def to_markdown(self, lang: str | None = None, rank_changes: bool = True) -> str:
-        """The review as Markdown; ``rank_changes``: with the section on why the ranks moved."""
+    def summary_markdown(self, lang: str | None = None, level: int = 1) -> str:
+        """The one-screen summary as Markdown (``level``: the title's heading level)."""
+        from . import monitor_brief as brief
+
         lang = check_lang(lang or self.lang)
+        h = "#" * level
         head = self._header(lang)
-        lines = [f"# {head[0]}", ""] + [h + "\n" for h in head[1:]]
-        lines += [f"## {_t('summary', lang)}", ""] + [f"- {s}" for s in self._summary_lines(lang)]
-        if self.rank_changes and rank_changes:
-            from .explain_report import section_markdown
-            lines += [""] + section_markdown(self.rank_changes, lang)
-        columns = [_t("col.index", lang), _t("col.component", lang), _t("col.new", lang, year=self.year),
-                   _t("col.change", lang), _t("col.avg", lang), _t("col.flags", lang),
-                   _t("col.link", lang), _t("col.track", lang)]
-        for heading, flagged, other, _ in self._sections(lang):
-            lines += ["", f"## {heading}", ""]
-            if flagged.empty:
-                lines += [f"*{_t('flagged_head', lang)}: {_t('none_flagged', lang)}*", ""]
-            lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-            for is_flagged, rows in ((True, flagged), (False, other)):
-                for _, row in rows.iterrows():
-                    name = row["name_vi"] if lang == "vi" else row["name_en"]
-                    flags = self._flags(row, lang)
-                    cells = [
-                        index_label(row["index"], lang),
-                        ("**" + name + "**" if is_flagged else name) + f" (`{row['component']}`)",
-                        _num(row["value"]),
-                        (f"{_signed(row['change'])} ({_approx(row)}{int(row['previous_year'])}: "
-                         f"{_num(row['previous_value'])})" if _finite(row["change"])
-                         else _t("prev_unknown", lang)),
-                        _num(row["national_average"]) if _finite(row["national_average"])
-                        else _t("avg_unknown", lang),
-                        flags,
-                        self._link(row, lang) if isinstance(row["link"], str) else "",
-                        self._track(row, lang),
-                    ]
-                    lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        lines = [f"{h} {head[0]}", ""] + [x + "\n" for x in head[1:]]
+        lines += [f"{h}# {brief._t('summary', lang)}", ""] + [f"- {s}" for s in self._summary_lines(lang)]
+        for heading, items in brief.summary_blocks(self, lang):
+            lines += ["", f"**{heading}**", ""] + [f"- {i}" for i in items]
+        lines += ["", f"**{brief._t('act', lang, due=brief.due_text(self, lang))}**", ""]
+        agencies = brief.agency_table(self, lang)
+        lines += [brief._t("act_none", lang)] if agencies.empty else _md_table(agencies)
+        return "\n".join(lines) + "\n"
+
+    def details_markdown(self, lang: str | None = None, level: int = 2) -> str:
+        """Per agency, its components to review (a table) and the others it answers for (names)."""
+        from . import monitor_brief as brief
+
+        lang = check_lang(lang or self.lang)
+        h = "#" * level
+        lines = [f"{h} {brief._t('details', lang)}"]
+        quiet = []
+        for heading, flagged, other, other_head in self._sections(lang):
+            if flagged.empty:  # agencies named once below; unowned components need no line
+                prefix = _t("agency", lang, agency="")
+                if heading.startswith(prefix):
+                    quiet.append(heading[len(prefix):])
+                continue
+            lines += ["", f"{h}# {heading}", ""]
+            lines += _md_table(brief.detail_table(self, flagged, lang)) + [""]
+            if len(other):
+                lines.append(brief._t("others", lang, names=brief.other_names(other, lang)))
+        if quiet:
+            lines += ["", brief._t("quiet", lang, names="; ".join(quiet))]
         lines += ["", f"*{AGENCY_RULE(lang)}*"] + [f"- {n(lang)}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+    def to_markdown(self, lang: str | None = None, rank_changes: bool = True) -> str:
+        """The review as Markdown: the one-screen summary, why the ranks moved (with
+        ``rank_changes``), then the details by agency."""
+        lang = check_lang(lang or self.lang)
+        lines = [self.summary_markdown(lang)]
+        if self.rank_changes and rank_changes:
+            from .explain_report import section_markdown
+            lines += section_markdown(self.rank_changes, lang) + [""]
+        lines.append(self.details_markdown(lang))
+        return "\n".join(lines)
+
+    def write_docx(self, folder: str | Path, lang: str | None = None) -> Path:
+        """Write the Word brief ``<stem>.<lang>.docx`` (atomically)."""
+        from .monitor_brief import docx_bytes, docx_path
+
+        lang = check_lang(lang or self.lang)
+        path = docx_path(self, folder, lang)
+        return write_files_atomic({path: docx_bytes(self, lang)})[0]
 
     def file_stem(self) -> str:
         return f"monitor_{resolve(self.province, self.year).id}_{self.year}"
@@ -400,6 +443,15 @@ class MonitorReport:
 
     def csv(self) -> str:
         return csv_text(_csv_ready(self.table))
+
+
+def _md_table(frame: pd.DataFrame) -> list[str]:
+    """A Markdown table: one header row, no row numbers."""
+    def cell(v) -> str:
+        return str(v).replace("|", "/").replace("\n", " ")
+    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return lines
 
 
 def _csv_ready(table: pd.DataFrame) -> pd.DataFrame:

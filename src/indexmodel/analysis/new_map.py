@@ -189,13 +189,14 @@ def goals_on_new_map(check, analysis, plan, *, peers: pd.DataFrame | None = None
     known = comp["value"].dropna()
     names = {u.id: u for u in units}
     others_known = known.drop(index=unit.id, errors="ignore")
-    missing_units = [names[u].name_vi for u in names if u not in known.index]
+    missing_units = [names[u] for u in names if u not in known.index]
     facts["approximated_units"] = int(len(known))
 
     def known_text(lang: str) -> str:
         if len(known) >= n_new:
             return ""
-        listed = ", ".join(missing_units[:4]) + (" …" if len(missing_units) > 4 else "")
+        listed = ", ".join(u.name_vi if lang == "vi" else u.name_en for u in missing_units[:4]) + (
+            " …" if len(missing_units) > 4 else "")
         return _t("known", lang, k=len(known), n=n_new, missing=listed)
 
     # the unit's own approximate baseline

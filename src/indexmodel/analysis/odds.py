@@ -58,6 +58,12 @@ class Odds:
     shift_pairs: int | None = None
     settings: str | None = None
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, method=self.method, composite=self.composite, goal=self.goal,
+                       p_goal=self.p_goal, rank_p50=self.rank_p50)
+
     def assumption_texts(self, lang: str = "vi") -> list[str]:
         """The assumptions in ``lang`` where a translation exists (else in English)."""
         if lang == "vi" and self.assumptions_vi is not None:

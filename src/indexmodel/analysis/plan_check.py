@@ -59,6 +59,14 @@ class IndexCheck:
     target_range: Range | None = None
     extra: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, baseline_year=self.baseline_year,
+                       target_year=self.target_year, baseline_composite=self.baseline_composite,
+                       target_composite=self.target_composite, baseline_rank=self.baseline_rank,
+                       goal_national=self.goal_national, findings=self.findings)
+
     @property
     def unverified(self) -> bool:
         return bool(self.spec.unverified_weights)
@@ -329,7 +337,7 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
             if check.unverified and rng is not None:
                 text += " — " + t("plan.unverified", lang, low=_fmt(rng.low), high=_fmt(rng.high))
             lines.append(text)
-        lines.append(f"{t('plan.gain', lang)}: {_fmt(check.gain)}")
+        lines.append(f"{t('plan.gain', lang)}: {_fmt(_shown_gain(check.baseline_composite, check.target_composite, check.gain))}")
         lines.append(t("plan.composite_not_stated", lang))
         rank = (f"{check.baseline_rank}/{check.baseline_out_of}" if check.baseline_rank else
                 t("unknown", lang))
@@ -356,8 +364,9 @@ def render_text(checks: dict[str, IndexCheck], plan: Plan, lang: str = "vi") -> 
         for row in check.components.to_dict("records"):
             indent = "  " * (row["level"] - 1)
             name = row["name_vi"] if lang == "vi" else row["name_en"]
-            table.append([indent + _short(name), _fmt(row["baseline"]), _fmt(row["target"]),
-                          _fmt(row["gain"]), _fmt(row["points_per_unit"], 3),
+            table.append([indent + name, _fmt(row["baseline"]), _fmt(row["target"]),
+                          _fmt(_shown_gain(row["baseline"], row["target"], row["gain"])),
+                          _fmt(row["points_per_unit"], 3),
                           _fmt(row["contribution"], 3)])
         lines.extend(_table(table))
         lines.append("")
@@ -378,16 +387,33 @@ def new_map_head(check: IndexCheck, lang: str) -> str:
     return new_map_label("head", lang, n=facts["units"], year=check.target_year) + ":"
 
 
-def _short(text: str, width: int = 46) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _shown_gain(base, target, gain):
+    """The gain between two figures as they are shown (two decimals): it adds up as read."""
+    try:
+        if math.isfinite(base) and math.isfinite(target):
+            return round(round(target, 2) - round(base, 2), 2)
+    except TypeError:
+        pass
+    return gain
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+def _table(rows: list[list[str]], first: int = 46) -> list[str]:
+    """A text table; the first column's names wrapped at ``first`` characters, never cut."""
+    import textwrap
+
+    def wrapped(text: str) -> list[str]:
+        indent = text[: len(text) - len(text.lstrip())]
+        return textwrap.wrap(text, first, subsequent_indent=indent + "  ") or [text]
+
+    col0 = [wrapped(r[0]) for r in rows]
+    widths = [max(len(x) for lines in col0 for x in lines)] + [
+        max(len(r[i]) for r in rows) for i in range(1, len(rows[0]))]
     out = []
-    for n, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        out.append("  ".join(cells))
+    for n, (row, names) in enumerate(zip(rows, col0)):
+        for k, name in enumerate(names):
+            cells = [name.ljust(widths[0])] + [(c if k == len(names) - 1 else "").rjust(w)
+                                               for c, w in zip(row[1:], widths[1:])]
+            out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return out

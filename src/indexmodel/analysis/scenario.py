@@ -217,6 +217,13 @@ class ScenarioResult:
     sims: int | None
     notes: list[str] = field(default_factory=list)  # English: why something is missing
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, composite=self.composite, rank=(f"{self.rank.low}–{self.rank.high}" if self.rank else None),
+                       n=self.n, goal=self.goal, target_year=self.target_year,
+                       p_goal=self.odds.p_goal if self.odds is not None else None)
+
 
 def evaluate(a: IndexAnalysis, values: Mapping[str, float], *, goal: int | None = None,
              with_odds: bool = True, sims: int = EXPLORER_SIMS,

@@ -56,7 +56,7 @@ from ..core.errors import DataUnavailableError, UsageError
 from ..core.i18n import check_lang, index_label, translate
 from ..data.plan import Plan
 from ..data.provinces import region_of, resolve
-from ..data.spec import INDICES, Spec
+from ..data.spec import INDICES, Spec, load_specs
 from ..model.field import Note
 from ..model.leverage import leverage_table, most_leverage
 from ..model.ranking import ExactField
@@ -155,6 +155,12 @@ class Sensitivity:
     notes: list[Note] = field(default_factory=list)
     #: the share of the plausible box the published anchors exclude (None: none constrain it)
     excluded: float | None = None
+
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, year=self.year, target_year=self.target_year,
+                       settings=self.settings, sims=self.sims, seed=self.seed)
 
     def text(self, lang: str = "vi") -> str:
         check_lang(lang)
@@ -584,14 +590,18 @@ def pci_2011(province: str = "Bình Định", *, peers: pd.DataFrame | None = No
         f"gaps from {table['gap'].min():.3f} to {table['gap'].max():.3f}")
     add("top_10", "; ".join(sorted(top10_pub)), "; ".join(sorted(top10_rec)), top10_pub != top10_rec,
         "Nhóm 10 tỉnh dẫn đầu " + ("không đổi" if top10_pub == top10_rec else
-                                   f"thay đổi: vào {', '.join(sorted(top10_rec - top10_pub))}; ra {', '.join(sorted(top10_pub - top10_rec))}"),
+                                   f"thay đổi: vào {', '.join(sorted(resolve(p).name_vi for p in top10_rec - top10_pub))}; "
+                                   f"ra {', '.join(sorted(resolve(p).name_vi for p in top10_pub - top10_rec))}"),
         "The top ten " + ("are the same" if top10_pub == top10_rec else
                           f"change: in {', '.join(sorted(top10_rec - top10_pub))}; out {', '.join(sorted(top10_pub - top10_rec))}"))
     tp, tr = tops["published"], tops["recomputed"]
+    spec_2011 = load_specs().spec_for("pci", 2011)
+    tp_vi, tr_vi = (spec_2011.name(c, "vi") if spec_2011.has(c) else c for c in (tp, tr))
+    tp_en, tr_en = (spec_2011.name(c, "en") if spec_2011.has(c) else c for c in (tp, tr))
     add("most_leverage", str(tp), str(tr), tp != tr,
-        f"Chỉ số thành phần có đòn bẩy lớn nhất (mức cải thiện điển hình): công bố {tp}, tính lại {tr}"
+        f"Chỉ số thành phần có đòn bẩy lớn nhất (mức cải thiện điển hình): công bố {tp_vi}, tính lại {tr_vi}"
         + (" — thay đổi" if tp != tr else " — không đổi"),
-        f"Component with the most leverage (a typical improvement): published {tp}, recomputed {tr}"
+        f"Component with the most leverage (a typical improvement): published {tp_en}, recomputed {tr_en}"
         + (" — changes" if tp != tr else " — unchanged"))
     conclusions = pd.DataFrame(rows)
     return Pci2011(name, table, conclusions, leverage)

@@ -297,6 +297,13 @@ class SettingsCheck:
     parts_vi: dict = field(default_factory=dict)
     parts_en: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        from ..core.reprs import concise
+
+        return concise(self, index=self.index, year=self.year, target_year=self.target_year,
+                       central_baseline=self.central_baseline, central_target=self.central_target,
+                       settings=self.settings)
+
     def parts(self, lang: str = "vi") -> dict[str, list[str]]:
         """The sentences in ``lang`` by part (head, constraints, groups, figures, settings,
         era, later)."""

@@ -118,6 +118,17 @@ class Spec:
     nodes: Mapping[str, Node] = field(repr=False)
     note_vi: str = ""  # the note in Vietnamese, where eras.csv gives one (column note_vi)
 
+    def era_name(self, lang: str = "vi") -> str:
+        """The methodology era as a reader names it: by its years, never by its id."""
+        if self.valid_to is None:
+            return (f"phương pháp áp dụng từ năm {self.valid_from}" if lang == "vi"
+                    else f"the methodology in use since {self.valid_from}")
+        if self.valid_to == self.valid_from:
+            return (f"phương pháp năm {self.valid_from}" if lang == "vi"
+                    else f"the {self.valid_from} methodology")
+        return (f"phương pháp giai đoạn {self.valid_from}–{self.valid_to}" if lang == "vi"
+                else f"the {self.valid_from}–{self.valid_to} methodology")
+
     def note_in(self, lang: str) -> str:
         """The era's note in ``lang`` (the English note where no Vietnamese one is given)."""
         return self.note_vi if lang == "vi" and self.note_vi else self.note
@@ -318,6 +329,17 @@ class SpecBook:
 
     def same_era(self, index: str, year_a: int, year_b: int) -> bool:
         return self.spec_for(index, year_a).era == self.spec_for(index, year_b).era
+
+
+def index_id(index: str) -> str:
+    """The id of an index as a user may write it: any case, spaces or hyphens for the
+    underscore ("PCI", "PAR INDEX", "par-index" → "pci", "par_index"); an unknown one refused."""
+    if isinstance(index, str):
+        key = index.strip().lower().replace(" ", "_").replace("-", "_")
+        if key in INDICES:
+            return key
+    _check_index(index)
+    return index
 
 
 def _check_index(index: str) -> None:

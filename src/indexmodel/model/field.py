@@ -250,7 +250,8 @@ def build_field(index: str, year: int, province: str, *, peers: pd.DataFrame | N
     missing: list[Note] = []
     unlock = Note(
         f"Để có thứ hạng chính xác: cung cấp tệp số liệu đầy đủ của {label_vi} năm {year} cho tất cả "
-        f"{n or 63} tỉnh, thành phố (CSV dạng index,year,province,component,value) qua --peers TỆP.",
+        f"{n or 63} tỉnh, thành phố (mỗi dòng: chỉ số, năm, tỉnh, chỉ số thành phần, giá trị) làm tệp số "
+        "liệu các tỉnh của nhà phân tích.",
         f"For exact ranks: supply a complete {label} {year} peer file for all {n or 63} provinces "
         "(tidy CSV: index,year,province,component,value) with --peers FILE.")
 

@@ -53,10 +53,10 @@ class Inconsistency:
         name = spec.name(self.component, lang) if spec is not None else self.component
         who = f"{self.province}: " if self.province else ""
         if lang == "vi":
-            return (f"{who}{name} ({self.component}): giá trị công bố {self.given:.4g} khác giá trị "
+            return (f"{who}{name}: giá trị công bố {self.given:.4g} khác giá trị "
                     f"tính từ các thành phần {self.computed:.4g} (chênh {self.gap:+.4g}, "
                     f"dung sai {self.tolerance:g})")
-        return (f"{who}{name} ({self.component}): given {self.given:.4g} but its components give "
+        return (f"{who}{name}: given {self.given:.4g} but its components give "
                 f"{self.computed:.4g} (gap {self.gap:+.4g}, tolerance {self.tolerance:g})")
 
 

@@ -15,6 +15,9 @@ import threading
 from pathlib import Path
 
 DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
+#: the bilingual title a notebook opens on in JupyterLab; the report shows the title in its
+#: own language instead, so the cell is left out of the reports too
+TITLE_TAG = "reader-title"
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it injects
 PAPERMILL_TAGS = (INJECTED_TAG, "papermill-error-cell-tag")  # cells papermill adds
 TIMING_KEYS = ("papermill", "execution")  # notebook and cell metadata of a single execution
@@ -93,11 +96,24 @@ def notebook_title(nb) -> str | None:
     return None
 
 
+def notebook_lang(nb) -> str:
+    """The ``lang`` the notebook ran with (papermill's injected parameters, else the
+    parameters cell); "vi" when neither sets it."""
+    for tag in (INJECTED_TAG, "parameters"):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+                match = re.search(r"^lang\s*=\s*['\"](\w+)['\"]", cell.source, re.M)
+                if match:
+                    return match.group(1)
+    return "vi"
+
+
 def export_html(executed: Path, page: Path, *, show_code: bool = False,
                 paths: dict[str, str] | None = None, nav: dict | None = None,
                 kept: Path | None = None) -> None:
     """The executed notebook as an HTML page: code hidden (unless ``show_code``), developer
-    notes left out, titled by its first heading; the same bytes for the same run.
+    notes and the reader's title cell left out, titled by its first heading, ``<html lang>``
+    the run's language; the same bytes for the same run.
 
     ``nav`` (``lang``, ``back``: the link text to ``index.html``, ``dated``: the data's
     vintage) puts a line above and below the page: the way back to the report's index and
@@ -108,7 +124,8 @@ def export_html(executed: Path, page: Path, *, show_code: bool = False,
         write_notebook(nb, kept)
     title = notebook_title(nb) or executed.stem
     with _EXPORTING:
-        body, _ = _exporter(show_code).from_notebook_node(nb, resources={"metadata": {"name": title}})
+        body, _ = _exporter(show_code, notebook_lang(nb)).from_notebook_node(
+            nb, resources={"metadata": {"name": title}})
     if nav:
         body = with_nav(body, **nav)
     page.write_text(body, encoding="utf-8")
@@ -118,21 +135,23 @@ _EXPORTERS: dict = {}
 _EXPORTING = threading.RLock()
 
 
-def _exporter(show_code: bool):
-    """The process's HTML exporter (one per ``show_code``): its templates are compiled once,
-    not for every page."""
+def _exporter(show_code: bool, lang: str = "vi"):
+    """The process's HTML exporter (one per ``show_code`` and language): its templates are
+    compiled once, not for every page."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     with _EXPORTING:
-        exporter = _EXPORTERS.get(show_code)
+        exporter = _EXPORTERS.get((show_code, lang))
         if exporter is None:
             config = Config()
             config.TagRemovePreprocessor.enabled = True
-            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG}  # developer notes
+            # developer notes, and the reader's title cell (the page has its own heading)
+            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG, TITLE_TAG}
             exporter = HTMLExporter(config=config, exclude_input=not show_code,
-                                    exclude_input_prompt=True, exclude_output_prompt=True)
-            _EXPORTERS[show_code] = exporter
+                                    exclude_input_prompt=True, exclude_output_prompt=True,
+                                    language_code=lang)  # <html lang="vi"> on a Vietnamese page
+            _EXPORTERS[(show_code, lang)] = exporter
         return exporter
 
 

@@ -113,6 +113,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "reco_title": ("Cải thiện đề xuất (chi phí thấp nhất)", "Recommended improvements (least cost)"),
     "year": ("Năm", "Year"),
     "actual": ("Thực tế", "Actual"),
+    "estimated": ("Ước tính (thiết lập chưa kiểm chứng)", "Estimated (unverified settings)"),
     "planned": ("Chỉ tiêu / mục tiêu", "Target / goal"),
     "trajectory_title": ("Điểm tổng hợp và thứ hạng qua các năm", "Composite and rank over the years"),
     "composite_change": ("Điểm tổng hợp", "Composite"),
@@ -376,12 +377,24 @@ def plot_recommendations(frame: pd.DataFrame, *, lang: str = "vi", move: str = "
 
 
 # -- (f) the trajectory ----------------------------------------------------------------
+def _runs(years: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """Indices of ``mask`` split where the years are not consecutive."""
+    idx = np.where(mask)[0]
+    if not len(idx):
+        return []
+    breaks = np.where(np.diff(years[idx]) > 1)[0] + 1
+    return [run for run in np.split(idx, breaks) if len(run) > 1]
+
+
 def plot_trajectory(frame: pd.DataFrame, *, lang: str = "vi", title: str | None = None,
                     out_of: int | None = None) -> Figure:
     """Composite (top) and rank (bottom, 1 at the top) by year; targets dashed, ahead.
 
     ``frame``: year, composite, rank and optionally status (``actual`` or
-    ``target``/``goal``; default actual). Either value may be NaN for a year.
+    ``target``/``goal``; default actual) and ``unverified`` (a composite resting on
+    unverified settings: drawn hollow as an estimate, not as actual). Either value may be
+    NaN for a year. Lines join consecutive years only: a year without data breaks them. The
+    rank axis spans the ranks drawn (with a margin), not every rank down to ``out_of``.
     """
     check_lang(lang)
     _require(frame, ("year",), "plot_trajectory")
@@ -399,9 +412,18 @@ def plot_trajectory(frame: pd.DataFrame, *, lang: str = "vi", title: str | None 
             continue
         years = frame["year"].to_numpy(dtype=float)
         values = _finite(frame[column])
+        estimated = (frame["unverified"].fillna(False).astype(bool).to_numpy()
+                     if "unverified" in frame.columns and column == "composite"
+                     else np.zeros(len(frame), bool))
         act = ~planned & np.isfinite(values)
-        ax.plot(years[act], values[act], marker="o", color=COLORS["target"],
+        solid = act & ~estimated
+        for run in _runs(years, solid):  # no line across a year without data
+            ax.plot(years[run], values[run], color=COLORS["target"])
+        ax.plot(years[solid], values[solid], linestyle="none", marker="o", color=COLORS["target"],
                 label=label("actual", lang))
+        if (act & estimated).any():
+            ax.plot(years[act & estimated], values[act & estimated], linestyle="none", marker="o",
+                    markerfacecolor="white", color=COLORS["target"], label=label("estimated", lang))
         plan = planned & np.isfinite(values)
         if plan.any():
             # the dashed line starts at the last actual point before the first target
@@ -413,7 +435,13 @@ def plot_trajectory(frame: pd.DataFrame, *, lang: str = "vi", title: str | None 
                     color=COLORS["goal"], label=label("planned", lang))
         ax.set_ylabel(ylab)
     ax_r.invert_yaxis()
-    if out_of:
+    ranks = _finite(frame["rank"]) if "rank" in frame.columns else np.array([])
+    ranks = ranks[np.isfinite(ranks)]
+    if len(ranks):  # the ranks drawn, with a margin: not every rank down to the last
+        margin = max(2.0, 0.15 * (ranks.max() - ranks.min()))
+        bottom = ranks.max() + margin
+        ax_r.set_ylim(min(bottom, out_of + 0.5) if out_of else bottom, max(0.5, ranks.min() - margin))
+    elif out_of:
         ax_r.set_ylim(out_of + 0.5, 0.5)
     ax_r.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax_r.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -601,12 +629,14 @@ def figure_caption(fig: Figure) -> str:
 
 def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes, identical on every call (no timestamp, no software tag),
-    its caption (:func:`figure_caption`) in the PNG's ``Title``.
+    its caption (:func:`figure_caption`) in the PNG's ``Title``, in a 256-colour palette (a
+    third of the size of full colour, the same to the eye: the figures are flat colours and
+    text), so that a report with a dozen figures stays small.
 
     The figure is drawn once: its layout is computed within that one drawing (matplotlib's
     ``savefig`` draws a figure with a layout engine twice, once to lay it out)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.image import imsave
+    from PIL import Image, PngImagePlugin
 
     use_style()
     canvas = FigureCanvasAgg(fig)
@@ -614,16 +644,19 @@ def figure_png(fig: Figure, *, dpi: int = DPI) -> bytes:
     fig.dpi = dpi
     try:
         canvas.draw()
-        pixels = canvas.buffer_rgba()
-        buf = io.BytesIO()
-        metadata = {"Software": None}
-        caption = figure_caption(fig)
-        if caption:
-            metadata["Title"] = caption
-        imsave(buf, pixels, format="png", origin="upper", dpi=dpi, metadata=metadata)
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()),
+                                 "raw", "RGBA", 0, 1).convert("RGB")
     finally:
         fig.dpi = original
-    return buf.getvalue()
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    info = PngImagePlugin.PngInfo()
+    caption = figure_caption(fig)
+    if caption:
+        info.add_text("Title", caption)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True, pnginfo=info, dpi=(dpi, dpi))
+    return out.getvalue()
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:

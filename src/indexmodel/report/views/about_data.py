@@ -113,13 +113,23 @@ def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "v
             rows.append({
                 col("index", lang): index_label(index, "en"),
                 col("year", lang): year,
-                data_label("era", lang): spec.era if spec else "—",
+                data_label("era", lang): spec.era_name(lang) if spec else "—",
                 data_label("components", lang): n_comp,
                 data_label("composites", lang): n_res,
                 data_label("status", lang): _STATUS[status][0 if lang == "vi" else 1],
                 data_label("missing", lang): text or "—",
             })
     return pd.DataFrame(rows)
+
+
+_PLAN_SOURCE = ("Kế hoạch của tỉnh (văn bản gốc)", "the province's plan (original text)")
+
+
+def source_label(source: str, lang: str = "vi") -> str:
+    """A source as a reader names it: the plan's own text by what it is, not by its file."""
+    import re
+
+    return re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", _PLAN_SOURCE[lang != "vi"], str(source))
 
 
 def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
@@ -134,7 +144,7 @@ def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.Data
                          data_label("kind", lang): KIND_LABELS[kind][0 if lang == "vi" else 1],
                          col("year", lang): ", ".join(map(str, years)),
                          data_label("rows", lang): len(group),
-                         col("source", lang): source})
+                         col("source", lang): source_label(source, lang)})
     frame = pd.DataFrame(rows)
     return frame.sort_values([col("index", lang), col("year", lang)], kind="stable") \
         .reset_index(drop=True)
@@ -160,13 +170,13 @@ def era_table(lang: str = "vi") -> pd.DataFrame:
             if spec.root.rule == "unknown":
                 published = list(range(spec.valid_from, (spec.valid_to or spec.valid_from) + 1))
             rows.append({col("index", lang): index_label(index, "en"),
-                         data_label("era", lang): spec.era,
+                         data_label("era", lang): spec.era_name(lang),
                          pick("years"): f"{spec.valid_from}–{spec.valid_to or ''}",
                          pick("components"): len(spec.ids) - 1,
                          pick("verified"): (yes if spec.verified else
                                             pick("fitted") if spec.fitted_weights else no),
                          pick("published_only"): ", ".join(map(str, published)) or "—",
-                         pick("note"): spec.note or ""})
+                         pick("note"): spec.note_in(lang) or ""})
     return pd.DataFrame(rows)
 
 

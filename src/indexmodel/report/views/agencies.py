@@ -232,7 +232,7 @@ def ownership_figure(setup: NotebookSetup):
         return None
     use_style()
     sizes = [len(d.coverage) for d in data]
-    fig = Figure(figsize=(11.0, 1.4 + 0.38 * sum(sizes) + 0.75 * len(data)), layout="constrained")
+    fig = Figure(figsize=(11.0, 1.4 + 0.42 * sum(sizes) + 0.75 * len(data)), layout="constrained")
     axes = np.atleast_1d(fig.subplots(len(data), 1,
                                       gridspec_kw={"height_ratios": [max(n, 2) for n in sizes]}))
     for ax, d in zip(axes, data):
@@ -253,7 +253,7 @@ def ownership_figure(setup: NotebookSetup):
                     text += " " + _ow("fig_more", lang, k=len(rows) - 1)
             ax.annotate(text, (value if math.isfinite(value) else 0.0, yi), xytext=(4, 0),
                         textcoords="offset points", va="center", fontsize=7.5)
-        ax.set_yticks(y, [_short(n, 46) for n in cov[f"name_{lang}"]])
+        ax.set_yticks(y, [_wrapped(n, 40) for n in cov[f"name_{lang}"]], fontsize=7.5)
         ax.set_ylim(len(cov) - 0.5, -0.5)
         finite = values[np.isfinite(values)]
         ax.set_xlim(0, (float(finite.max()) if finite.size and finite.max() > 0 else 1.0) * 3.0)
@@ -268,6 +268,8 @@ def ownership_figure(setup: NotebookSetup):
     return fig
 
 
-def _short(text: str, width: int) -> str:
-    text = str(text)
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+def _wrapped(text: str, width: int) -> str:
+    """A long name over several lines, never cut."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)

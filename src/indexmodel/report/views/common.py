@@ -106,3 +106,68 @@ def _rounded(frame: pd.DataFrame, digits: int = 6) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[c]):
             out[c] = out[c].round(digits)
     return out
+
+
+# -- tables as a reader sees them ------------------------------------------------------------
+def _decimals(values) -> int | None:
+    """Decimals for a column's numbers: none where all are whole, else two (three or four
+    where the view kept that many for small quantities) — one count per column, so "2.00"
+    stands beside "0.62", never "2.0"."""
+    finite = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+              and math.isfinite(float(v))]
+    if not finite:
+        return None
+    if all(v == round(v) for v in finite) and all(isinstance(v, int) or abs(v) < 1e15 for v in finite):
+        return 0
+    for places in (2, 3, 4):  # the fewest that show every value as the view rounded it
+        if all(abs(round(v, places) - v) < 1e-9 for v in finite):
+            return places
+    return 2  # unrounded values: two decimals
+
+
+def reader_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a reader sees it: its index a first column (one header row, no row
+    numbers), numbers with one count of decimals per column, blanks as "—"."""
+    out = frame.copy()
+    if not isinstance(out.index, pd.RangeIndex) or out.index.name is not None:
+        out = out.reset_index()
+    elif len(out) and not (out.index == pd.RangeIndex(len(out))).all():
+        out = out.reset_index(drop=True)
+    out.columns = [str(c) for c in out.columns]
+    for col in out.columns:
+        values = out[col].tolist()
+        places = _decimals(values)
+        if places is None:
+            out[col] = ["—" if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+                        else v for v in values]
+            continue
+        out[col] = [(f"{float(v):.{places}f}" if isinstance(v, (int, float)) and not isinstance(v, bool)
+                     and math.isfinite(float(v)) else
+                     ("—" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v))
+                    for v in values]
+    return out
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """The table as HTML: no row numbers, one header row, long names wrapped (not cut)."""
+    body = reader_frame(frame).to_html(index=False, border=0, escape=True, na_rep="—")
+    return body.replace('<table class="dataframe">',
+                        '<table class="dataframe" style="white-space: normal">', 1)
+
+
+def table_text(frame: pd.DataFrame) -> str:
+    return reader_frame(frame).to_string(index=False)
+
+
+def install_table_display() -> None:
+    """In a notebook, show every DataFrame as :func:`table_html` (and :func:`table_text`)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, table_html)
+    formatters["text/plain"].for_type(pd.DataFrame, lambda obj, p, cycle: p.text(table_text(obj)))

@@ -153,39 +153,17 @@ def monitor_section(setup: NotebookSetup) -> tuple[list, object]:
         return ["## " + _mo("h_monitor", lang, y=setup.target_year),
                 _year_sentence(setup, None)], None
     sentence = _year_sentence(setup, year)
-    rows = []
-    for r in report.summary.to_dict("records"):
-        label = index_label(r["index"], "en")
-        if not r["has_data"]:
-            rows.append({_mo("col.index", lang): label,
-                         _mo("col.composite", lang, y=year): _mo("no_values", lang)})
-            continue
-        rank = f"{r['rank']}/{r['ranked']}" if pd.notna(r["rank"]) and pd.notna(r["ranked"]) else "—"
-        rows.append({
-            _mo("col.index", lang): label,
-            _mo("col.composite", lang, y=year): _fmt(r["composite"]),
-            _mo("col.change", lang): _fmt(r["change"], signed=True),
-            _mo("col.average", lang): _fmt(r["national_average"]),
-            _mo("col.rank", lang): rank,
-            _mo("col.components", lang): str(r["components"]),
-            _mo("col.flagged", lang): str(r["flagged"]),
-            _mo("col.incomplete", lang): str(r["incomplete"]),
-        })
-    table = pd.DataFrame(rows).fillna("—").set_index(_mo("col.index", lang))
     setup.write_table(report.components, f"08_monitor_{year}")
-    notes = [n(lang) for n in report.notes]
-    out = ["## " + _mo("h_monitor", lang, y=year), sentence, table]
-    if notes:
-        out.append(_bullets(notes))
-    return out, report
+    # the one-screen summary: per index, what fell, what is below average, who acts by when
+    return ["## " + _mo("h_monitor", lang, y=year), sentence,
+            report.summary_markdown(lang, level=3)], report
 
 
 def monitor_markdown(report, lang: str = "vi") -> str:
-    """The review as :meth:`MonitorReport.to_markdown` writes it, headings one level down
-    (it sits inside the notebook's own sections); why the ranks moved has its own section
-    (:func:`rank_change_section`)."""
-    text = report.to_markdown(lang, rank_changes=False)
-    return "\n".join(("#" + line) if line.startswith("#") else line for line in text.splitlines())
+    """The review's details after its summary (:func:`monitor_section`): per agency, the
+    components to review and the names of the others it answers for; why the ranks moved
+    has its own section (:func:`rank_change_section`)."""
+    return report.details_markdown(lang, level=2)
 
 
 def rank_change_section(setup: NotebookSetup, report) -> list:
@@ -280,10 +258,13 @@ def trajectory_figure(setup: NotebookSetup, frame: pd.DataFrame, index: str):
     rows = frame[frame["index"] == index]
     if not len(rows) or (rows["composite"].isna().all() and rows["rank"].isna().all()):
         return None
-    rows = rows.assign(rank=rows["rank"].astype(float))
+    rows = rows.assign(rank=rows["rank"].astype(float),
+                       # a composite with a range rests on unverified settings: an estimate
+                       unverified=rows["composite_low"].notna() & rows["composite_high"].notna())
     out_of = rows["ranked_provinces"].dropna()
     title = _mo("traj_title", setup.lang, label=index_label(index, setup.lang), name=setup.name)
-    return plot_trajectory(rows[["year", "composite", "rank", "status"]], lang=setup.lang, title=title,
+    return plot_trajectory(rows[["year", "composite", "rank", "status", "unverified"]], lang=setup.lang,
+                           title=title,
                            out_of=int(out_of.max()) if len(out_of) else None)
 
 
@@ -372,10 +353,22 @@ def pci_2011_section(setup: NotebookSetup) -> list:
         return [head, exc.message]
     yes, no = t("yes", lang), t("no", lang)
     con = result.conclusions
+
+    def reader(row, column: str) -> str:
+        """A cell in the reader's language: a component by its name, provinces by theirs."""
+        value = str(row[column])
+        if row["conclusion"] == "most_leverage":
+            from ...data.spec import load_specs
+            spec = load_specs().spec_for("pci", 2011)
+            return spec.name(value, lang) if spec.has(value) else value
+        if row["conclusion"] == "top_10" and lang == "vi":
+            return "; ".join(resolve(p.strip(), 2011).name_vi for p in value.split(";") if p.strip())
+        return value
+
     table = pd.DataFrame({
         _mo("col.conclusion", lang): con[f"statement_{lang}"].to_numpy(),
-        _mo("col.published", lang): con["published"].to_numpy(),
-        _mo("col.recomputed", lang): con["recomputed"].to_numpy(),
+        _mo("col.published", lang): [reader(r, "published") for r in con.to_dict("records")],
+        _mo("col.recomputed", lang): [reader(r, "recomputed") for r in con.to_dict("records")],
         _mo("col.changes", lang): [yes if v else no for v in con["changes"]],
     }).set_index(_mo("col.conclusion", lang))
     return [head, _mo("pci2011_intro", lang), table]

@@ -26,6 +26,13 @@ def _goal_text(check, lang: str) -> str:
     return goal_text(check, lang)
 
 
+def _shown_gain(base, target, gain):
+    """The gain between the two figures as shown (two decimals), so that it adds up."""
+    if base is None or target is None or not (math.isfinite(base) and math.isfinite(target)):
+        return _r(gain)
+    return round(round(target, 2) - round(base, 2), 2)
+
+
 def overview_summary(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
     """One row per index: composites of the baseline and the targets, ranks, goals, findings."""
     rows = []
@@ -41,7 +48,8 @@ def overview_summary(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
             col("index", lang): index_label(index, "en"),
             col("baseline", lang, year=check.baseline_year): _r(check.baseline_composite),
             col("target", lang, year=check.target_year): _r(check.target_composite),
-            col("gain", lang): _r(check.gain),
+            # the gain of the figures shown: 66.26 → 70.69 is a gain of 4.43, as a reader adds up
+            col("gain", lang): _shown_gain(check.baseline_composite, check.target_composite, check.gain),
             col("range", lang): rng or "—",
             col("rank", lang, year=check.baseline_year): rank,
             col("goal", lang, year=check.target_year): _goal_text(check, lang),
@@ -76,7 +84,9 @@ def overview_csv(checks: Mapping) -> pd.DataFrame:
 def findings_table(checks: Mapping, lang: str = "vi") -> pd.DataFrame:
     """Every inconsistency in the plan's own numbers, by index."""
     rows = [{col("index", lang): index_label(index, "en"), col("year", lang): f.year,
-             col("component", lang): f.component, col("finding", lang): f.text(lang)}
+             col("component", lang): (check.spec.name(f.component, lang)
+                                      if check.spec.has(f.component) else f.component),
+             col("finding", lang): f.text(lang)}
             for index, check in checks.items() for f in check.findings]
     return pd.DataFrame(rows, columns=[col(k, lang) for k in ("index", "year", "component",
                                                                "finding")])
@@ -202,7 +212,7 @@ def components_table(setup: NotebookSetup, checks: Mapping, index: str) -> pd.Da
     })
     if index in checks:
         out[col("target", lang, year=setup.target_year)] = target.round(2).to_numpy()
-        out[col("gain", lang)] = (target - base).round(2).to_numpy()
+        out[col("gain", lang)] = (target.round(2) - base.round(2)).round(2).to_numpy()  # as shown
     if best:
         out[best_label] = [round(best[c], 2) if c in best else math.nan
                            for c in comp["component"]]

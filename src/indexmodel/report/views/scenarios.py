@@ -30,6 +30,7 @@ _SC = {
     "ids_h": ("Mã các chỉ số thành phần (dùng trong cột component)", "Component ids (for the component column)"),
     "col.index": ("Chỉ số", "Index"),
     "col.id": ("Mã (component)", "Id (component)"),
+    "col.index_id": ("Mã (index)", "Id (index)"),
     "col.name": ("Tên", "Name"),
     "col.level": ("Cấp", "Level"),
     "col.value": ("Điểm {y}", "Value {y}"),
@@ -47,8 +48,8 @@ _SC = {
     "bad_index": ("Bỏ qua dòng {row}: không có chỉ số '{index}' (dùng papi, sipas, par_index hoặc pci).",
                   "Row {row} skipped: no index '{index}' (use papi, sipas, par_index or pci)."),
     "bad_component": ("Bỏ qua dòng {row}: '{component}' không phải chỉ số thành phần của {label} năm {y} "
-                      "(phương pháp {era}).",
-                      "Row {row} skipped: '{component}' is not a {label} component in {y} (era {era})."),
+                      "({era}).",
+                      "Row {row} skipped: '{component}' is not a {label} component in {y} ({era})."),
     "no_era": ("Bỏ qua dòng {row}: {label} chưa có phương pháp tính cho năm {y}.",
                "Row {row} skipped: {label} has no methodology for {y}."),
     "bad_change": ("Bỏ qua dòng {row}: thay đổi '{change}' không phải là số.",
@@ -86,9 +87,10 @@ def component_ids(setup: NotebookSetup, indices: Iterable[str] | None = None) ->
         except IndexModelError:
             continue
         for c in spec.top_components:
-            rows.append({_sc("col.index", lang): index, _sc("col.id", lang): c,
+            rows.append({_sc("col.index", lang): index_label(index, lang),
+                         _sc("col.index_id", lang): index, _sc("col.id", lang): c,
                          _sc("col.name", lang): spec.name(c, lang)})
-    return pd.DataFrame(rows).set_index(_sc("col.index", lang))
+    return pd.DataFrame(rows)
 
 
 def scenario_changes(setup: NotebookSetup, changes: pd.DataFrame) -> tuple[dict, list[str]]:
@@ -126,7 +128,7 @@ def scenario_changes(setup: NotebookSetup, changes: pd.DataFrame) -> tuple[dict,
         if not spec.has(component) or component == spec.composite:
             problems.append(_sc("bad_component", lang, row=row, component=component,
                                 label=index_label(index, lang), y=setup.year,
-                                era=spec.era))
+                                era=spec.era_name(lang)))
             continue
         out.setdefault(index, {})
         out[index][component] = out[index].get(component, 0.0) + change
@@ -167,7 +169,7 @@ def scenario(setup: NotebookSetup, changes: pd.DataFrame) -> list:
             value = a.scored[component]
             detail_rows.append({
                 _sc("col.index", lang): label,
-                _sc("col.name", lang): a.spec.name(component, lang) + f" ({component})",
+                _sc("col.name", lang): a.spec.name(component, lang),
                 _sc("col.value", lang, y=a.year): round(float(value), 2),
                 _sc("col.change", lang): round(delta, 4),
                 _sc("col.new", lang): round(float(value) + delta, 2),

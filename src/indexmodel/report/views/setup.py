@@ -117,12 +117,15 @@ class NotebookSetup:
         return Image(data=Path(path).read_bytes(), format="png")
 
     def write_table(self, frame: pd.DataFrame, name: str) -> Path | None:
-        """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable)."""
+        """Write ``frame`` as ``<tables_dir>/<name>.csv`` (atomic, byte-repeatable) as Excel
+        opens it: UTF-8 with a byte-order mark, headers in the reader's language
+        (:mod:`.csv_headers`)."""
         if self.tables_dir is None:
             return None
-        from ...core.output import write_csv_atomic
+        from ...core.output import write_bytes_atomic
+        from .csv_headers import excel_csv
 
-        return write_csv_atomic(frame, self.tables_dir / f"{name}.csv")
+        return write_bytes_atomic(excel_csv(frame, self.lang), self.tables_dir / f"{name}.csv")
 
 
 def setup_notebook(province: str, baseline_year: int, target_year: int, lang: str = "vi",
@@ -156,6 +159,9 @@ def setup_notebook(province: str, baseline_year: int, target_year: int, lang: st
     figures.mkdir(parents=True, exist_ok=True)
     tables = Path(tables_dir) if tables_dir else None
     use_style()
+    from .common import install_table_display
+
+    install_table_display()  # tables without row numbers, one header row, decimals by column
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.max_colwidth", 200)
