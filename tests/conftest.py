@@ -35,7 +35,9 @@ def shared_real_run():
         home = Path(tempfile.mkdtemp(prefix="indexmodel-shared-run-"))
         atexit.register(shutil.rmtree, home, True)
         try:
-            _SHARED["result"] = runner.run(home=home, progress=None)
+            lines: list[str] = []
+            _SHARED["result"] = runner.run(home=home, progress=lines.append)
+            _SHARED["progress"] = lines
         except BaseException as exc:  # every user of the run fails with the same error
             _SHARED["error"] = exc
             raise

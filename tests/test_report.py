@@ -670,3 +670,14 @@ def test_the_shared_kernels_and_caches_change_no_byte(real_run, tmp_path, monkey
     different = [name for name in mine if mine[name] != shared[name]]
     assert different == []
     assert outputs(fresh.figures_dir) == outputs(real_run.figures_dir)
+
+
+def test_the_run_says_what_it_does_in_the_reports_language(real_run):
+    from conftest import _SHARED
+
+    lines = _SHARED["progress"]
+    assert lines[0].startswith("Phân tích hằng năm: Bình Định") and "tiếng Việt" in lines[0]
+    assert any(line.startswith("Xong trong ") for line in lines)
+    assert any(line.startswith("Báo cáo: ") for line in lines)
+    english = ("Yearly run", "Done in", "Reports:", "Figures:", "notebooks", "workers", " s\n")
+    assert not [line for line in lines if any(word in line + "\n" for word in english)]

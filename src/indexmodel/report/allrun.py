@@ -25,7 +25,7 @@ from ..core.i18n import check_lang
 from ..data.provinces import Province, all_provinces
 from ..data.years import check_year
 from .runner import (DEFAULT_SEED, DEFAULT_SIMS, INDEX_PAGE, Progress, RunPlan, RunResult,
-                     RunWriteError, _run_batch, check_workers, prepare)
+                     RunWriteError, _run_batch, check_workers, prepare, said)
 
 ALL = "all"
 
@@ -122,11 +122,11 @@ def run_all(year: int | None = None, lang: str = "vi", sims: int = DEFAULT_SIMS,
 
     try:
         batch = _run_batch(plans, f"{year}-{ALL}-{lang}", home, say, cell_timeout, jobs,
-                           f"every unit ranked in {year} ({len(plans)}), language {lang}",
+                           said("all", lang, year=year, n=len(plans)),
                            overall)
     except OSError as exc:
         raise RunWriteError(exc) from None
-    say(f"Done in {batch.seconds:.1f} s: {len(plans)} report folders.")
-    say(f"Reports: {target / INDEX_PAGE}")
+    say(said("done_all", lang, seconds=batch.seconds, n=len(plans)))
+    say(said("reports_all", lang, path=target / INDEX_PAGE))
     return AllRunResult(year, lang, target / INDEX_PAGE, batch.results, batch.seconds)
 

@@ -376,15 +376,16 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
     check_workers(workers)
     plan = prepare(province, year, lang, peers, sims, seed, home, notebooks_dir)
     try:
-        batch = _run_batch([plan], plan.key, plan.home, say, cell_timeout, workers,
-                           f"{describe(plan.province)}, {plan.year} (baseline "
-                           f"{plan.baseline_year}, from the {plan.basis}), language {plan.lang}")
+        lang = plan.lang
+        what = said("what", lang, province=describe(plan.province, lang), year=plan.year,
+                    baseline=plan.baseline_year, basis=said(f"basis.{plan.basis}", lang))
+        batch = _run_batch([plan], plan.key, plan.home, say, cell_timeout, workers, what)
     except OSError as exc:  # a full disk, a folder that cannot be written: the staging is gone
         raise RunWriteError(exc) from None
     result = batch.results[0]
-    say(f"Done in {batch.seconds:.1f} s.")
-    say(f"Reports: {result.reports_dir} (open {result.index_html.name})")
-    say(f"Figures: {result.figures_dir}")
+    say(said("done", lang, seconds=batch.seconds))
+    say(said("reports", lang, path=result.reports_dir, page=result.index_html.name))
+    say(said("figures", lang, path=result.figures_dir))
     return result
 
 
@@ -519,6 +520,34 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=export.warm_up, name="indexmodel-html-warm-up", daemon=True).start()
 
 
+#: What the run prints as it goes, in the run's language (vi, en).
+SAY = {
+    "head": ("Phân tích hằng năm: {what}: {total} sổ tính", "Yearly run: {what}: {total} notebooks"),
+    "workers": (", {n} tiến trình song song", ", {n} workers"),
+    "what": ("{province}, năm {year} (năm gốc {baseline}, theo {basis}), tiếng Việt",
+             "{province}, {year} (baseline {baseline}, from the {basis}), language English"),
+    "basis.plan": ("kế hoạch của tỉnh", "plan"),
+    "basis.peer data": ("số liệu các tỉnh", "peer data"),
+    "all": ("mọi đơn vị được xếp hạng năm {year} ({n}), tiếng Việt",
+            "every unit ranked in {year} ({n}), language English"),
+    "step": ("[{n}/{total}] {name} … {seconds:.1f} giây", "[{n}/{total}] {name} … {seconds:.1f} s"),
+    "step_failed": ("[{n}/{total}] {name} … lỗi sau {seconds:.1f} giây",
+                    "[{n}/{total}] {name} … failed after {seconds:.1f} s"),
+    "done": ("Xong trong {seconds:.1f} giây.", "Done in {seconds:.1f} s."),
+    "done_all": ("Xong trong {seconds:.1f} giây: {n} thư mục báo cáo.",
+                 "Done in {seconds:.1f} s: {n} report folders."),
+    "reports": ("Báo cáo: {path} (mở {page})", "Reports: {path} (open {page})"),
+    "reports_all": ("Báo cáo: {path}", "Reports: {path}"),
+    "figures": ("Hình: {path}", "Figures: {path}"),
+}
+
+
+def said(key: str, lang: str, **values) -> str:
+    """A progress line of the run in ``lang`` (:data:`SAY`)."""
+    vi, en = SAY[key]
+    return (vi if lang == "vi" else en).format(**values)
+
+
 def _nav(plan: RunPlan) -> dict:
     from .contents import data_vintage, page_text
 
@@ -547,8 +576,9 @@ def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout:
     total = len(jobs)
     workers = max(1, min(workers or default_workers(), total))
     many = len(plans) > 1
-    say(f"Yearly run: {what}: {total} notebooks"
-        + (f", {workers} workers" if workers > 1 else ""))
+    lang = plans[0].lang
+    say(said("head", lang, what=what, total=total)
+        + (said("workers", lang, n=workers) if workers > 1 else ""))
     runs: dict[str, list[NotebookRun]] = {plan.slug: [] for plan in plans}
 
     def finish(n: int, outcome: dict) -> None:
@@ -558,9 +588,9 @@ def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout:
         if outcome["ok"]:
             runs[plan.slug].append(NotebookRun(notebook.name, seconds,
                                                stage / plan.slug / "reports" / (notebook.stem + ".html")))
-            say(f"[{n}/{total}] {name} … {seconds:.1f} s")
+            say(said("step", lang, n=n, total=total, name=name, seconds=seconds))
             return
-        say(f"[{n}/{total}] {name} … failed after {seconds:.1f} s")
+        say(said("step_failed", lang, n=n, total=total, name=name, seconds=seconds))
         failed, not_kept = _keep_failed(plan, stage / plan.slug / "executed" / notebook.name)
         label = f"{notebook.name} ({plan.province.name_en})" if many else notebook.name
         if outcome["kind"] == "cell":
