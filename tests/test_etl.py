@@ -303,3 +303,19 @@ def test_a_bad_recent_table_is_refused_with_file_row_and_reason(tmp_path, file, 
     for part in expected:
         assert part in str(err.value)
     assert _untouched(out)
+
+
+def test_the_shipped_tables_name_each_province_in_vietnamese_too():
+    """Machine outputs keep English columns and the canonical English names (the key) and
+    add the Vietnamese name last."""
+    from indexmodel.core.paths import data_dir
+    from indexmodel.data.provinces import resolve
+
+    for name in ("components.csv", "results.csv"):
+        table = pd.read_csv(data_dir() / "peers" / name, keep_default_na=False)
+        assert list(table.columns)[-1] == "name_vi"
+        pairs = table[["province", "name_vi"]].drop_duplicates()
+        assert pairs["province"].is_unique  # one Vietnamese name per province
+        for province, name_vi in pairs.itertuples(index=False):
+            assert name_vi == resolve(province).name_vi
+        assert "Bình Định" in set(pairs["name_vi"]) and "Binh Dinh" in set(pairs["province"])

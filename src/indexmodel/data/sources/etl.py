@@ -230,9 +230,14 @@ def _cell(value: object) -> str:
 
 
 def write_table(frame: pd.DataFrame, path: Path, name: str) -> None:
-    """Write one table sorted, with deterministic formatting."""
+    """Write one table sorted, with deterministic formatting; the peer and result tables
+    also name each province in Vietnamese (``name_vi``, last: the canonical English name
+    stays the key)."""
     columns = list(COLUMNS[name])
     frame = frame.reindex(columns=columns)
+    if name in (peers.COMPONENTS_FILE, peers.RESULTS_FILE):
+        columns.append("name_vi")
+        frame = frame.assign(name_vi=[_name_vi(p) for p in frame["province"]])
     for col in ("year", "rank", "ranked_provinces", "population"):
         if col in frame:
             frame[col] = frame[col].astype("Int64")
@@ -242,6 +247,17 @@ def write_table(frame: pd.DataFrame, path: Path, name: str) -> None:
         writer.writerow(columns)
         for rec in frame.itertuples(index=False, name=None):
             writer.writerow([_cell(v) for v in rec])
+
+
+def _name_vi(province) -> str:
+    from ..provinces import resolve
+
+    if not isinstance(province, str) or not province:
+        return ""
+    try:
+        return resolve(province).name_vi
+    except Exception:  # a region or a label that is not a province: no Vietnamese name to add
+        return ""
 
 
 def run_etl(source_dir: str | Path, out_dir: str | Path, published_dir: str | Path | None = None,
