@@ -9,7 +9,6 @@ date the agencies' reports are due.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from ..core.i18n import check_lang, index_label, translate
 from ..core.output import csv_text, write_files_atomic
 from ..data.provinces import UNITS_2025, resolve
 from ..model.field import Note
+from .monitor_brief import _finite, _num, _signed  # noqa: F401  (one definition, shared)
 
 #: Working days the plan allows after publication (section IV.10).
 WORKING_DAYS = 5
@@ -474,18 +474,3 @@ def _true(value) -> bool:
 
 def _false(value) -> bool:
     return value is not None and not pd.isna(value) and not bool(value)
-
-
-def _finite(value) -> bool:
-    try:
-        return value is not None and not pd.isna(value) and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _num(value) -> str:
-    return f"{float(value):.2f}" if _finite(value) else "—"
-
-
-def _signed(value) -> str:
-    return f"{float(value):+.2f}" if _finite(value) else "—"

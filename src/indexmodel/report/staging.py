@@ -43,12 +43,18 @@ def recover(root: Path, key: str, say: Progress) -> None:
         if not stage.is_dir() or not _STAGE_NAME.match(stage.name) or \
                 _STAGE_NAME.match(stage.name).group(1) != key:
             continue
-        targets = marker_targets(stage)
-        if targets:
-            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
-            move_targets(targets, stage)
-        else:
-            shutil.rmtree(stage, ignore_errors=True)
+        _finish_or_discard(stage, say)
+
+
+def _finish_or_discard(stage: Path, say: Progress) -> None:
+    """Complete the move a committed staging folder records (its marker lists the
+    targets), or remove a staging folder that never committed."""
+    targets = marker_targets(stage)
+    if targets:
+        say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
+        move_targets(targets, stage)
+    else:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 _STAGE_NAME = re.compile(r"^(\d+-[a-z0-9_.-]+?)-(\d+)-[0-9a-f]{8}$")
@@ -66,12 +72,7 @@ def clean_leftovers(home: Path, key: str, say: Progress) -> None:
             continue  # our own key was handled under our lock (never reopen our lock file)
         if not _lock_is_free(root / f"{match.group(1)}.lock"):
             continue
-        targets = marker_targets(stage)
-        if targets:
-            say(f"Completing the interrupted move of an earlier run ({stage.name}) …")
-            move_targets(targets, stage)
-        else:
-            shutil.rmtree(stage, ignore_errors=True)
+        _finish_or_discard(stage, say)
     failed = home / "reports" / FAILED
     if failed.is_dir():
         for fresh in sorted(failed.rglob(".*.new-*")):
