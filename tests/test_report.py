@@ -178,8 +178,8 @@ def test_run_writes_reports_figures_index_and_manifest(tmp_path, books):
     assert [p.name for p in (reports / "figures").iterdir()] == ["fig.png"]
     assert [p.name for p in figures.iterdir()] == ["fig.png"]
     assert (figures / "fig.png").read_bytes() == (reports / "figures" / "fig.png").read_bytes()
-    assert re.fullmatch(r"\[1/2\] 01_writer\.ipynb … \d+\.\d s", lines[1])
-    assert re.fullmatch(r"\[2/2\] 02_second\.ipynb … \d+\.\d s", lines[2])
+    assert re.fullmatch(r"\[1/2\] 01_writer\.ipynb … \d+\.\d giây", lines[1])  # the run's language
+    assert re.fullmatch(r"\[2/2\] 02_second\.ipynb … \d+\.\d giây", lines[2])
     assert any(str(reports) in line for line in lines[-3:])
     # the parameters each notebook received
     params = json.loads((reports / "params.json").read_text())
