@@ -22,11 +22,13 @@ Provinces come out under their canonical English names, components as spec ids.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.cache import file_digest, memo
+from ..core.cache import NO_CACHE, file_digest, memo
 from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
 from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
@@ -344,9 +346,59 @@ def _load_cached(path: str, name: str) -> pd.DataFrame:
     if not path.exists():
         raise DataUnavailableError(f"the shipped table {path} is missing",
                                    hint="run `indexmodel etl` to rebuild data/peers")
+    shared = _shared_file(path, name)
+    if shared is not None:
+        return _read_shared(str(shared))
     loader = {COMPONENTS_FILE: load_peers, RESULTS_FILE: load_results,
               REGION_MEANS_FILE: load_region_means}[name]
     return loader(path)
+
+
+# -- the shipped tables as a yearly run checked them, for its kernels ---------------------
+#: set by a yearly run for the kernels it starts: a folder of the run's staging holding the
+#: shipped tables as the run's own process checked them (one file per table, named by the
+#: content of the file and of the rules it was checked by), so that each kernel reads them
+#: instead of checking the same 13k rows again; a changed file has another name and is checked
+CHECKED_TABLES = "INDEXMODEL_CHECKED_TABLES"
+SHIPPED = (COMPONENTS_FILE, RESULTS_FILE, REGION_MEANS_FILE)
+
+
+def _shared_name(path: Path, name: str) -> str:
+    key = f"{file_digest(path)};{_rules_digest()};{pd.__version__}"
+    return f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:20]}.pkl"
+
+
+def _shared_file(path: Path, name: str) -> Path | None:
+    folder = os.environ.get(CHECKED_TABLES)
+    if not folder or os.environ.get(NO_CACHE):
+        return None
+    try:
+        found = Path(folder) / _shared_name(path, name)
+    except OSError:
+        return None
+    return found if found.is_file() else None
+
+
+@memo(maxsize=8, copy=True)
+def _read_shared(pickled: str) -> pd.DataFrame:
+    return pd.read_pickle(pickled)
+
+
+def export_checked(folder: str | Path) -> Path:
+    """Write the shipped tables, checked (here, or read back from the cache), into
+    ``folder`` for the kernels of a run (:data:`CHECKED_TABLES`); ``folder`` is returned."""
+    from ..core.output import write_bytes_atomic
+    import pickle
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED:
+        path = peers_dir() / name
+        if path.exists():
+            frame = _default(name)
+            write_bytes_atomic(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL),
+                               folder / _shared_name(path, name))
+    return folder
 
 
 def default_peers() -> pd.DataFrame:

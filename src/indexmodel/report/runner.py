@@ -416,7 +416,8 @@ def _run_batch(plans: list[RunPlan], key: str, home: Path, say: Progress,
         _clean_leftovers(home, key, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
+            with _checked_tables(stage / "checked"):
+                runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
             targets: Targets = []
             results = []
             for plan in plans:
@@ -485,6 +486,23 @@ def _recover(root: Path, key: str, say: Progress) -> None:
 
 def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
     clean_leftovers(home, key, say)
+
+
+@contextlib.contextmanager
+def _checked_tables(folder: Path):
+    """The shipped tables as this process checked them, handed to the run's kernels (they
+    read them instead of checking them again: :data:`~indexmodel.data.peers.CHECKED_TABLES`)."""
+    from ..data.peers import CHECKED_TABLES, export_checked
+
+    before = os.environ.get(CHECKED_TABLES)
+    os.environ[CHECKED_TABLES] = str(export_checked(folder))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CHECKED_TABLES, None)
+        else:
+            os.environ[CHECKED_TABLES] = before
 
 
 def _commit(targets: Targets, stage: Path) -> None:
