@@ -379,15 +379,14 @@ def test_one_run_at_a_time_per_year_and_province(tmp_path, books):
     try:
         with pytest.raises(UsageError, match=r"in progress \(pid 1234"):
             report.run(home=home, notebooks_dir=books, progress=quiet)
-        # another year, province or language is not held back (one kernel each: the lock
-        # is the point, not the workers)
-        report.run(home=home, year=2014, notebooks_dir=books, progress=quiet, workers=1)
-        report.run(home=home, lang="en", notebooks_dir=books, progress=quiet, workers=1)
+        # another year, province or language is not held back
+        report.run(home=home, year=2014, notebooks_dir=books, progress=quiet)
+        report.run(home=home, lang="en", notebooks_dir=books, progress=quiet)
     finally:
         holder.kill()
         holder.wait()
     # the holder is gone: its lock went with it
-    report.run(home=home, notebooks_dir=books, progress=quiet, workers=1)
+    report.run(home=home, notebooks_dir=books, progress=quiet)
 
 
 def _processes() -> dict[int, tuple[int, str]]:
@@ -534,7 +533,7 @@ def test_leftovers_of_other_killed_runs_are_cleaned(tmp_path, books):
     (stale / "x.html").write_text("x")
     fresh = home / "reports" / "failed" / "2014" / ".da_nang.new-999999"
     fresh.mkdir(parents=True)
-    report.run(home=home, notebooks_dir=books, progress=quiet, workers=1)
+    report.run(home=home, notebooks_dir=books, progress=quiet)
     assert not (root / "2014-da_nang-999999-deadbeef").exists()
     assert not (home / "reports" / "failed").exists()
 
