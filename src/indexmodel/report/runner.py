@@ -416,7 +416,7 @@ def _run_batch(plans: list[RunPlan], key: str, home: Path, say: Progress,
         _clean_leftovers(home, key, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            with _checked_tables(stage / "checked"):
+            with _checked_tables(stage / "checked", {p.peers_file for p in plans} - {None}):
                 runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
             targets: Targets = []
             results = []
@@ -489,13 +489,17 @@ def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
 
 
 @contextlib.contextmanager
-def _checked_tables(folder: Path):
-    """The shipped tables as this process checked them, handed to the run's kernels (they
-    read them instead of checking them again: :data:`~indexmodel.data.peers.CHECKED_TABLES`)."""
-    from ..data.peers import CHECKED_TABLES, export_checked
+def _checked_tables(folder: Path, peer_files: set[Path]):
+    """The shipped tables and the analyst's peer files as this process checked them, handed
+    to the run's kernels (they read them instead of checking them again:
+    :data:`~indexmodel.data.peers.CHECKED_TABLES`)."""
+    from ..data.peers import CHECKED_TABLES, export_checked, load_peers
 
     before = os.environ.get(CHECKED_TABLES)
-    os.environ[CHECKED_TABLES] = str(export_checked(folder))
+    export_checked(folder)
+    for path in sorted(peer_files):
+        load_peers.export(path, folder)
+    os.environ[CHECKED_TABLES] = str(folder)
     try:
         yield
     finally:
