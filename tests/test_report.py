@@ -82,6 +82,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*"))}
 
 
+@pytest.fixture(scope="module")
+def child_env(tmp_path_factory) -> dict[str, str]:
+    """The environment of a run started in a subprocess: the shipped tables as this process
+    checked them, handed over as a run hands them to its kernels, so that the child does not
+    check the same 13k rows again (1.5–4 s) before the kill the test is about."""
+    from indexmodel.data.peers import CHECKED_TABLES, export_checked
+
+    folder = export_checked(tmp_path_factory.mktemp("checked"))
+    return dict(os.environ, **{CHECKED_TABLES: str(folder)})
+
+
 def previous_outputs(home: Path) -> dict[str, bytes]:
     """Outputs of an earlier run (stand-ins), to check they survive."""
     for kind, name in (("reports", "old.html"), ("figures", "old.png")):
@@ -292,14 +303,14 @@ def test_a_failing_notebook_names_itself_and_the_cell_and_keeps_the_old_outputs(
     assert not (home / "reports" / "failed").exists()
 
 
-def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books):
+def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books, child_env):
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(60)")
     home = tmp_path / "home"
     before = previous_outputs(home)
     code = (f"from indexmodel import report; report.run(home={str(home)!r}, "
             f"notebooks_dir={str(books)!r})")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True, env=child_env)
     staging = report.staging_root(home)
     try:
         deadline = time.monotonic() + 120
@@ -408,14 +419,14 @@ def _alive(pids: set[int]) -> set[int]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process model")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig):
+def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig, child_env):
     """Only the main process is signalled (as `kill PID` does): its workers and kernels must
     die with it, the lock must go with it, and the next run starts at once and succeeds."""
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
     notebook(books / "04_slow.ipynb", "import time\ntime.sleep(120)")
     home = tmp_path / "home"
     before = previous_outputs(home)
-    env = dict(os.environ, INDEXMODEL_HOME=str(home))
+    env = dict(child_env, INDEXMODEL_HOME=str(home))
     runner = textwrap.dedent(f"""\
         import sys
         from pathlib import Path
@@ -477,7 +488,7 @@ def _without_slow(books: Path, tmp_path: Path) -> Path:
     return fast
 
 
-def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books):
+def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books, child_env):
     """One notebook at a time, in the run's own process: a SIGTERM stops its kernel and
     leaves no staging folder and the previous outputs as they were."""
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
@@ -488,7 +499,7 @@ def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books):
               f"workers=1)\n"
               f"except BaseException as exc:\n    print(type(exc).__name__, exc.exit_code)\n")
     proc = subprocess.Popen([sys.executable, "-c", runner], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True, env=child_env)
     staging = report.staging_root(home)
     try:
         deadline = time.monotonic() + 180

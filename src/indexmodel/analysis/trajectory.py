@@ -30,6 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError
 from ..core.i18n import check_lang, index_label
 from ..data.plan import Plan, load_plan
@@ -157,6 +158,13 @@ def trajectory(province: str | Province = "Bình Định", index: str | None = N
             plan = None
     if plan is not None and resolve(plan.province).name_en != name:
         plan = None
+    return _trajectory(prov, index, peers, results, plan, book, lang, with_targets)
+
+
+@memo(maxsize=64, copy=True)  # the merged-province notebook asks twice for each former province
+def _trajectory(prov: Province, index: str | None, peers: pd.DataFrame, results: pd.DataFrame,
+                plan: Plan | None, book: SpecBook, lang: str, with_targets: bool) -> pd.DataFrame:
+    name = prov.name_en
     indices = INDICES if index is None else (index,)
     for ix in indices:
         book.eras(ix)  # refuses an unknown index

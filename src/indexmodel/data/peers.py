@@ -22,11 +22,13 @@ Provinces come out under their canonical English names, components as spec ids.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 from pathlib import Path
 
 import pandas as pd
 
-from ..core.cache import file_digest, memo
+from ..core.cache import NO_CACHE, file_digest, memo
 from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
 from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
@@ -159,11 +161,25 @@ def _by_content(check):
             digest = file_digest(path)
         except OSError:  # missing, a folder, unreadable: the check says so in its words
             return check(path)
-        return checked(str(path), digest, _rules_digest())
+        rules = _rules_digest()
+        shared = _shared_file(check.__name__, str(path), digest, rules)
+        if shared is not None:
+            return _read_shared(str(shared))
+        return checked(str(path), digest, rules)
+
+    def export(path: str | Path, folder: Path) -> None:
+        """Write the table as checked here into ``folder`` (:data:`CHECKED_TABLES`)."""
+        from ..core.output import write_bytes_atomic
+        import pickle
+
+        frame = load(path)
+        name = _shared_name(check.__name__, str(path), file_digest(path), _rules_digest())
+        write_bytes_atomic(pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL), folder / name)
 
     load.__doc__ = check.__doc__
     load.__name__ = check.__name__
     load.cache_info = checked.cache_info
+    load.export = export
     return load
 
 
@@ -347,6 +363,50 @@ def _load_cached(path: str, name: str) -> pd.DataFrame:
     loader = {COMPONENTS_FILE: load_peers, RESULTS_FILE: load_results,
               REGION_MEANS_FILE: load_region_means}[name]
     return loader(path)
+
+
+# -- the tables as a yearly run checked them, for its kernels -----------------------------
+#: set by a yearly run for the kernels it starts: a folder of the run's staging holding the
+#: shipped tables (and the analyst's peer file) as the run's own process checked them, one
+#: file per table named by its path, its content and the rules it was checked by, so that
+#: each kernel reads them instead of checking the same 13k rows again; a changed file has
+#: another name and is checked anew
+CHECKED_TABLES = "INDEXMODEL_CHECKED_TABLES"
+SHIPPED = (COMPONENTS_FILE, RESULTS_FILE, REGION_MEANS_FILE)
+
+
+def _shared_name(kind: str, path: str, digest: str, rules: str) -> str:
+    key = f"{kind};{path};{digest};{rules};{pd.__version__}"
+    return f"{kind}.{hashlib.sha256(key.encode()).hexdigest()[:24]}.pkl"
+
+
+def _shared_file(kind: str, path: str, digest: str, rules: str) -> Path | None:
+    folder = os.environ.get(CHECKED_TABLES)
+    if not folder or os.environ.get(NO_CACHE):
+        return None
+    found = Path(folder) / _shared_name(kind, path, digest, rules)
+    return found if found.is_file() else None
+
+
+@memo(maxsize=8, copy=True)
+def _read_shared(pickled: str) -> pd.DataFrame:
+    return pd.read_pickle(pickled)
+
+
+def export_checked(folder: str | Path, extra: str | Path | None = None) -> Path:
+    """Write the shipped tables and the peer file ``extra``, checked (here, or read back from
+    the cache), into ``folder`` for the kernels of a run (:data:`CHECKED_TABLES`)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    loaders = {COMPONENTS_FILE: load_peers, RESULTS_FILE: load_results,
+               REGION_MEANS_FILE: load_region_means}
+    for name in SHIPPED:
+        path = peers_dir() / name
+        if path.exists():
+            loaders[name].export(str(path), folder)
+    if extra is not None:
+        load_peers.export(extra, folder)
+    return folder
 
 
 def default_peers() -> pd.DataFrame:

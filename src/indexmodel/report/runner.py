@@ -417,7 +417,8 @@ def _run_batch(plans: list[RunPlan], key: str, home: Path, say: Progress,
         _clean_leftovers(home, key, say)
         stage = root / f"{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
-            runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
+            with _checked_tables(stage / "checked", {p.peers_file for p in plans} - {None}):
+                runs = _execute_all(plans, stage, say, cell_timeout, workers, what)
             targets: Targets = []
             results = []
             for plan in plans:
@@ -486,6 +487,27 @@ def _recover(root: Path, key: str, say: Progress) -> None:
 
 def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
     clean_leftovers(home, key, say)
+
+
+@contextlib.contextmanager
+def _checked_tables(folder: Path, peer_files: set[Path]):
+    """The shipped tables and the analyst's peer files as this process checked them, handed
+    to the run's kernels (they read them instead of checking them again:
+    :data:`~indexmodel.data.peers.CHECKED_TABLES`)."""
+    from ..data.peers import CHECKED_TABLES, export_checked, load_peers
+
+    before = os.environ.get(CHECKED_TABLES)
+    export_checked(folder)
+    for path in sorted(peer_files):
+        load_peers.export(path, folder)
+    os.environ[CHECKED_TABLES] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(CHECKED_TABLES, None)
+        else:
+            os.environ[CHECKED_TABLES] = before
 
 
 def _commit(targets: Targets, stage: Path) -> None:
