@@ -376,3 +376,21 @@ def test_pci_settings_show_the_fitted_weights_and_their_evidence(bd):
     text = _texts(items)
     assert "fitted from published figures" in text and "Tay Ninh 2023 +0.005" in text
     assert "consistent with its published rank 25" in text and "66.26" in text
+
+
+def test_a_province_year_published_in_part_is_said_not_analysed(tmp_path):
+    """PAPI 2022 gives Bắc Giang 4 of 8 dimensions (unranked that year): no composite, so the
+    index page says the data are missing instead of failing (found by `run --province all`)."""
+    from indexmodel.analysis.index_analysis import for_year
+    from indexmodel.core.errors import DataUnavailableError
+
+    with pytest.raises(DataUnavailableError, match="4 of 8 components"):
+        for_year("papi", 2022, "Bac Giang")
+    setup = views.setup_notebook("Bắc Giang", 2022, 2022, "en", figures_dir=str(tmp_path))
+    view = setup.view("papi")
+    for section in ("title", "components", "leverage", "odds", "paths"):
+        items = getattr(view, section)()
+        assert items and isinstance(items[0], str)
+    said = view.title()[1]
+    assert "in 2022 only 4 of its 8 components are published, so there is no composite" in said
+    assert "2022" not in said.split("years with the province's values:")[1]

@@ -608,6 +608,14 @@ def _for_year(index: str, year: int, province: str, *, peers: pd.DataFrame,
         own[spec.composite] = float(published.iloc[0])
         notes = (Note(f"{index.upper()} {year}: điểm tổng hợp giữ nguyên như công bố, không tính lại.",
                       f"{index.upper()} {year}: the composite stands as published, never recomputed."),)
+    own = {c: v for c, v in own.items() if math.isfinite(v)}
+    scored = score(spec, own, year=year, warn=False)
+    if not math.isfinite(scored.composite):  # a province-year published in part (PAPI 2022 Bắc Giang)
+        missing = [c for c in spec.top_components if not math.isfinite(scored[c])]
+        raise DataUnavailableError(
+            f"{index} {year}: {name} has {len(spec.top_components) - len(missing)} of "
+            f"{len(spec.top_components)} components in the peer data (missing: "
+            f"{', '.join(missing)}), so no composite")
     pfield = build_field(index, year, name, peers=peers, results=results, book=book)
     improvements, more = _improvements(index, spec, peers[peers["year"] <= year], results)
     return IndexAnalysis(index=index, province=name, year=year, spec=spec, own=own, field=pfield,

@@ -18,6 +18,9 @@ _IX = {
                 "No {index} component values for {name} in {year} in the data: {why}"),
     "years_held": ("các năm có số liệu của tỉnh: {years}", "years with the province's values: {years}"),
     "no_years": ("chưa có năm nào", "none"),
+    "partial_year": ("năm {year} chỉ có {have} trên {total} chỉ số thành phần được công bố, nên không có "
+                     "điểm tổng hợp", "in {year} only {have} of its {total} components are published, so "
+                     "there is no composite"),
     "published_only": ("chỉ có kết quả công bố năm {year}: điểm tổng hợp {composite}, thứ hạng {rank}",
                        "only the published {year} result: composite {composite}, rank {rank}"),
     "skip": ("Không có số liệu để phân tích phần này.", "No data to analyse this part."),

@@ -53,8 +53,21 @@ def index_analysis(setup: NotebookSetup, index: str):
     except IndexModelError:
         pass
     own = peers[(peers["index"] == index) & (peers["province"] == setup.province.name_en)]
+    own = own[own["value"].notna()]
     years = sorted({int(y) for y in own["year"] if setup.province.exists_in(int(y))})
+    partial = None
+    if setup.year in years:  # values of that year, but too few for a composite
+        from ...data.spec import load_specs
+
+        total = len(load_specs().spec_for(index, setup.year).top_components)
+        have = len(set(own[own["year"] == setup.year]["component"])
+                   & set(load_specs().spec_for(index, setup.year).top_components))
+        if have < total:
+            partial = _ix("partial_year", lang, year=setup.year, have=have, total=total)
+            years.remove(setup.year)
     why = _ix("years_held", lang, years=", ".join(map(str, years)) or _ix("no_years", lang))
+    if partial:
+        why = partial + "; " + why
     try:
         standing = year_standing(setup, index)
     except IndexModelError:
