@@ -118,6 +118,12 @@ def _never_execute(*_args, **_kwargs):  # pragma: no cover - failing is the poin
     (dict(province="Da Nang"), DataUnavailableError, "Da Nang"),
     (dict(sims=0), UsageError, "sims"),
     (dict(workers=0), UsageError, "workers"),
+    (dict(province=""), UnknownProvinceError, "unknown province ''"),
+    (dict(sims=-5), UsageError, "--sims must be a whole number from 1 to 20,000, not -5"),
+    (dict(sims=10**9), UsageError, "--sims must be a whole number from 1 to 20,000"),
+    (dict(seed=-1), UsageError, "--seed must be a whole number ≥ 0, not -1"),
+    (dict(year=3600), UsageError, "--year: 3600 is later than next year"),
+    (dict(year=1990), UsageError, "--year: 1990 is before the first of the indices (PCI) (2005)"),
 ])
 def test_bad_inputs_stop_before_anything_runs(tmp_path, books, monkeypatch, kwargs, error, words):
     import papermill

@@ -119,27 +119,6 @@ def _never_execute(*_args, **_kwargs):  # pragma: no cover - failing is the poin
     raise AssertionError("a notebook was executed")
 
 
-@pytest.mark.parametrize("kwargs, error, words", [
-    (dict(province=""), UnknownProvinceError, "unknown province ''"),
-    (dict(sims=-5), UsageError, "--sims must be a whole number from 1 to 20,000, not -5"),
-    (dict(sims=10**9), UsageError, "--sims must be a whole number from 1 to 20,000"),
-    (dict(seed=-1), UsageError, "--seed must be a whole number ≥ 0, not -1"),
-    (dict(year=3600), UsageError, "--year: 3600 is later than next year"),
-    (dict(year=1990), UsageError, "--year: 1990 is before the first of the indices (PCI) (2005)"),
-])
-def test_run_refuses_what_it_cannot_use(tmp_path, books, monkeypatch, kwargs, error,  # noqa: F811
-                                        words):
-    import papermill
-
-    monkeypatch.setattr(papermill, "execute_notebook", _never_execute)
-    home = tmp_path / "home"
-    before = previous_outputs(home)
-    with pytest.raises(error) as info:
-        report.run(home=home, notebooks_dir=books, progress=quiet, **kwargs)
-    assert words in info.value.message
-    assert snapshot(home) == before
-
-
 def test_run_peers_given_a_folder_says_so(tmp_path, books):  # noqa: F811
     with pytest.raises(InputFileError) as info:
         report.run(home=tmp_path / "home", peers=tmp_path, notebooks_dir=books, progress=quiet)
