@@ -14,7 +14,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
     os.environ[_var] = "1"
 
-import time  # noqa: E402
+
+from timing import best_time as _best_time  # noqa: E402  (benchmarks/timing.py)
 
 import numpy as np  # noqa: E402
 
@@ -29,13 +30,7 @@ REPEATS = 5
 
 
 def best_time(fn, repeats: int = REPEATS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return _best_time(fn, repeats)
 
 
 def main() -> None:

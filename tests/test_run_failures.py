@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from indexmodel import cli
-from indexmodel.core.errors import IndexModelError, InputFileError, UnknownProvinceError, UsageError
+from indexmodel.core.errors import IndexModelError, InputFileError
 from indexmodel.report import runner as report
 from test_report import books, notebook, previous_outputs, quiet, snapshot  # noqa: F401
 
