@@ -698,3 +698,11 @@ def test_the_run_says_what_it_does_in_the_reports_language(real_run):
     assert any(line.startswith("Báo cáo: ") for line in lines)
     english = ("Yearly run", "Done in", "Reports:", "Figures:", "notebooks", "workers", " s\n")
     assert not [line for line in lines if any(word in line + "\n" for word in english)]
+
+
+def test_the_scenario_page_shows_no_component_ids(real_run):
+    """The ids the scenario table takes are listed in the notebook, not in the report."""
+    page = (real_run.reports_dir / "05_scenarios.html").read_text(encoding="utf-8")
+    kept = (real_run.reports_dir / "05_scenarios.ipynb").read_text(encoding="utf-8")
+    for internal in ("public_finance_reform", "labor_training", "public_services"):
+        assert internal not in page and internal in kept

@@ -18,6 +18,9 @@ DEV_TAG = "developer-notes"  # cells so tagged are left out of the reports
 #: the bilingual title a notebook opens on in JupyterLab; the report shows the title in its
 #: own language instead, so the cell is left out of the reports too
 TITLE_TAG = "reader-title"
+#: cells for working in the notebook itself (the component ids the scenario table takes):
+#: kept in the notebooks, left out of the HTML reports
+NOTEBOOK_ONLY_TAG = "notebook-only"
 INJECTED_TAG = "injected-parameters"  # papermill's tag for the cell it injects
 PAPERMILL_TAGS = (INJECTED_TAG, "papermill-error-cell-tag")  # cells papermill adds
 TIMING_KEYS = ("papermill", "execution")  # notebook and cell metadata of a single execution
@@ -147,7 +150,7 @@ def _exporter(show_code: bool, lang: str = "vi"):
             config = Config()
             config.TagRemovePreprocessor.enabled = True
             # developer notes, and the reader's title cell (the page has its own heading)
-            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG, TITLE_TAG}
+            config.TagRemovePreprocessor.remove_cell_tags = {DEV_TAG, TITLE_TAG, NOTEBOOK_ONLY_TAG}
             exporter = HTMLExporter(config=config, exclude_input=not show_code,
                                     exclude_input_prompt=True, exclude_output_prompt=True,
                                     language_code=lang)  # <html lang="vi"> on a Vietnamese page
