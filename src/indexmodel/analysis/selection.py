@@ -32,7 +32,8 @@ from ..model.rankscore import score_ranks, self_consistency
 
 INDEX_CODE = {"pci": 1, "papi": 2}
 MIN_PAST = 3             # completed pairs of the same index before its own history decides
-SELECTION_SCORE = "crps"
+import os
+SELECTION_SCORE = os.environ.get("IM_SEL", "crps")
 HORIZONS = (1, 2)
 SCORE_COLUMNS = ["index", "origin", "test", "horizon", "level", "settings", "crps", "log_score", "n"]
 WORLDS = 400             # simulated worlds for the model's own expected coverage

@@ -257,6 +257,54 @@ def simulate_field(rng: np.random.Generator, w, sd, base, gain,
     return y
 
 
+def _yearly_block(rng, m, e, a, v, base, gain, restandardize, out):
+    """One block of fields whose rows reshuffle by their own year:
+    ``z = a_s·m_q + √(v_s + a_s²·e_q)·ε`` then moved as in the other kernels."""
+    rng.standard_normal(out=out)
+    out *= np.sqrt(v[:, None] + (a * a)[:, None] * e[None, :])
+    out += a[:, None] * m[None, :]
+    if restandardize is None:
+        out *= gain[:, None]
+        out += base[:, None]
+    else:
+        _restandardize(out, *restandardize)
+
+
+def simulate_ranks_yearly(rng: np.random.Generator, m, e, a, v, base, gain, thresholds, exclude,
+                          restandardize: tuple[float, float] | None = None) -> np.ndarray:
+    """Ranks (sims × thresholds) among fields whose rows each reshuffle by their own year
+    (slope ``a[s]`` and residual variance ``v[s]``; ``m``, ``e``: each peer's expected
+    origin position and its unknown variance). The numpy path, blocks reused in place."""
+    w, e, base, gain, thresholds, exclude = _check(m, e, base, gain, thresholds, exclude)
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    v = np.ascontiguousarray(v, dtype=np.float64)
+    if a.shape != base.shape or v.shape != base.shape:
+        raise UsageError("kernel arrays disagree in shape")
+    sims, n, k = base.size, w.size, thresholds.size
+    order = np.argsort(thresholds, kind="stable")
+    srt = thresholds[order]
+    out = np.empty((sims, k), dtype=RANK_DTYPE)
+    b = min(BLOCK, max(sims, 1))
+    eps = np.empty((b, n))
+    pos = np.empty((b, n), dtype=np.intp)
+    for s0 in range(0, sims, b):
+        rows = slice(s0, min(s0 + b, sims))
+        y = eps[:rows.stop - s0]
+        _yearly_block(rng, w, e, a[rows], v[rows], base[rows], gain[rows], restandardize, y)
+        _rank_block(y, srt, order, thresholds, exclude, pos[:rows.stop - s0], out[rows])
+    return out
+
+
+def simulate_field_yearly(rng: np.random.Generator, m, e, a, v, base, gain,
+                          restandardize: tuple[float, float] | None = None) -> np.ndarray:
+    """The simulated fields of :func:`simulate_ranks_yearly` themselves (sims × n)."""
+    m = np.asarray(m, float)
+    y = np.empty((np.asarray(base).size, m.size))
+    _yearly_block(rng, m, np.asarray(e, float), np.asarray(a, float), np.asarray(v, float),
+                  np.asarray(base, float), np.asarray(gain, float), restandardize, y)
+    return y
+
+
 def rank_counts(ranks: np.ndarray, n_ranks: int) -> np.ndarray:
     """Per threshold (column), how many simulations gave each rank 1..``n_ranks``."""
     sims, k = ranks.shape
