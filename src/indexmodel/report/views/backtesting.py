@@ -122,6 +122,8 @@ _BT = {
     "set.nt": ("đuôi t theo số bậc tự do", "t tails from the pairs"),
     "set.t3": ("đuôi t₃", "t₃ tails"),
     "set.none": ("không áp dụng", "none apply"),
+    "set.standardized": ("mức chuẩn hoá", "standardized level"),
+    "set.yearly": ("mỗi năm xáo trộn như một năm đã qua", "each year reshuffles as a past year did"),
     "fig_title": ("Sai số thứ hạng: mô hình so với giữ nguyên (mỗi điểm: một cặp năm)",
                   "Rank error: model against static peers (one point per year pair)"),
     "fig_x": ("Sai số TB khi giữ nguyên điểm các tỉnh khác, bậc", "MAE with peers kept at their last score, ranks"),
@@ -158,12 +160,16 @@ def _era_changes(index: str) -> str:
 
 def settings_text(name: str, lang: str = "vi") -> str:
     """A settings id in words (``points|zero|walk|x1.3|t3`` → "points · centre 0 · …")."""
-    if "|" not in str(name):
+    parts = str(name).split("|")
+    yearly = [_bt("set.yearly", lang)] if parts[-1] == "yearly" else []
+    if parts[0] == "standardized":
+        return " · ".join([_bt("set.standardized", lang)] + yearly)
+    if len(parts) < 5:
         return _bt("set.none", lang)
-    units, centre, process, scale, tails = str(name).split("|")
+    units, centre, process, scale, tails = parts[:5]
     scale = "×" + scale.lstrip("x").replace(".", "," if lang == "vi" else ".")
     return " · ".join([_bt(f"set.{units}", lang), _bt(f"set.{centre}", lang),
-                       _bt(f"set.{process}", lang), scale, _bt(f"set.{tails}", lang)])
+                       _bt(f"set.{process}", lang), scale, _bt(f"set.{tails}", lang)] + yearly)
 
 
 def backtest_section(setup: NotebookSetup, run, shipped: bool) -> list:
