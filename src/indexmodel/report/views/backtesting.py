@@ -52,6 +52,14 @@ _BT = {
                         "Source: computed now ({sims} simulations per pair, seed {seed}), because the data differ "
                         "from those of the shipped tables."),
     "h_pooled": ("### Độ tin cậy gộp theo chỉ số", "### Calibration pooled per index"),
+    "intervals": ("Thứ hạng là số nguyên, nên hai đầu của mỗi khoảng được lấy theo phân phối giữa: một thứ hạng ở đầu "
+                  "khoảng được tính vào khi ít nhất một nửa xác suất của chính nó nằm trong phần danh nghĩa; nhờ vậy "
+                  "xác suất của khoảng gần với mức của nó (khoảng theo phân vị thông thường chứa ít nhất mức đó, "
+                  "thường nhiều hơn hẳn khi phân phối chỉ rộng vài bậc).",
+                  "Ranks are whole numbers, so each interval's ends come from the mid-distribution: an end rank is "
+                  "in when at least half of its own probability lies inside the nominal tails; the interval's "
+                  "probability is then close to its level (the plain quantiles' interval holds at least the level, "
+                  "often far more when a distribution is a few ranks wide)."),
     "h_done": ("### Tiêu chí hoàn thành", "### The criteria"),
     "done_note": ("Một mức dịch chuyển chung làm mọi tỉnh cùng lệch một hướng, nên độ phủ của từng cặp năm gần như "
                   "là tất cả hoặc không có gì: ngay cả một mô hình hoàn toàn chuẩn cũng có một số cặp dưới 60%. Cột "
@@ -197,7 +205,7 @@ def backtest_section(setup: NotebookSetup, run, shipped: bool) -> list:
                          ms=_fmt(p["mae_meanshift"])))
     out.append(_bullets(lines))
     if len(run.pairs):
-        out += [_bt("h_pooled", lang), pooled_calibration_table(run, lang),
+        out += [_bt("h_pooled", lang), _bt("intervals", lang), pooled_calibration_table(run, lang),
                 _bt("h_done", lang), _bt("done_note", lang), criteria_table(run, lang),
                 _bt("h_pairs", lang), backtest_table(run, lang)]
     return out
