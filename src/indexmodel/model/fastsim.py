@@ -70,7 +70,24 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
                  restandardize: tuple[float, float] | None = None) -> np.ndarray:
     """Ranks (sims × thresholds) of the thresholds among simulated fields (numpy path)."""
     w, sd, base, gain, thresholds, exclude = _check(w, sd, base, gain, thresholds, exclude)
-    sims, n, k = base.size, w.size, thresholds.size
+
+    def fill(rows: slice, y: np.ndarray) -> None:
+        rng.standard_normal(out=y)
+        y *= sd
+        y += w
+        if restandardize is None:
+            y *= gain[rows, None]
+            y += base[rows, None]
+        else:
+            _restandardize(y, *restandardize)
+
+    return _ranks_by_blocks(base.size, w.size, thresholds, exclude, fill)
+
+
+def _ranks_by_blocks(sims: int, n: int, thresholds, exclude, fill) -> np.ndarray:
+    """Ranks (sims × thresholds), one block of rows at a time in buffers allocated once:
+    ``fill(rows, y)`` writes the simulated values of those rows into ``y``."""
+    k = thresholds.size
     order = np.argsort(thresholds, kind="stable")
     srt = thresholds[order]
     out = np.empty((sims, k), dtype=RANK_DTYPE)
@@ -79,16 +96,8 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
     pos = np.empty((b, n), dtype=np.intp)
     for s0 in range(0, sims, b):
         m = min(b, sims - s0)
-        y = eps[:m]
-        rng.standard_normal(out=y)
-        y *= sd
-        y += w
-        if restandardize is None:
-            y *= gain[s0:s0 + m, None]
-            y += base[s0:s0 + m, None]
-        else:
-            _restandardize(y, *restandardize)
-        _rank_block(y, srt, order, thresholds, exclude, pos[:m], out[s0:s0 + m])
+        fill(slice(s0, s0 + m), eps[:m])
+        _rank_block(eps[:m], srt, order, thresholds, exclude, pos[:m], out[s0:s0 + m])
     return out
 
 
@@ -275,24 +284,16 @@ def simulate_ranks_yearly(rng: np.random.Generator, m, e, a, v, base, gain, thre
     """Ranks (sims × thresholds) among fields whose rows each reshuffle by their own year
     (slope ``a[s]`` and residual variance ``v[s]``; ``m``, ``e``: each peer's expected
     origin position and its unknown variance). The numpy path, blocks reused in place."""
-    w, e, base, gain, thresholds, exclude = _check(m, e, base, gain, thresholds, exclude)
+    m, e, base, gain, thresholds, exclude = _check(m, e, base, gain, thresholds, exclude)
     a = np.ascontiguousarray(a, dtype=np.float64)
     v = np.ascontiguousarray(v, dtype=np.float64)
     if a.shape != base.shape or v.shape != base.shape:
         raise UsageError("kernel arrays disagree in shape")
-    sims, n, k = base.size, w.size, thresholds.size
-    order = np.argsort(thresholds, kind="stable")
-    srt = thresholds[order]
-    out = np.empty((sims, k), dtype=RANK_DTYPE)
-    b = min(BLOCK, max(sims, 1))
-    eps = np.empty((b, n))
-    pos = np.empty((b, n), dtype=np.intp)
-    for s0 in range(0, sims, b):
-        rows = slice(s0, min(s0 + b, sims))
-        y = eps[:rows.stop - s0]
-        _yearly_block(rng, w, e, a[rows], v[rows], base[rows], gain[rows], restandardize, y)
-        _rank_block(y, srt, order, thresholds, exclude, pos[:rows.stop - s0], out[rows])
-    return out
+
+    def fill(rows: slice, y: np.ndarray) -> None:
+        _yearly_block(rng, m, e, a[rows], v[rows], base[rows], gain[rows], restandardize, y)
+
+    return _ranks_by_blocks(base.size, m.size, thresholds, exclude, fill)
 
 
 def simulate_field_yearly(rng: np.random.Generator, m, e, a, v, base, gain,
