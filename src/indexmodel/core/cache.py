@@ -119,14 +119,22 @@ def _feed_column(h, column) -> None:
         for level in range(column.nlevels):
             _feed_column(h, column.get_level_values(level))
         return
-    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    stored = getattr(getattr(column, "array", None), "_ndarray", None)
+    if isinstance(stored, np.ndarray) and stored.dtype == object:
+        values = stored  # pandas' text column as it holds it (to_numpy would copy it)
+    else:
+        values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
     h.update(f"{values.dtype}:{len(values)};".encode())
     if values.dtype != object:
         h.update(np.ascontiguousarray(values).tobytes())
         return
     try:  # text: the common case, hashed as text
-        h.update("\x1f".join(values).encode("utf-8", "surrogatepass"))
-        h.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
+        joined = "\x1f".join(values)
+        h.update(joined.encode("utf-8", "surrogatepass"))
+        if joined.count("\x1f") != max(len(values) - 1, 0):
+            # a value holds the separator: each value's length too, so that the split is
+            # known (without it, the separators alone tell where each value ends)
+            h.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
     except TypeError:  # mixed cells (missing values, numbers): pandas' own hash of each
         try:
             h.update(pd.util.hash_array(values).tobytes())
@@ -171,16 +179,20 @@ class _Memo:
         if os.environ.get(NO_CACHE):
             self.uncached += 1
             return self.fn(*args, **kwargs)
-        key = fingerprint(*args, **kwargs)
-        if key is None:
+        return self.lookup(fingerprint(*args, **kwargs), lambda: self.fn(*args, **kwargs))
+
+    def lookup(self, key: str | None, compute: Callable[[], Any]):
+        """The value kept under ``key``, else ``compute()`` kept under it (None: computed,
+        not kept)."""
+        if key is None or os.environ.get(NO_CACHE):
             self.uncached += 1
-            return self.fn(*args, **kwargs)
+            return compute()
         with self.lock:
             if key in self.store:
                 self.hits += 1
                 self.store.move_to_end(key)
                 return self._out(self.store[key])
-        value = self.fn(*args, **kwargs)  # an error is raised, never cached
+        value = compute()  # an error is raised, never cached
         with self.lock:
             self.misses += 1
             self.store[key] = value
@@ -213,6 +225,14 @@ def memo(maxsize: int = 64, *, copy: bool = False) -> Callable[[Callable], Calla
         cached.__wrapped__ = fn
         return cached
     return wrap
+
+
+def keyed(maxsize: int = 64) -> _Memo:
+    """A cache whose keys the caller makes (a digest of what it computes from):
+    ``keyed().lookup(key, compute)``; emptied and disabled with the others."""
+    m = _Memo(lambda: None, maxsize, False)
+    _ALL.append(m)
+    return m
 
 
 def clear_all() -> None:
