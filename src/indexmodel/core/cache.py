@@ -11,7 +11,9 @@ new key and is computed again; nothing is ever read back from disk.
 
 An argument whose content cannot be digested (an open file, a function) leaves the call
 uncached. Results are shared between callers: the functions cached here return objects
-their callers only read (frames are returned as copies).
+their callers only read (frames are returned as copies), and read the tables they are
+given without changing them — so a table is digested once for a cached call and the
+cached calls it makes with it (:func:`pinned`).
 """
 
 from __future__ import annotations
@@ -56,16 +58,8 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
     elif isinstance(obj, Path):
         h.update(f"path:{obj};".encode())
-    elif isinstance(obj, pd.DataFrame):
-        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
-                 .encode())
-        _feed_column(h, obj.index)
-        for i in range(obj.shape[1]):
-            _feed_column(h, obj.iloc[:, i])
-    elif isinstance(obj, pd.Series):
-        h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
-        _feed_column(h, obj.index)
-        _feed_column(h, obj)
+    elif isinstance(obj, (pd.DataFrame, pd.Series)):
+        h.update(b"table:" + _table_digest(obj))
     elif isinstance(obj, pd.Index):
         h.update(b"index;")
         _feed_column(h, obj)
@@ -107,6 +101,57 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
         _feed_fields(h, obj, depth)
     else:
         raise _Uncacheable(type(obj).__name__)
+
+
+def _table_digest(obj) -> bytes:
+    """A data frame's or series' own digest (its values, index, columns and dtypes); the
+    one recorded while it is pinned (:func:`pinned`)."""
+    import pandas as pd
+
+    known = _PINNED.get(id(obj))
+    if known is not None and known[0] is obj:
+        return known[1]
+    h = hashlib.sha256()
+    if isinstance(obj, pd.DataFrame):
+        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
+                 .encode())
+        _feed_column(h, obj.index)
+        for i in range(obj.shape[1]):
+            _feed_column(h, obj.iloc[:, i])
+    else:
+        h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
+        _feed_column(h, obj.index)
+        _feed_column(h, obj)
+    return h.digest()
+
+
+# tables whose digest stands while a cached function that takes them computes (it only
+# reads them): id → (the table, its digest)
+_PINNED: dict[int, tuple[Any, bytes]] = {}
+_PIN_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def pinned(*objs: Any):
+    """Within the block, the data frames and series among ``objs`` are digested once: the
+    code inside only reads them (a cached function reads its arguments; a path that asks
+    for the same table's results year by year). Nested blocks keep the outer digests."""
+    import pandas as pd
+
+    added = []
+    try:
+        for obj in objs:
+            if isinstance(obj, (pd.DataFrame, pd.Series)) and id(obj) not in _PINNED:
+                digest = _table_digest(obj)
+                with _PIN_LOCK:
+                    if id(obj) not in _PINNED:
+                        _PINNED[id(obj)] = (obj, digest)
+                        added.append(id(obj))
+        yield
+    finally:
+        with _PIN_LOCK:
+            for key in added:
+                _PINNED.pop(key, None)
 
 
 def _feed_column(h, column) -> None:
@@ -179,7 +224,10 @@ class _Memo:
         if os.environ.get(NO_CACHE):
             self.uncached += 1
             return self.fn(*args, **kwargs)
-        return self.lookup(fingerprint(*args, **kwargs), lambda: self.fn(*args, **kwargs))
+        # the tables it is given are digested once for this call and the cached calls it
+        # makes with them (it reads them only)
+        with pinned(*args, *kwargs.values()):
+            return self.lookup(fingerprint(*args, **kwargs), lambda: self.fn(*args, **kwargs))
 
     def lookup(self, key: str | None, compute: Callable[[], Any]):
         """The value kept under ``key``, else ``compute()`` kept under it (None: computed,
