@@ -11,6 +11,8 @@ A province-year is one peer's score drawn for one simulated test year. Measured:
 - the numpy path of :mod:`indexmodel.model.fastsim`: simulation only (buffers reused in
   place), and simulation + leave-one-out ranks by sorting;
 - the numba path (where numba is installed): simulation + ranks in one compiled pass;
+- the yearly reshuffle (each simulated year with its own persistence and residual spread;
+  numpy path only);
 - the leave-one-out ranks alone: the sorting implementation against the quadratic
   comparison the package used before (``sims × n × n``);
 - a prepared PCI forecast (real 2013 → 2014 data) through ``FieldForecast.ranks``.
@@ -82,6 +84,11 @@ def main(sims: int) -> None:
         a = fastsim.numpy_kernel(np.random.default_rng(3), w, sd, base, gain, own, exclude)
         b = fastsim.numba_kernel(np.random.default_rng(3), w, sd, base, gain, own, exclude)
         same = bool(np.array_equal(a, b))
+    slopes = 0.8 + 0.1 * rng0.standard_normal(sims)            # each simulated year its own
+    resid = np.full(sims, 0.2)
+    rows.append(("numpy yearly-reshuffle simulation + ranks", work / best_time(
+        lambda: fastsim.simulate_ranks_yearly(rng, w / 0.8, np.zeros(N), slopes, resid, base, gain,
+                                              own, exclude))))
     y = fastsim.simulate_field(np.random.default_rng(3), w, sd, base, gain)
     small = y[: min(sims, 4000)]
     rows.append(("leave-one-out ranks alone, by sorting", small.size / best_time(

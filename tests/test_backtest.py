@@ -175,7 +175,7 @@ def test_select_rolling_reads_only_the_past():
     scores = pd.DataFrame({
         "index": ["pci"] * 4, "origin": [2009, 2009, 2012, 2012], "test": [2010, 2010, 2013, 2013],
         "horizon": [1] * 4, "level": ["points"] * 4, "settings": ["A", "B", "A", "B"],
-        "crps": [1.0, 2.0, 9.0, 1.0], "log_score": [1.0] * 4, "n": [63] * 4})
+        "log_score": [1.0, 2.0, 9.0, 1.0], "crps": [1.0] * 4, "n": [63] * 4})
     out = sel.select_rolling(scores, [("pci", 2009, 2010), ("pci", 2010, 2011), ("pci", 2013, 2014)],
                              default="B", min_past=1)
     assert out["selected"].tolist() == ["B", "A", "B"]       # none yet → default; then A; then B

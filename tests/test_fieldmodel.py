@@ -11,7 +11,12 @@ from indexmodel.core.errors import DataUnavailableError, UsageError
 from indexmodel.model import fastsim
 from indexmodel.model.fieldmodel import (DEFAULT_SETTINGS, FieldPanel, Settings, TPredictive,
                                          candidates, prepare, shift_model)
-from indexmodel.model.rankscore import score_ranks
+from indexmodel.model.rankscore import interval, quantile, rank_cdf, score_ranks, self_consistency
+
+
+def replace_years(reshuffle, yearly):
+    from dataclasses import replace
+    return replace(reshuffle, yearly=tuple(yearly), yearly_pairs=reshuffle.yearly_pairs[:len(yearly)])
 
 
 def panel(x, years=None, eras=None, index="pci"):
@@ -35,7 +40,9 @@ def real_like(n=30, years=6, seed=0, shift=0.5):
 # -- settings and the predictive ----------------------------------------------------------
 def test_candidates_and_ids():
     cands = candidates()
-    assert len(cands) == 24 and DEFAULT_SETTINGS.name in cands
+    assert len(cands) == 48 and DEFAULT_SETTINGS.name in cands
+    assert sum(s.reshuffle == "yearly" for s in cands.values()) == 24
+    assert Settings.from_name("points|zero|walk|x1.0|nt").reshuffle == "pooled"  # old ids
     for name, s in cands.items():
         assert Settings.from_name(name) == s
     with pytest.raises(UsageError, match="unknown units"):
@@ -97,6 +104,59 @@ def test_rank_probabilities_add_up_and_seeds_repeat():
     rows = score_ranks(a, np.arange(1, len(own) + 1)[::-1], np.random.default_rng(0))
     assert rows["pit"].between(0, 1).all()
     assert (rows["rank_p05"] <= rows["rank_p50"]).all() and (rows["rank_p50"] <= rows["rank_p95"]).all()
+
+
+def test_the_yearly_reshuffle_draws_past_years_and_compounds_them():
+    fp = real_like(years=7)
+    fc = prepare(fp, 2016, 2018, list(fp.provinces), Settings(reshuffle="yearly"))
+    rs = fc.reshuffle
+    assert fc.yearly and len(rs.yearly) == len(rs.yearly_pairs) == 6      # 2010→11 … 2015→16
+    a, v = rs.draw_years(np.random.default_rng(1), 2000, 2)
+    fits = np.array(rs.yearly)
+    slopes = {round(x * y, 12) for x in fits[:, 0] for y in fits[:, 0]}
+    assert {round(x, 12) for x in a} <= slopes                          # products of two years
+    assert len(set(np.round(a, 12))) > 6                                # and they vary by draw
+    assert "reshuffles as one of 6 past years did" in " ".join(fc.notes())
+    # one past year only: every draw is that year compounded
+    one = replace_years(rs, rs.yearly[:1])
+    a1, v1 = one.draw_years(np.random.default_rng(2), 10, 2)
+    s1, r1 = rs.yearly[0]
+    assert np.allclose(a1, s1 * s1) and np.allclose(v1, s1 * s1 * r1 + r1)
+
+
+def test_a_yearly_kernel_with_one_year_is_the_pooled_kernel():
+    rng = np.random.default_rng(4)
+    m, e = rng.normal(0, 1, 20), np.where(rng.random(20) < 0.2, 0.4, 0.0)
+    alpha, v = 0.8, 0.3
+    base, gain = rng.normal(60, 1, 700), np.exp(rng.normal(0, 0.1, 700))
+    thresholds, exclude = rng.normal(60, 3, 20), np.arange(20)
+    w, sd = alpha * m, np.sqrt(v + alpha * alpha * e)
+    pooled = fastsim.numpy_kernel(np.random.default_rng(9), w, sd, base, gain, thresholds, exclude)
+    yearly = fastsim.simulate_ranks_yearly(np.random.default_rng(9), m, e, np.full(700, alpha),
+                                           np.full(700, v), base, gain, thresholds, exclude)
+    assert np.array_equal(pooled, yearly)
+    fields = fastsim.simulate_field_yearly(np.random.default_rng(9), m, e, np.full(700, alpha),
+                                           np.full(700, v), base, gain, (60.0, 3.0))
+    assert np.allclose(fields.mean(axis=1), 60) and np.allclose(fields.std(axis=1, ddof=1), 3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1, 63), st.floats(0.05, 8.0), st.integers(0, 10_000))
+def test_intervals_of_whole_ranks_hold_about_their_level(centre, width, seed):
+    """Under the model's own draws an interval's coverage is within the largest single
+    rank's probability of its level (an end rank is in when at least half of it lies inside
+    the nominal tails), however few ranks the distribution spans; it always lies within the
+    plain quantiles' interval (which holds at least its level)."""
+    rng = np.random.default_rng(seed)
+    ranks = np.clip(np.rint(rng.normal(centre, width, (4000, 1))), 1, 63).astype(np.int16)
+    cdf = rank_cdf(ranks, 63)
+    biggest = np.diff(np.concatenate([[0.0], cdf[0]])).max()
+    for level in (0.5, 0.8, 0.9):
+        lo, hi = interval(cdf, level)
+        q_lo, q_hi = quantile(cdf, (1 - level) / 2), quantile(cdf, (1 + level) / 2)
+        assert q_lo[0] <= lo[0] <= hi[0] <= q_hi[0]
+        held = self_consistency(ranks, lo, hi, worlds=4000, seed=seed).mean()
+        assert abs(held - level) <= biggest + 0.03
 
 
 def test_a_higher_score_never_has_worse_odds():
@@ -179,3 +239,19 @@ def test_the_kernel_refuses_what_it_cannot_rank():
     with pytest.raises(UsageError, match="unknown kernel"):
         fastsim.simulate_ranks(np.random.default_rng(0), [0.0], [1.0], [1.0], [1.0], [0.0], [-1],
                                kernel="gpu")
+
+
+def test_on_average_an_interval_holds_its_level_where_quantiles_hold_more():
+    rng = np.random.default_rng(11)
+    held_mid, held_q = {0.5: [], 0.9: []}, {0.5: [], 0.9: []}
+    for width in np.linspace(1.0, 4.0, 13):
+        centre = rng.uniform(15, 45)
+        ranks = np.rint(rng.normal(centre, width, (4000, 1))).astype(np.int16)
+        cdf = rank_cdf(ranks, 63)
+        for level in held_mid:
+            lo, hi = interval(cdf, level)
+            held_mid[level].append(self_consistency(ranks, lo, hi, 4000, seed=1).mean())
+            q_lo, q_hi = quantile(cdf, (1 - level) / 2), quantile(cdf, (1 + level) / 2)
+            held_q[level].append(self_consistency(ranks, q_lo, q_hi, 4000, seed=1).mean())
+    assert abs(np.mean(held_mid[0.5]) - 0.5) < 0.03 and abs(np.mean(held_mid[0.9]) - 0.9) < 0.02
+    assert np.mean(held_q[0.5]) > 0.58 and np.mean(held_q[0.9]) > 0.93

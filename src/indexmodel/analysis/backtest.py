@@ -198,7 +198,9 @@ def pair_summary(run: sel.PairRun, basis: str, n_past: int, settings: str | None
                   "both indices": f"rolling origin over {n_past} earlier pairs of both indices",
                   "given": "given"}[basis]
     if run.cross:
-        basis_text = "none needed (across a methodology change no setting applies)"
+        basis_text = ("across a methodology change only the reshuffle applies: the one chosen by "
+                      + basis_text.replace("the settings fixed beforehand", "default")
+                      .replace("rolling origin", "the rolling origin"))
     pairs = (f"shift: {run.shift_pairs}; " if run.shift_pairs else "") + f"positions: {run.reshuffle_list}"
     return {
         "index": run.index, "train_until": run.origin, "test_year": run.test,
@@ -218,10 +220,18 @@ def pair_summary(run: sel.PairRun, basis: str, n_past: int, settings: str | None
         "shift_pairs": int(run.n_shift_pairs),
         "shift_dof": float(run.shift_dof) if math.isfinite(run.shift_dof) else math.nan,
         "reshuffle_pairs": int(run.reshuffle_pairs), "imputed": int((r["start"] != "origin").sum()),
-        "settings": (settings or run.settings) if not run.cross else "standardized (settings do not apply)",
+        "settings": _pair_settings(settings or run.settings, run.cross),
         "selection_basis": basis_text, "selection_pairs": int(n_past),
         "model_p_below60": float(run.model_p_below60),
     }
+
+
+def _pair_settings(name: str, cross: bool) -> str:
+    """The id of what applied to a pair: across a methodology change only the reshuffle
+    (``standardized`` or ``standardized|yearly``)."""
+    if not cross:
+        return name
+    return "standardized|yearly" if name.endswith("|yearly") else "standardized"
 
 
 # -- every pair ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..core.paths import data_dir
 from ..model.fieldmodel import FieldPanel, candidates
 
 #: bump when the model or the selection rule changes what the tables hold
-MODEL_VERSION = "fieldmodel-1"
+MODEL_VERSION = "fieldmodel-2"
 FILES = ("pairs.csv", "provinces.csv", "scores.csv", "manifest.csv")
 
 

@@ -203,11 +203,21 @@ def _assumptions(analysis, fc, ctx, composite, target_year, sims, seed, recent):
                   f"from their latest earlier value: {names}.")
         vi.append(f"Các tỉnh không có trong bảng năm {o} nhưng được xếp hạng các năm trước đó vẫn là đối thủ, "
                   f"đi từ giá trị gần nhất: {names}.")
-    en.append(f"Each province keeps its place in the field with slope {rs.alpha:.2f} over {h} year"
-              f"{'s' if h > 1 else ''} (the pull toward the mean), fitted on {len(rs.pairs)} real year pairs "
-              f"({', '.join(rs.pairs)}).")
-    vi.append(f"Mỗi tỉnh giữ vị trí trong bảng với hệ số {rs.alpha:.2f} sau {h} năm (kéo về mức trung bình), "
-              f"ước lượng trên {len(rs.pairs)} cặp năm thực tế ({', '.join(rs.pairs)}).")
+    if fc.yearly:
+        slopes = [a for a, _ in rs.yearly]
+        en.append(f"Each province keeps part of its place in the field (the pull toward the mean); each "
+                  f"simulated year reshuffles the field as one of {len(rs.yearly)} real past years did "
+                  f"(slope {min(slopes):.2f}–{max(slopes):.2f} a year; {', '.join(rs.yearly_pairs)}), "
+                  f"{h} such year{'s' if h > 1 else ''} in turn.")
+        vi.append(f"Mỗi tỉnh giữ một phần vị trí trong bảng (kéo về mức trung bình); mỗi năm mô phỏng xáo "
+                  f"trộn bảng như một trong {len(rs.yearly)} năm thực tế đã qua (hệ số {min(slopes):.2f}–"
+                  f"{max(slopes):.2f} mỗi năm; {', '.join(rs.yearly_pairs)}), lần lượt {h} năm.")
+    else:
+        en.append(f"Each province keeps its place in the field with slope {rs.alpha:.2f} over {h} year"
+                  f"{'s' if h > 1 else ''} (the pull toward the mean), fitted on {len(rs.pairs)} real year "
+                  f"pairs ({', '.join(rs.pairs)}).")
+        vi.append(f"Mỗi tỉnh giữ vị trí trong bảng với hệ số {rs.alpha:.2f} sau {h} năm (kéo về mức trung "
+                  f"bình), ước lượng trên {len(rs.pairs)} cặp năm thực tế ({', '.join(rs.pairs)}).")
     unit_en = "points" if sh.units == "points" else f"units of the {o} spread"
     unit_vi = "điểm" if sh.units == "points" else f"đơn vị độ phân tán năm {o}"
     tails = f"t with {sh.shift.dof:g} degrees of freedom"

@@ -70,7 +70,24 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
                  restandardize: tuple[float, float] | None = None) -> np.ndarray:
     """Ranks (sims × thresholds) of the thresholds among simulated fields (numpy path)."""
     w, sd, base, gain, thresholds, exclude = _check(w, sd, base, gain, thresholds, exclude)
-    sims, n, k = base.size, w.size, thresholds.size
+
+    def fill(rows: slice, y: np.ndarray) -> None:
+        rng.standard_normal(out=y)
+        y *= sd
+        y += w
+        if restandardize is None:
+            y *= gain[rows, None]
+            y += base[rows, None]
+        else:
+            _restandardize(y, *restandardize)
+
+    return _ranks_by_blocks(base.size, w.size, thresholds, exclude, fill)
+
+
+def _ranks_by_blocks(sims: int, n: int, thresholds, exclude, fill) -> np.ndarray:
+    """Ranks (sims × thresholds), one block of rows at a time in buffers allocated once:
+    ``fill(rows, y)`` writes the simulated values of those rows into ``y``."""
+    k = thresholds.size
     order = np.argsort(thresholds, kind="stable")
     srt = thresholds[order]
     out = np.empty((sims, k), dtype=RANK_DTYPE)
@@ -79,16 +96,8 @@ def numpy_kernel(rng: np.random.Generator, w, sd, base, gain, thresholds, exclud
     pos = np.empty((b, n), dtype=np.intp)
     for s0 in range(0, sims, b):
         m = min(b, sims - s0)
-        y = eps[:m]
-        rng.standard_normal(out=y)
-        y *= sd
-        y += w
-        if restandardize is None:
-            y *= gain[s0:s0 + m, None]
-            y += base[s0:s0 + m, None]
-        else:
-            _restandardize(y, *restandardize)
-        _rank_block(y, srt, order, thresholds, exclude, pos[:m], out[s0:s0 + m])
+        fill(slice(s0, s0 + m), eps[:m])
+        _rank_block(eps[:m], srt, order, thresholds, exclude, pos[:m], out[s0:s0 + m])
     return out
 
 
@@ -254,6 +263,46 @@ def simulate_field(rng: np.random.Generator, w, sd, base, gain,
         y += np.asarray(base, float)[:, None]
     else:
         _restandardize(y, *restandardize)
+    return y
+
+
+def _yearly_block(rng, m, e, a, v, base, gain, restandardize, out):
+    """One block of fields whose rows reshuffle by their own year:
+    ``z = a_s·m_q + √(v_s + a_s²·e_q)·ε`` then moved as in the other kernels."""
+    rng.standard_normal(out=out)
+    out *= np.sqrt(v[:, None] + (a * a)[:, None] * e[None, :])
+    out += a[:, None] * m[None, :]
+    if restandardize is None:
+        out *= gain[:, None]
+        out += base[:, None]
+    else:
+        _restandardize(out, *restandardize)
+
+
+def simulate_ranks_yearly(rng: np.random.Generator, m, e, a, v, base, gain, thresholds, exclude,
+                          restandardize: tuple[float, float] | None = None) -> np.ndarray:
+    """Ranks (sims × thresholds) among fields whose rows each reshuffle by their own year
+    (slope ``a[s]`` and residual variance ``v[s]``; ``m``, ``e``: each peer's expected
+    origin position and its unknown variance). The numpy path, blocks reused in place."""
+    m, e, base, gain, thresholds, exclude = _check(m, e, base, gain, thresholds, exclude)
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    v = np.ascontiguousarray(v, dtype=np.float64)
+    if a.shape != base.shape or v.shape != base.shape:
+        raise UsageError("kernel arrays disagree in shape")
+
+    def fill(rows: slice, y: np.ndarray) -> None:
+        _yearly_block(rng, m, e, a[rows], v[rows], base[rows], gain[rows], restandardize, y)
+
+    return _ranks_by_blocks(base.size, m.size, thresholds, exclude, fill)
+
+
+def simulate_field_yearly(rng: np.random.Generator, m, e, a, v, base, gain,
+                          restandardize: tuple[float, float] | None = None) -> np.ndarray:
+    """The simulated fields of :func:`simulate_ranks_yearly` themselves (sims × n)."""
+    m = np.asarray(m, float)
+    y = np.empty((np.asarray(base).size, m.size))
+    _yearly_block(rng, m, np.asarray(e, float), np.asarray(a, float), np.asarray(v, float),
+                  np.asarray(base, float), np.asarray(gain, float), restandardize, y)
     return y
 
 

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataUnavailableError, UsageError
-from .fastsim import simulate_ranks
+from .fastsim import simulate_field_yearly, simulate_ranks, simulate_ranks_yearly
 
 MIN_COMMON = 10          # provinces two years must share for their pair to fit the reshuffle
 MAX_LAG = 5              # the longest gap over which a missing origin value is carried
@@ -64,7 +64,11 @@ class Settings:
     ``h``-year shift as ``"walk"`` (h yearly draws) or ``"level"`` (one draw);
     ``inflate``: a multiplier of the shift's predictive scale; ``tails``: ``"nt"``
     (normal-theory t from the pooled degrees of freedom) or ``"t3"`` (the same 90% range
-    with t₃ tails).
+    with t₃ tails); ``reshuffle``: ``"pooled"`` (one persistence and residual spread
+    fitted on the pooled year pairs) or ``"yearly"`` (each simulated year reshuffles as
+    one of the past years did: the persistence and residual spread of a year pair drawn
+    at random from the one-year fits, compounded over the horizon — some years move
+    provinces more than others, and a pair's provinces share their year).
     """
 
     units: str = "points"
@@ -73,12 +77,14 @@ class Settings:
     process: str = "walk"
     inflate: float = 1.0
     tails: str = "nt"
+    reshuffle: str = "pooled"
 
     def __post_init__(self):
         checks = (("units", self.units, ("points", "spread")),
                   ("centre", self.centre, ("zero", "era_mean")),
                   ("process", self.process, ("walk", "level")),
-                  ("tails", self.tails, ("nt", "t3")))
+                  ("tails", self.tails, ("nt", "t3")),
+                  ("reshuffle", self.reshuffle, ("pooled", "yearly")))
         for name, value, allowed in checks:
             if value not in allowed:
                 raise UsageError(f"unknown {name} '{value}'", hint="one of " + ", ".join(allowed))
@@ -87,16 +93,21 @@ class Settings:
 
     @property
     def name(self) -> str:
-        """A stable id, e.g. ``points|zero|walk|x1.0|nt`` (tables and code, not for readers)."""
+        """A stable id, e.g. ``points|zero|walk|x1.0|nt`` (tables and code, not for readers);
+        ``|yearly`` is appended for the yearly reshuffle."""
         units = "spread+pool" if (self.units == "spread" and self.pool_indices) else self.units
-        return f"{units}|{self.centre}|{self.process}|x{self.inflate:.1f}|{self.tails}"
+        tail = "|yearly" if self.reshuffle == "yearly" else ""
+        return f"{units}|{self.centre}|{self.process}|x{self.inflate:.1f}|{self.tails}{tail}"
 
     @classmethod
     def from_name(cls, name: str) -> "Settings":
         try:
-            units, centre, process, inflate, tails = name.split("|")
+            parts = name.split("|")
+            reshuffle = parts.pop() if len(parts) == 6 else "pooled"
+            units, centre, process, inflate, tails = parts
             return cls(units=units.split("+")[0], pool_indices="+pool" in units, centre=centre,
-                       process=process, inflate=float(inflate.lstrip("x")), tails=tails)
+                       process=process, inflate=float(inflate.lstrip("x")), tails=tails,
+                       reshuffle=reshuffle)
         except (ValueError, TypeError):
             raise UsageError(f"'{name}' is not a settings id",
                              hint="e.g. points|zero|walk|x1.0|nt") from None
@@ -105,7 +116,7 @@ class Settings:
         """The id of what actually differs for this pair (for sharing identical runs):
         across an era change nothing; over one year ``walk`` and ``level`` agree."""
         if cross:
-            return "standardized"
+            return "standardized" + ("|yearly" if self.reshuffle == "yearly" else "")
         return replace(self, process="walk" if horizon == 1 else self.process).name
 
 
@@ -113,19 +124,22 @@ DEFAULT_SETTINGS = Settings()
 
 
 def candidates() -> dict[str, Settings]:
-    """The 24 candidate settings: units {points, spread pooled across indices} × centre
-    {zero, era mean (points only)} × {walk, level} × scale {×1, ×1.3} × tails {nt, t3}."""
+    """The 48 candidate settings: units {points, spread pooled across indices} × centre
+    {zero, era mean (points only)} × {walk, level} × scale {×1, ×1.3} × tails {nt, t3} ×
+    reshuffle {pooled, yearly}."""
     out = {}
-    for units in ("points", "spread+pool"):
-        for centre in ("zero", "era_mean"):
-            if units != "points" and centre != "zero":
-                continue
-            for process in ("walk", "level"):
-                for inflate in (1.0, 1.3):
-                    for tails in ("nt", "t3"):
-                        s = Settings(units=units.split("+")[0], pool_indices=units != "points",
-                                     centre=centre, process=process, inflate=inflate, tails=tails)
-                        out[s.name] = s
+    for reshuffle in ("pooled", "yearly"):
+        for units in ("points", "spread+pool"):
+            for centre in ("zero", "era_mean"):
+                if units != "points" and centre != "zero":
+                    continue
+                for process in ("walk", "level"):
+                    for inflate in (1.0, 1.3):
+                        for tails in ("nt", "t3"):
+                            s = Settings(units=units.split("+")[0], pool_indices=units != "points",
+                                         centre=centre, process=process, inflate=inflate,
+                                         tails=tails, reshuffle=reshuffle)
+                            out[s.name] = s
     return out
 
 
@@ -358,11 +372,31 @@ class Reshuffle:
     pairs: tuple[str, ...]
     iterated: bool
     rho: Mapping[int, float]
+    yearly: tuple[tuple[float, float], ...] = ()     # (slope, residual variance) per one-year pair
+    yearly_pairs: tuple[str, ...] = ()
 
     def describe(self) -> str:
         how = "the one-year fit compounded" if self.iterated else "fitted"
         return (f"positions persist with slope {self.alpha:.3f} and residual sd {math.sqrt(self.v):.3f} "
                 f"({how}; {len(self.pairs)} year pairs: {', '.join(self.pairs)})")
+
+    def describe_yearly(self, h: int) -> str:
+        slopes = [a for a, _ in self.yearly]
+        sds = [math.sqrt(v) for _, v in self.yearly]
+        return (f"each simulated year reshuffles as one of {len(self.yearly)} past years did "
+                f"(slope {min(slopes):.2f}–{max(slopes):.2f}, residual sd {min(sds):.2f}–{max(sds):.2f}; "
+                f"{', '.join(self.yearly_pairs)})" + (f", {h} such years compounded" if h > 1 else ""))
+
+    def draw_years(self, rng: np.random.Generator, sims: int, h: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per simulation, the slope and residual variance of ``h`` years drawn from the
+        past one-year fits and compounded (``z_h = a_h·…·a_1·z + …``)."""
+        fits = np.array(self.yearly, dtype=float)
+        a, v = np.ones(sims), np.zeros(sims)
+        for _ in range(h):
+            k = rng.integers(0, len(fits), sims)
+            ak, vk = fits[k, 0], fits[k, 1]
+            a, v = ak * a, ak * ak * v + vk
+        return a, v
 
 
 def _stack(fp: FieldPanel, pairs) -> tuple[np.ndarray, np.ndarray] | None:
@@ -409,7 +443,14 @@ def fit_reshuffle(fp: FieldPanel, origin: int, h: int, cross: bool, target_era: 
     for g in range(1, MAX_LAG + 1):
         s = _stack(fp, fp.pairs(g, origin, within=None))
         rho[g] = _slope(*s)[0] if s is not None else alpha ** (g / max(h, 1))
-    return Reshuffle(alpha, v, tuple(_label(fp.index, u, w) for u, w in pairs), iterated, rho)
+    yearly, labels = [], []
+    for u, w in choose(1):
+        one = _stack(fp, [(u, w)])
+        if one is not None:
+            yearly.append(_slope(*one))
+            labels.append(_label(fp.index, u, w))
+    return Reshuffle(alpha, v, tuple(_label(fp.index, u, w) for u, w in pairs), iterated, rho,
+                     tuple(yearly), tuple(labels))
 
 
 # -- a prepared forecast ---------------------------------------------------------------
@@ -437,6 +478,12 @@ class FieldForecast:
     shift: ShiftModel | None
     reshuffle: Reshuffle
     settings: Settings
+    m: np.ndarray | None = None      # each peer's expected origin position (before the slope)
+    e: np.ndarray | None = None      # and the variance of that position not known at the origin
+
+    @property
+    def yearly(self) -> bool:
+        return self.settings.reshuffle == "yearly" and bool(self.reshuffle.yearly)
 
     @property
     def horizon(self) -> int:
@@ -458,7 +505,7 @@ class FieldForecast:
         return {p: s for p, s in zip(self.provinces, self.start) if s != "origin"}
 
     def notes(self) -> list[str]:
-        out = [self.reshuffle.describe()]
+        out = [self.reshuffle.describe_yearly(self.horizon) if self.yearly else self.reshuffle.describe()]
         if self.cross:
             out.append(f"across a methodology change ({self.origin}→{self.target}): standardized "
                        "level; the target year's field mean and sd are taken as given")
@@ -499,6 +546,10 @@ class FieldForecast:
         levels_rng, field_rng = _streams(seed)
         base, gain = self.draw_levels(levels_rng, sims)
         restd = self.target_moments if self.cross else None
+        if self.yearly:
+            a, v = self.reshuffle.draw_years(levels_rng, sims, self.horizon)
+            return simulate_ranks_yearly(field_rng, self.m, self.e, a, v, base, gain, thresholds,
+                                         exclude, restd)
         return simulate_ranks(field_rng, self.w, self.sd, base, gain, thresholds, exclude, restd,
                               kernel=kernel)
 
@@ -508,8 +559,11 @@ class FieldForecast:
 
         levels_rng, field_rng = _streams(seed)
         base, gain = self.draw_levels(levels_rng, sims)
-        return simulate_field(field_rng, self.w, self.sd, base, gain,
-                              self.target_moments if self.cross else None)
+        restd = self.target_moments if self.cross else None
+        if self.yearly:
+            a, v = self.reshuffle.draw_years(levels_rng, sims, self.horizon)
+            return simulate_field_yearly(field_rng, self.m, self.e, a, v, base, gain, restd)
+        return simulate_field(field_rng, self.w, self.sd, base, gain, restd)
 
 
 def _streams(seed) -> tuple[np.random.Generator, np.random.Generator]:
@@ -538,7 +592,7 @@ def prepare(fp: FieldPanel, origin: int, target: int, provinces: Sequence[str],
     era_t = target_era or fp.eras.get(target, fp.era(origin))
     cross = era_t != fp.era(origin)
     reshuffle = fit_reshuffle(past, origin, h, cross, era_t)
-    starts, start_z, w, sd = [], [], [], []
+    starts, start_z, w, sd, mm, ee = [], [], [], [], [], []
     a, v = reshuffle.alpha, reshuffle.v
     oc = past.col[origin]
     for p in provinces:
@@ -549,6 +603,8 @@ def prepare(fp: FieldPanel, origin: int, target: int, provinces: Sequence[str],
             start_z.append(float(row[oc]))
             w.append(a * float(row[oc]))
             sd.append(math.sqrt(v))
+            mm.append(float(row[oc]))
+            ee.append(0.0)
             continue
         earlier = [] if row is None else [y for y in past.years
                                           if y < origin and math.isfinite(row[past.col[y]])]
@@ -559,11 +615,15 @@ def prepare(fp: FieldPanel, origin: int, target: int, provinces: Sequence[str],
             start_z.append(float(row[past.col[y0]]))
             w.append(a * r * float(row[past.col[y0]]))
             sd.append(math.sqrt(v + a * a * max(1.0 - r * r, 0.0)))
+            mm.append(r * float(row[past.col[y0]]))
+            ee.append(max(1.0 - r * r, 0.0))
         else:
             starts.append("field")
             start_z.append(0.0)
             w.append(0.0)
             sd.append(math.sqrt(v + a * a))
+            mm.append(0.0)
+            ee.append(1.0)
     shift = None
     if cross:
         if target_moments is None:
@@ -577,4 +637,4 @@ def prepare(fp: FieldPanel, origin: int, target: int, provinces: Sequence[str],
     return FieldForecast(fp.index, int(origin), int(target), cross, tuple(provinces), tuple(starts),
                          np.array(start_z), np.array(w), np.array(sd), origin_moments,
                          None if target_moments is None else tuple(map(float, target_moments)),
-                         shift, reshuffle, settings)
+                         shift, reshuffle, settings, np.array(mm), np.array(ee))

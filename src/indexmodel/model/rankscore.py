@@ -29,6 +29,26 @@ def quantile(cdf: np.ndarray, q: float) -> np.ndarray:
     return 1 + (cdf < q - 1e-12).sum(axis=1)
 
 
+def interval(cdf: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The central ``level`` interval of whole ranks by the mid-distribution (per row).
+
+    ``M(r) = P(rank < r) + P(rank = r) / 2``; the interval holds the ranks with
+    ``(1 − level)/2 ≤ M(r) ≤ (1 + level)/2``: an end rank is in when at least half of its
+    own probability lies inside the nominal tails. Its probability is then close to
+    ``level`` on average (the plain quantiles' interval holds at least ``level``, often
+    far more when a distribution is a few ranks wide). Where no rank qualifies (one rank
+    holds nearly everything) the interval is the median rank.
+    """
+    lower = np.concatenate([np.zeros((cdf.shape[0], 1)), cdf[:, :-1]], axis=1)
+    mid = (lower + cdf) / 2
+    a, b = (1 - level) / 2, (1 + level) / 2
+    lo = 1 + (mid < a - 1e-12).sum(axis=1)
+    hi = (mid <= b + 1e-12).sum(axis=1)
+    med = quantile(cdf, 0.5)
+    empty = hi < lo
+    return np.where(empty, med, lo), np.where(empty, med, hi)
+
+
 def score_ranks(ranks: np.ndarray, actual: np.ndarray, rng: np.random.Generator,
                 n_ranks: int | None = None) -> pd.DataFrame:
     """Per province: p05 … p95 quantiles, interval coverage, CRPS, log score, PIT.
@@ -42,11 +62,14 @@ def score_ranks(ranks: np.ndarray, actual: np.ndarray, rng: np.random.Generator,
     counts = rank_counts(ranks, n_ranks)
     cdf = np.cumsum(counts, axis=1) / counts.sum(axis=1, keepdims=True)
     out = {}
-    for q in (5, 10, 25, 50, 75, 90, 95):
-        out[f"rank_p{q:02d}"] = quantile(cdf, q / 100)
+    out["rank_p50"] = quantile(cdf, 0.5)
     for level in LEVELS:
-        lo, hi = out[f"rank_p{(100 - level) // 2:02d}"], out[f"rank_p{(100 + level) // 2:02d}"]
+        lo, hi = interval(cdf, level / 100)
+        out[f"rank_p{(100 - level) // 2:02d}"], out[f"rank_p{(100 + level) // 2:02d}"] = lo, hi
         out[f"covered{level}"] = (lo <= actual) & (actual <= hi)
+        inside = (np.arange(1, n_ranks + 1)[None, :] >= lo[:, None]) & (np.arange(1, n_ranks + 1)[None, :] <= hi[:, None])
+        out[f"prob{level}"] = (counts * inside).sum(axis=1) / counts.sum(axis=1)
+    out = {k: out[k] for k in sorted(out, key=lambda k: (not k.startswith("rank_p"), k))}
     grid = np.arange(1, n_ranks + 1)
     step = (actual[:, None] <= grid[None, :]).astype(float)
     out["crps"] = ((cdf - step) ** 2).sum(axis=1)

@@ -52,6 +52,14 @@ _BT = {
                         "Source: computed now ({sims} simulations per pair, seed {seed}), because the data differ "
                         "from those of the shipped tables."),
     "h_pooled": ("### Độ tin cậy gộp theo chỉ số", "### Calibration pooled per index"),
+    "intervals": ("Thứ hạng là số nguyên, nên hai đầu của mỗi khoảng được lấy theo phân phối giữa: một thứ hạng ở đầu "
+                  "khoảng được tính vào khi ít nhất một nửa xác suất của chính nó nằm trong phần danh nghĩa; nhờ vậy "
+                  "xác suất của khoảng gần với mức của nó (khoảng theo phân vị thông thường chứa ít nhất mức đó, "
+                  "thường nhiều hơn hẳn khi phân phối chỉ rộng vài bậc).",
+                  "Ranks are whole numbers, so each interval's ends come from the mid-distribution: an end rank is "
+                  "in when at least half of its own probability lies inside the nominal tails; the interval's "
+                  "probability is then close to its level (the plain quantiles' interval holds at least the level, "
+                  "often far more when a distribution is a few ranks wide)."),
     "h_done": ("### Tiêu chí hoàn thành", "### The criteria"),
     "done_note": ("Một mức dịch chuyển chung làm mọi tỉnh cùng lệch một hướng, nên độ phủ của từng cặp năm gần như "
                   "là tất cả hoặc không có gì: ngay cả một mô hình hoàn toàn chuẩn cũng có một số cặp dưới 60%. Cột "
@@ -122,6 +130,8 @@ _BT = {
     "set.nt": ("đuôi t theo số bậc tự do", "t tails from the pairs"),
     "set.t3": ("đuôi t₃", "t₃ tails"),
     "set.none": ("không áp dụng", "none apply"),
+    "set.standardized": ("mức chuẩn hoá", "standardized level"),
+    "set.yearly": ("mỗi năm xáo trộn như một năm đã qua", "each year reshuffles as a past year did"),
     "fig_title": ("Sai số thứ hạng: mô hình so với giữ nguyên (mỗi điểm: một cặp năm)",
                   "Rank error: model against static peers (one point per year pair)"),
     "fig_x": ("Sai số TB khi giữ nguyên điểm các tỉnh khác, bậc", "MAE with peers kept at their last score, ranks"),
@@ -158,12 +168,16 @@ def _era_changes(index: str) -> str:
 
 def settings_text(name: str, lang: str = "vi") -> str:
     """A settings id in words (``points|zero|walk|x1.3|t3`` → "points · centre 0 · …")."""
-    if "|" not in str(name):
+    parts = str(name).split("|")
+    yearly = [_bt("set.yearly", lang)] if parts[-1] == "yearly" else []
+    if parts[0] == "standardized":
+        return " · ".join([_bt("set.standardized", lang)] + yearly)
+    if len(parts) < 5:
         return _bt("set.none", lang)
-    units, centre, process, scale, tails = str(name).split("|")
+    units, centre, process, scale, tails = parts[:5]
     scale = "×" + scale.lstrip("x").replace(".", "," if lang == "vi" else ".")
     return " · ".join([_bt(f"set.{units}", lang), _bt(f"set.{centre}", lang),
-                       _bt(f"set.{process}", lang), scale, _bt(f"set.{tails}", lang)])
+                       _bt(f"set.{process}", lang), scale, _bt(f"set.{tails}", lang)] + yearly)
 
 
 def backtest_section(setup: NotebookSetup, run, shipped: bool) -> list:
@@ -191,7 +205,7 @@ def backtest_section(setup: NotebookSetup, run, shipped: bool) -> list:
                          ms=_fmt(p["mae_meanshift"])))
     out.append(_bullets(lines))
     if len(run.pairs):
-        out += [_bt("h_pooled", lang), pooled_calibration_table(run, lang),
+        out += [_bt("h_pooled", lang), _bt("intervals", lang), pooled_calibration_table(run, lang),
                 _bt("h_done", lang), _bt("done_note", lang), criteria_table(run, lang),
                 _bt("h_pairs", lang), backtest_table(run, lang)]
     return out
