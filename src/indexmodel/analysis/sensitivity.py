@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..core.i18n import check_lang, index_label, translate
 from ..data.plan import Plan
@@ -545,17 +546,23 @@ class Pci2011:
         return "\n".join(lines) + "\n"
 
 
+@memo(maxsize=4, copy=True)  # the same for every province
+def _pci_2011_gap(peers: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    from ..data.sources.official_pci import pci_2011_gap
+
+    return pci_2011_gap(peers, results)
+
+
 def pci_2011(province: str = "Bình Định", *, peers: pd.DataFrame | None = None,
              results: pd.DataFrame | None = None) -> Pci2011:
     """How PCI 2011's ranks and composites differ between published and recomputed, and
     which conclusions about 2011 change (see the module docstring)."""
     from ..data.peers import default_peers, default_results
-    from ..data.sources.official_pci import pci_2011_gap
 
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
     name = resolve(province, 2011).name_en
-    gap = pci_2011_gap(peers, results)
+    gap = _pci_2011_gap(peers, results)
     if name not in set(gap["province"]):
         raise DataUnavailableError(f"PCI 2011 has no published and recomputed composite for {name}")
     table = gap.copy()

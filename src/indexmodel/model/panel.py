@@ -17,6 +17,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.provinces import continuing, map_year
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
@@ -286,6 +287,7 @@ def _check_level(level: str) -> None:
 
 
 # -- real improvements -----------------------------------------------------------------
+@memo(maxsize=512, copy=True)  # the same for every province (the explorer asks per component)
 def changes(data, index: str, component: str, horizon: int = 1, *,
             results: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every real change of ``component`` over ``horizon`` years, within one methodology era.
