@@ -128,6 +128,12 @@ def build_panel(peers: pd.DataFrame | None, index: str, results: pd.DataFrame | 
     missing = {"index", "year", "province", "component", "value"} - set(peers.columns)
     if missing:
         raise DataUnavailableError("the peer table lacks column(s) " + ", ".join(sorted(missing)))
+    return _build_panel(peers, index, results, book)
+
+
+@memo(maxsize=16)  # the same for every province (each analysis asks for its index's panel)
+def _build_panel(peers: pd.DataFrame, index: str, results: pd.DataFrame | None,
+                 book: SpecBook) -> Panel:
     sub = peers[peers["index"] == index]
     scored: dict[int, pd.DataFrame] = {}
     composites: dict[int, pd.Series] = {}
