@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -12,7 +14,8 @@ def _executed(tmp_path):
     nb = new_notebook(cells=[
         new_markdown_cell("# A title"),
         new_code_cell("x", outputs=[
-            new_output("display_data", data={"text/markdown": "Bình Định's **composite**: 6.84",
+            new_output("display_data", data={"text/markdown": "## Lộ trình đến hạng 20\n\n"
+                                             "Bình Định's **composite**: 6.84 < 7 & \"more\"",
                                              "text/plain": "<Markdown>"}),
             new_output("display_data", data={
                 "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==",
@@ -41,8 +44,14 @@ def test_a_page_is_the_document_nbconvert_writes(tmp_path):
     theirs, _ = HTMLExporter(config=export._exporter(False).config, exclude_input=True,
                              exclude_input_prompt=True, exclude_output_prompt=True,
                              language_code="vi").from_notebook_node(
-        nb, resources={"metadata": {"name": "A title"}})
+        nb, resources={"metadata": {"name": export.notebook_title(nb)}})
     assert str(BeautifulSoup(page, features="html.parser")) == theirs
+
+    def text(html):  # what the file says, tags left out
+        return " ".join(re.sub(r"<[^>]*>", " ", html).split())
+
+    assert text(page) == text(theirs)
+    assert "Lộ trình đến hạng 20" in page and "Bình Định's" in page and "6.84 &lt; 7 &amp;" in page
     assert page.count('alt="No description has been provided for this image"') == 1
     assert page.count('tabindex="0"') == theirs.count('tabindex="0"') >= 3
 
