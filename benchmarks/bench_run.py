@@ -13,8 +13,9 @@
    as a ratio to the unit. Target: ≤ 60×. ``--limit N`` runs the first N units only (the
    ratio is then printed for those N, not extrapolated).
 
-The machine's load (1-minute load average, cores) is printed before and after: the ratios
-are only comparable on a machine equally busy. Runs into temporary homes (INDEXMODEL_HOME
+The machine's load (1-minute load average, cores) is printed before and after (and before
+``--all``), and each run's CPU seconds (its workers' and kernels' included): the ratios are
+only comparable on a machine equally busy. Runs into temporary homes (INDEXMODEL_HOME
 is not touched). Not part of the test suite.
 """
 
@@ -29,6 +30,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+def cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children that have ended
+    (the run's workers and their kernels): what a run costs the machine, less sensitive
+    than its wall time to what else the machine runs."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def load() -> str:
@@ -84,10 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         times = []
         for i in range(args.runs):
             home = scratch / f"default-{i}"
-            began = time.perf_counter()
+            began, spent = time.perf_counter(), cpu()
             result = runner.run(home=home, progress=None, workers=args.workers)
             times.append(time.perf_counter() - began)
-            say(f"default run {i + 1}: {times[-1]:.1f} s ({len(result.notebooks)} notebooks)")
+            say(f"default run {i + 1}: {times[-1]:.1f} s ({len(result.notebooks)} notebooks; "
+                f"{cpu() - spent:.0f} s of CPU)")
         default = statistics.median(times)
         say(f"default run: {default:.1f} s = {default / unit:.1f}× the papermill unit (target ≤ 5×)")
         if args.all:
@@ -97,12 +110,14 @@ def main(argv: list[str] | None = None) -> int:
                 keep = {p.slug for p in plans[:args.limit]}
                 original = allrun.ranked_units
                 allrun.ranked_units = lambda y: [u for u in original(y) if u.id in keep]
-            began = time.perf_counter()
+            say(f"machine: {load()}")
+            began, spent = time.perf_counter(), cpu()
             result = allrun.run_all(year, home=scratch / "all", progress=None, jobs=args.workers)
             seconds = time.perf_counter() - began
             n = len(result.results)
             books = sum(len(r.notebooks) for r in result.results)
-            say(f"all units of {year}: {seconds:.1f} s for {n} units ({books} notebooks) = "
+            say(f"all units of {year}: {seconds:.1f} s for {n} units ({books} notebooks; "
+                f"{cpu() - spent:.0f} s of CPU) = "
                 f"{seconds / unit:.1f}× the papermill unit (target ≤ 60×"
                 + (f"; the first {n} units only" if args.limit else "") + ")")
         unit_after = papermill_unit(scratch, args.repeat)

@@ -95,3 +95,14 @@ def test_without_caches_every_call_computes(monkeypatch):
 @pytest.mark.parametrize("frame", [pd.DataFrame({"a": [[1], [2]]})])
 def test_unhashable_cells_are_not_cached(frame):
     assert cache.fingerprint(frame) is None
+
+
+def test_text_columns_differ_by_where_their_values_split():
+    """Text is digested joined by a separator; values holding the separator itself still
+    give different digests where they split differently."""
+    a = pd.DataFrame({"name": ["a\x1fb", "c"]})
+    b = pd.DataFrame({"name": ["a", "b\x1fc"]})
+    assert cache.fingerprint(a) != cache.fingerprint(b)
+    assert cache.fingerprint(a) == cache.fingerprint(a.copy())
+    text = pd.DataFrame({"name": pd.array(["x", "y"], dtype="string")})
+    assert cache.fingerprint(text) != cache.fingerprint(text.assign(name=["x", "z"]))

@@ -155,11 +155,15 @@ def test_unknown_language_is_a_usage_error():
 
 
 def test_saving_twice_gives_identical_bytes(tmp_path):
+    from indexmodel.core import cache
+
     fig = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
-    a = plots.save_figure(fig, tmp_path / "a.png")
-    b = plots.save_figure(fig, tmp_path / "sub" / "b.png")
-    again = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
-    c = plots.save_figure(again, tmp_path / "c.png")
+    with cache.disabled():  # each drawn (not the PNG of the same content kept in memory)
+        a = plots.save_figure(fig, tmp_path / "a.png")
+        b = plots.save_figure(fig, tmp_path / "sub" / "b.png")
+        again = plots.plot_components(components(), lang="vi", baseline_year=2023,
+                                      target_year=2025)
+        c = plots.save_figure(again, tmp_path / "c.png")
     assert a.read_bytes() == b.read_bytes() == c.read_bytes()
     assert a.read_bytes().startswith(b"\x89PNG")
     assert b"Software" not in a.read_bytes() and b"matplotlib" not in a.read_bytes()
@@ -175,3 +179,34 @@ def test_vietnamese_text_is_drawn_with_a_font_that_has_its_letters():
     charmap = font.get_charmap()
     for ch in "".join(VI_NAMES) + "ắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữựỳỷỹỵđĐ":
         assert ord(ch) in charmap, ch
+
+
+def test_a_figure_of_the_same_content_is_drawn_once_and_a_changed_one_again(monkeypatch):
+    """The PNG of a figure whose content was drawn before in this process is the one drawn
+    then (two separately built, equal figures); any change to what it shows draws anew."""
+    from indexmodel.core import cache
+
+    drawn = []
+    original = plots._draw_png
+    monkeypatch.setattr(plots, "_draw_png", lambda fig, dpi: drawn.append(fig) or original(fig, dpi))
+    plots._PNGS.store.clear()
+
+    def figure(target=7.30):
+        frame = components()
+        frame.loc[0, "target"] = target
+        return plots.plot_components(frame, lang="vi", baseline_year=2023, target_year=2025)
+
+    first, second = figure(), figure()
+    assert plots.figure_key(first) == plots.figure_key(second) is not None
+    png = plots.figure_png(first)
+    assert plots.figure_png(second) == png and drawn == [first]
+    changed = figure(7.31)
+    assert plots.figure_key(changed) != plots.figure_key(first)
+    assert plots.figure_png(changed) != png and drawn == [first, changed]
+    titled = figure()
+    titled.axes[0].set_title("another title")
+    plots.figure_png(titled)
+    assert drawn[-1] is titled
+    assert plots.figure_png(first, dpi=60) != png and len(drawn) == 4  # another resolution
+    monkeypatch.setenv(cache.NO_CACHE, "1")  # without caches every figure is drawn
+    assert plots.figure_png(figure()) == png and len(drawn) == 5

@@ -420,6 +420,20 @@ def _mapped_note(spec: Spec, panel) -> Note:
         f"the weights in force from {spec.valid_from}){own_en}.")
 
 
+def _year_improvements(index: str, spec: Spec, peers: pd.DataFrame,
+                       results: pd.DataFrame | None, year: int):
+    """:func:`_improvements` up to ``year``: the same for every province of that year (a
+    run of every province measures them once); the table a copy for each caller."""
+    table, notes = _improvements_to(index, spec, peers, results, year)
+    return (table.copy() if table is not None else None), notes
+
+
+@memo(maxsize=32)
+def _improvements_to(index: str, spec: Spec, peers: pd.DataFrame,
+                     results: pd.DataFrame | None, year: int):
+    return _improvements(index, spec, peers[peers["year"] <= year], results)
+
+
 def _improvements(index: str, spec: Spec, peers: pd.DataFrame, results: pd.DataFrame | None,
                   panel=None):
     """Real one-year gains per top component in the panel of the analysis's era, and a
@@ -617,7 +631,7 @@ def _for_year(index: str, year: int, province: str, *, peers: pd.DataFrame,
             f"{len(spec.top_components)} components in the peer data (missing: "
             f"{', '.join(missing)}), so no composite")
     pfield = build_field(index, year, name, peers=peers, results=results, book=book)
-    improvements, more = _improvements(index, spec, peers[peers["year"] <= year], results)
+    improvements, more = _year_improvements(index, spec, peers, results, year)
     return IndexAnalysis(index=index, province=name, year=year, spec=spec, own=own, field=pfield,
                          goal_rank=goal_rank, improvements=improvements, notes=notes + more,
                          peers=peers, results=results)

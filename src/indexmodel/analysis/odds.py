@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..model.field import Note
 
@@ -97,7 +99,15 @@ class ForecastContext:
 
 def forecast_context(analysis, origin: int) -> ForecastContext:
     """The field panels of PCI and PAPI from the analysis's data, and the settings the
-    rolling-origin rule picks at ``origin`` (from the shipped tables where they match)."""
+    rolling-origin rule picks at ``origin`` (from the shipped tables where they match).
+    The same for every province of the index and data (kept by their content)."""
+    return _forecast_context(analysis.index, origin, analysis.field_panel, analysis.peers,
+                             analysis.results)
+
+
+@memo(maxsize=16)
+def _forecast_context(index: str, origin: int, own_panel, peers: pd.DataFrame,
+                      results: pd.DataFrame) -> ForecastContext:
     from ..model.fieldmodel import DEFAULT_SETTINGS, FieldPanel
     from ..model.panel import build_panel
     from .backtest import BACKTEST_INDICES
@@ -105,21 +115,21 @@ def forecast_context(analysis, origin: int) -> ForecastContext:
     from .backtest_tables import fingerprint, read_tables
     from .selection import latest_selection
 
-    panels = {analysis.index: analysis.field_panel}
+    panels = {index: own_panel}
     for other in BACKTEST_INDICES:
-        if other != analysis.index:
+        if other != index:
             try:
-                panel = build_panel(analysis.peers, other, analysis.results)
+                panel = build_panel(peers, other, results)
             except DataUnavailableError:
                 continue
             if panel.composite_years:
                 panels[other] = FieldPanel.from_panel(panel)
-    shipped = read_tables(inputs=fingerprint(panels, analysis.results))
+    shipped = read_tables(inputs=fingerprint(panels, results))
     if shipped is None:
         return ForecastContext(panels, DEFAULT_SETTINGS.name, "default", 0, None)
-    name, basis, n = latest_selection(shipped.scores, analysis.index, origin)
+    name, basis, n = latest_selection(shipped.scores, index, origin)
     pooled = pooled_table(shipped)
-    row = pooled[pooled["index"] == analysis.index]
+    row = pooled[pooled["index"] == index]
     evidence = None if row.empty else row.iloc[0].to_dict()
     return ForecastContext(panels, name, basis, n, evidence)
 

@@ -52,12 +52,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..core.i18n import check_lang, index_label, translate
 from ..data.plan import Plan
 from ..data.provinces import region_of, resolve
 from ..data.spec import INDICES, Spec, load_specs
 from ..model.field import Note
+from ..model import leverage as lev
 from ..model.leverage import leverage_table, most_leverage
 from ..model.ranking import ExactField
 from ..model.settings import composite_range
@@ -190,7 +192,8 @@ def _weights_of(spec: Spec) -> dict[str, float]:
     return {i: float(spec.node(i).weight) for i in spec.unverified_weights}
 
 
-def _top(table: pd.DataFrame, scenario: str) -> tuple[str | None, tuple[str, ...]]:
+def _top(comps: list[str], table: dict[str, np.ndarray], scenario: str
+         ) -> tuple[str | None, tuple[str, ...]]:
     """The component with the most leverage in ``scenario`` and every component tied with it.
 
     :func:`most_leverage` where the field gives rank gains; with no rank to gain,
@@ -198,14 +201,14 @@ def _top(table: pd.DataFrame, scenario: str) -> tuple[str | None, tuple[str, ...
     runs for every setting of a sweep.)
     """
     points = f"{scenario}_points"
-    if points not in table.columns:
+    if points not in table:
         return None, ()
-    pts = table[points].to_numpy(dtype=float)
+    pts = np.asarray(table[points], dtype=float)
     if np.isnan(pts).all():
         return None, ()
-    comps = [str(c) for c in table["component"].tolist()]
+    comps = [str(c) for c in comps]
     gain_col = f"{scenario}_rank_gain"
-    gain = table[gain_col].to_numpy(dtype=float) if gain_col in table.columns else None
+    gain = np.asarray(table[gain_col], dtype=float) if gain_col in table else None
     top = _most_leverage(comps, gain, pts)
     if top is None:
         at = int(np.nanargmax(pts))  # the first of the most points (a stable sort's first)
@@ -229,12 +232,35 @@ def _most_leverage(comps: list[str], gain: np.ndarray | None, pts: np.ndarray) -
         chosen = values[mask]
         if not len(chosen) or np.isnan(chosen).all():
             return None
-        mask &= np.isclose(values, np.nanmax(chosen), rtol=0, atol=1e-9)
+        top = np.nanmax(chosen)
+        with np.errstate(invalid="ignore"):  # np.isclose(values, top, rtol=0, atol=1e-9)
+            mask &= (np.abs(values - top) <= 1e-9) | (values == top)
     found = [c for c, m in zip(comps, mask) if m]
     return found[0] if len(found) == 1 else None
 
 
-def _evaluate(analysis: IndexAnalysis, scenarios: tuple[str, ...]) -> dict:
+class _Sweep:
+    """What every setting of a sweep shares with the analysis it varies: the field (and
+    the places in it computed so far), the real improvements and the peers' frontier —
+    only the weights, so the composites and points, differ from one setting to the next."""
+
+    def __init__(self, base: IndexAnalysis) -> None:
+        self.improvements = base.pooled_improvements()
+        peers = base.field.peers
+        self.frontier = (lev.frontier_of(peers, base.spec.top_components)
+                         if peers is not None and not peers.empty else None)
+        self.places: dict = {}
+
+    def leverage(self, analysis: IndexAnalysis, scenarios: tuple[str, ...]):
+        """The rank gains and points of the leverage table of ``analysis`` (the base under
+        other weights) in ``scenarios``: the table's own numbers, without building it."""
+        return lev.leverage_gains(analysis.spec, analysis._own_top(), analysis.field.national,
+                                  scenarios, year=analysis.year, improvements=self.improvements,
+                                  targets=analysis._top_targets(), frontier=self.frontier,
+                                  places=self.places)
+
+
+def _evaluate(analysis: IndexAnalysis, scenarios: tuple[str, ...], shared: _Sweep) -> dict:
     """Every conclusion of one analysis (one setting of the weights)."""
     out: dict = {"baseline_composite": analysis.composite}
     target = analysis.target_composite
@@ -243,9 +269,9 @@ def _evaluate(analysis: IndexAnalysis, scenarios: tuple[str, ...]) -> dict:
         place = analysis.place(value) if math.isfinite(value) else None
         out[f"{which}_rank_low"] = place.low if place is not None else None
         out[f"{which}_rank_high"] = place.high if place is not None else None
-    table = analysis.leverage()
+    comps, table = shared.leverage(analysis, scenarios)
     for scenario in scenarios:
-        top, tied = _top(table, scenario)
+        top, tied = _top(comps, table, scenario)
         out[f"top_{scenario}"] = top
         out[f"tied_{scenario}"] = tied
     return out
@@ -278,7 +304,8 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
     base = analysis or for_plan(index, plan, peers=peers, results=results)
     spec = base.spec
     ids = spec.unverified_weights
-    default = _evaluate(base, LEVERAGE_SCENARIOS)
+    shared = _Sweep(base)
+    default = _evaluate(base, LEVERAGE_SCENARIOS, shared)
     scenarios = tuple(s for s in LEVERAGE_SCENARIOS if default[f"top_{s}"] is not None)
     if not ids:
         empty = pd.DataFrame()
@@ -298,7 +325,7 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
         segments[setting] = (float(low), float(high))
         points = sorted(set(np.linspace(low, high, steps).tolist()) | {float(node.weight)})
         for w in points:
-            result = _evaluate(base.with_weights({setting: float(w)}), scenarios)
+            result = _evaluate(base.with_weights({setting: float(w)}), scenarios, shared)
             sweep_rows.append(dict(setting=setting, weight=float(w), default_weight=float(node.weight),
                                    weight_low=float(low), weight_high=float(high),
                                    **{k: v for k, v in result.items() if not k.startswith("tied_")}))
@@ -339,7 +366,7 @@ def sensitivity(index: str, *, plan: Plan | None = None, peers: pd.DataFrame | N
     for k in range(sims):
         weights = sample[k] if sample is not None else _draw(rng, spec)
         weights = {i: weights[i] for i in ids}
-        result = _evaluate(base.with_weights(weights), scenarios)
+        result = _evaluate(base.with_weights(weights), scenarios, shared)
         draw_rows.append(dict(draw=k, **{f"w_{i}": w for i, w in weights.items()},
                               **{key: v for key, v in result.items() if not key.startswith("tied_")}))
     draws = pd.DataFrame(draw_rows)
@@ -519,17 +546,23 @@ class Pci2011:
         return "\n".join(lines) + "\n"
 
 
+@memo(maxsize=4, copy=True)  # the same for every province
+def _pci_2011_gap(peers: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    from ..data.sources.official_pci import pci_2011_gap
+
+    return pci_2011_gap(peers, results)
+
+
 def pci_2011(province: str = "Bình Định", *, peers: pd.DataFrame | None = None,
              results: pd.DataFrame | None = None) -> Pci2011:
     """How PCI 2011's ranks and composites differ between published and recomputed, and
     which conclusions about 2011 change (see the module docstring)."""
     from ..data.peers import default_peers, default_results
-    from ..data.sources.official_pci import pci_2011_gap
 
     peers = default_peers() if peers is None else peers
     results = default_results() if results is None else results
     name = resolve(province, 2011).name_en
-    gap = pci_2011_gap(peers, results)
+    gap = _pci_2011_gap(peers, results)
     if name not in set(gap["province"]):
         raise DataUnavailableError(f"PCI 2011 has no published and recomputed composite for {name}")
     table = gap.copy()

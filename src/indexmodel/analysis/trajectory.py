@@ -79,22 +79,43 @@ def _note(key: str, lang: str, **values) -> str:
 
 
 def _own_values(peers: pd.DataFrame, index: str, year: int, province: str) -> dict[str, float]:
-    rows = peers[(peers["index"] == index) & (peers["year"] == year) & (peers["province"] == province)]
-    return dict(zip(rows["component"], rows["value"].astype(float)))
+    return dict(_by_province_year(peers).get((index, year, province), {}))
+
+
+@memo(maxsize=8)  # a path reads the table year by year: filtered once, not once a year
+def _by_province_year(peers: pd.DataFrame) -> dict[tuple, dict[str, float]]:
+    """The components' values of each (index, year, province), in the table's order (a
+    component given twice: its last value)."""
+    out: dict[tuple, dict[str, float]] = {}
+    for key in zip(peers["index"], peers["year"], peers["province"], peers["component"],
+                   peers["value"].astype(float)):
+        out.setdefault((key[0], int(key[1]), key[2]), {})[key[3]] = key[4]
+    return out
 
 
 def _published(results: pd.DataFrame, index: str, year: int, province: str) -> dict:
-    rows = results[(results["index"] == index) & (results["year"] == year)
-                   & (results["province"] == province)]
-    if rows.empty:
-        return {}
-    row = rows.iloc[0]
-    return {
-        "composite": float(row["composite"]) if pd.notna(row["composite"]) else math.nan,
-        "rank": int(row["rank"]) if pd.notna(row["rank"]) else None,
-        "ranked_provinces": int(row["ranked_provinces"]) if pd.notna(row["ranked_provinces"]) else None,
-        "note": str(row["note"]) if "note" in row.index and pd.notna(row["note"]) else "",
-    }
+    row = _published_rows(results).get((index, year, province))
+    return dict(row) if row is not None else {}
+
+
+@memo(maxsize=8)
+def _published_rows(results: pd.DataFrame) -> dict[tuple, dict]:
+    """The published result of each (index, year, province): its first row in the table."""
+    out: dict[tuple, dict] = {}
+    notes = results["note"] if "note" in results.columns else [None] * len(results)
+    for index, year, province, composite, rank, ranked, note in zip(
+            results["index"], results["year"], results["province"], results["composite"],
+            results["rank"], results["ranked_provinces"], notes):
+        key = (index, int(year), province)
+        if key in out:
+            continue
+        out[key] = {
+            "composite": float(composite) if pd.notna(composite) else math.nan,
+            "rank": int(rank) if pd.notna(rank) else None,
+            "ranked_provinces": int(ranked) if pd.notna(ranked) else None,
+            "note": str(note) if pd.notna(note) else "",
+        }
+    return out
 
 
 def _ranked_count(results: pd.DataFrame, index: str, year: int) -> int | None:

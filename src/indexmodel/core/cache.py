@@ -11,7 +11,9 @@ new key and is computed again; nothing is ever read back from disk.
 
 An argument whose content cannot be digested (an open file, a function) leaves the call
 uncached. Results are shared between callers: the functions cached here return objects
-their callers only read (frames are returned as copies).
+their callers only read (frames are returned as copies), and read the tables they are
+given without changing them — so a table is digested once for a cached call and the
+cached calls it makes with it (:func:`pinned`).
 """
 
 from __future__ import annotations
@@ -56,16 +58,8 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
     elif isinstance(obj, Path):
         h.update(f"path:{obj};".encode())
-    elif isinstance(obj, pd.DataFrame):
-        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
-                 .encode())
-        _feed_column(h, obj.index)
-        for i in range(obj.shape[1]):
-            _feed_column(h, obj.iloc[:, i])
-    elif isinstance(obj, pd.Series):
-        h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
-        _feed_column(h, obj.index)
-        _feed_column(h, obj)
+    elif isinstance(obj, (pd.DataFrame, pd.Series)):
+        h.update(b"table:" + _table_digest(obj))
     elif isinstance(obj, pd.Index):
         h.update(b"index;")
         _feed_column(h, obj)
@@ -109,6 +103,57 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
         raise _Uncacheable(type(obj).__name__)
 
 
+def _table_digest(obj) -> bytes:
+    """A data frame's or series' own digest (its values, index, columns and dtypes); the
+    one recorded while it is pinned (:func:`pinned`)."""
+    import pandas as pd
+
+    known = _PINNED.get(id(obj))
+    if known is not None and known[0] is obj:
+        return known[1]
+    h = hashlib.sha256()
+    if isinstance(obj, pd.DataFrame):
+        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
+                 .encode())
+        _feed_column(h, obj.index)
+        for i in range(obj.shape[1]):
+            _feed_column(h, obj.iloc[:, i])
+    else:
+        h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
+        _feed_column(h, obj.index)
+        _feed_column(h, obj)
+    return h.digest()
+
+
+# tables whose digest stands while a cached function that takes them computes (it only
+# reads them): id → (the table, its digest)
+_PINNED: dict[int, tuple[Any, bytes]] = {}
+_PIN_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def pinned(*objs: Any):
+    """Within the block, the data frames and series among ``objs`` are digested once: the
+    code inside only reads them (a cached function reads its arguments; a path that asks
+    for the same table's results year by year). Nested blocks keep the outer digests."""
+    import pandas as pd
+
+    added = []
+    try:
+        for obj in objs:
+            if isinstance(obj, (pd.DataFrame, pd.Series)) and id(obj) not in _PINNED:
+                digest = _table_digest(obj)
+                with _PIN_LOCK:
+                    if id(obj) not in _PINNED:
+                        _PINNED[id(obj)] = (obj, digest)
+                        added.append(id(obj))
+        yield
+    finally:
+        with _PIN_LOCK:
+            for key in added:
+                _PINNED.pop(key, None)
+
+
 def _feed_column(h, column) -> None:
     """One column (or an index) by its values: numbers by their bytes, text by its
     characters (each value's length too, so that no two columns share a digest)."""
@@ -119,14 +164,22 @@ def _feed_column(h, column) -> None:
         for level in range(column.nlevels):
             _feed_column(h, column.get_level_values(level))
         return
-    values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
+    stored = getattr(getattr(column, "array", None), "_ndarray", None)
+    if isinstance(stored, np.ndarray) and stored.dtype == object:
+        values = stored  # pandas' text column as it holds it (to_numpy would copy it)
+    else:
+        values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
     h.update(f"{values.dtype}:{len(values)};".encode())
     if values.dtype != object:
         h.update(np.ascontiguousarray(values).tobytes())
         return
     try:  # text: the common case, hashed as text
-        h.update("\x1f".join(values).encode("utf-8", "surrogatepass"))
-        h.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
+        joined = "\x1f".join(values)
+        h.update(joined.encode("utf-8", "surrogatepass"))
+        if joined.count("\x1f") != max(len(values) - 1, 0):
+            # a value holds the separator: each value's length too, so that the split is
+            # known (without it, the separators alone tell where each value ends)
+            h.update(np.fromiter(map(len, values), dtype=np.int64, count=len(values)).tobytes())
     except TypeError:  # mixed cells (missing values, numbers): pandas' own hash of each
         try:
             h.update(pd.util.hash_array(values).tobytes())
@@ -171,16 +224,23 @@ class _Memo:
         if os.environ.get(NO_CACHE):
             self.uncached += 1
             return self.fn(*args, **kwargs)
-        key = fingerprint(*args, **kwargs)
-        if key is None:
+        # the tables it is given are digested once for this call and the cached calls it
+        # makes with them (it reads them only)
+        with pinned(*args, *kwargs.values()):
+            return self.lookup(fingerprint(*args, **kwargs), lambda: self.fn(*args, **kwargs))
+
+    def lookup(self, key: str | None, compute: Callable[[], Any]):
+        """The value kept under ``key``, else ``compute()`` kept under it (None: computed,
+        not kept)."""
+        if key is None or os.environ.get(NO_CACHE):
             self.uncached += 1
-            return self.fn(*args, **kwargs)
+            return compute()
         with self.lock:
             if key in self.store:
                 self.hits += 1
                 self.store.move_to_end(key)
                 return self._out(self.store[key])
-        value = self.fn(*args, **kwargs)  # an error is raised, never cached
+        value = compute()  # an error is raised, never cached
         with self.lock:
             self.misses += 1
             self.store[key] = value
@@ -189,7 +249,30 @@ class _Memo:
         return self._out(value)
 
     def _out(self, value):
-        return value.copy() if self.copy and hasattr(value, "copy") else value
+        if not self.copy or not hasattr(value, "copy"):
+            return value
+        if _is_table(value) and _copy_on_write():
+            # pandas copies on write: a shallow copy changed by its caller copies its data
+            # then, never writing into the kept one (a deep copy of the 21k-row peer
+            # table, asked for a hundred times a notebook, cost 3 ms each)
+            return value.copy(deep=False)
+        return value.copy()
+
+
+def _is_table(value) -> bool:
+    import pandas as pd
+
+    return isinstance(value, (pd.DataFrame, pd.Series))
+
+
+@functools.cache
+def _copy_on_write() -> bool:
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True  # always, from pandas 3
+    return bool(pd.options.mode.copy_on_write is True)
+
 
 
 def memo(maxsize: int = 64, *, copy: bool = False) -> Callable[[Callable], Callable]:
@@ -213,6 +296,14 @@ def memo(maxsize: int = 64, *, copy: bool = False) -> Callable[[Callable], Calla
         cached.__wrapped__ = fn
         return cached
     return wrap
+
+
+def keyed(maxsize: int = 64) -> _Memo:
+    """A cache whose keys the caller makes (a digest of what it computes from):
+    ``keyed().lookup(key, compute)``; emptied and disabled with the others."""
+    m = _Memo(lambda: None, maxsize, False)
+    _ALL.append(m)
+    return m
 
 
 def clear_all() -> None:

@@ -41,14 +41,7 @@ class Field(Protocol):
 
 def rank_gain(field: Field, before: float, after: float) -> tuple[int, int, float]:
     """Rank gained moving from composite ``before`` to ``after`` (worst, best, central)."""
-    a, b = field.place(before), field.place(after)
-    worst = max(0, a.low - b.high)
-    best = max(0, a.high - b.low)
-    central = max(0.0, a.central - b.central)
-    if a.exact and b.exact:
-        worst = best = a.low - b.low
-        central = float(worst)
-    return worst, best, central
+    return _gain(field.place(before), field.place(after))
 
 
 SCENARIOS = ("step_1pct", "typical", "strong", "target", "frontier")
@@ -87,22 +80,12 @@ def leverage_table(
     for component in components:
         node = spec.node(component)
         value = base[component]
-        moves = {
-            "step_1pct": 0.01 * (node.max - node.min),
-            "typical": _lookup(improvements, component, "median"),
-            "strong": _lookup(improvements, component, "p90"),
-            "target": (targets[component] - value) if targets and component in targets else math.nan,
-            "frontier": (max(frontier[component] - value, 0.0)
-                         if frontier and component in frontier else math.nan),
-        }
         row = dict(component=component, name_vi=node.name_vi, name_en=node.name_en,
                    value=value, max=node.max, points_per_unit=coef[component],
                    frontier_value=frontier.get(component, math.nan) if frontier else math.nan)
-        for scenario, move in moves.items():
-            if math.isfinite(move):
-                move = min(move, node.max - value)  # never beyond the component's maximum
+        for scenario, move, after in _moves(node, value, composite, coef[component], SCENARIOS,
+                                            improvements, targets, frontier):
             row[f"{scenario}_move"] = move
-            after = composite + coef[component] * move if math.isfinite(move) else math.nan
             row[f"{scenario}_points"] = after - composite
             for scope, fld in (("", field), ("regional_", regional_field)):
                 if fld is None or not math.isfinite(after):
@@ -124,6 +107,72 @@ def leverage_table(
         table.attrs.update(regional_rank_low=rnow.low, regional_rank_high=rnow.high,
                            regional_n=regional_field.n)
     return table
+
+
+def _moves(node, value: float, composite: float, coef: float, scenarios, improvements,
+           targets, frontier):
+    """(scenario, move, composite after it) of one component, for each of ``scenarios``."""
+    for scenario in scenarios:
+        if scenario == "step_1pct":
+            move = 0.01 * (node.max - node.min)
+        elif scenario in ("typical", "strong"):
+            move = _lookup(improvements, node.id, "median" if scenario == "typical" else "p90")
+        elif scenario == "target":
+            move = (targets[node.id] - value) if targets and node.id in targets else math.nan
+        else:  # frontier
+            move = (max(frontier[node.id] - value, 0.0)
+                    if frontier and node.id in frontier else math.nan)
+        if math.isfinite(move):
+            move = min(move, node.max - value)  # never beyond the component's maximum
+        yield scenario, move, (composite + coef * move if math.isfinite(move) else math.nan)
+
+
+def leverage_gains(spec: Spec, own: Mapping[str, float], field: Field | None,
+                   scenarios: tuple[str, ...], *, year: int | None = None,
+                   improvements: pd.DataFrame | None = None,
+                   targets: Mapping[str, float] | None = None,
+                   frontier: Mapping[str, float] | None = None,
+                   places: dict | None = None) -> tuple[list[str], dict[str, np.ndarray]]:
+    """The columns ``<scenario>_points`` and ``<scenario>_rank_gain`` of
+    :func:`leverage_table` (the same numbers, national field), as arrays over the top
+    components, without the rest of the table: what a sweep over settings asks of each
+    setting. ``places``: the field's places already computed (composite → place), kept
+    across the settings of a sweep (the field is the same for all)."""
+    base = score(spec, own, year=year, warn=False)
+    composite = base.composite
+    if not math.isfinite(composite):
+        raise DataUnavailableError(f"{spec.index}: the province's own composite cannot be "
+                                   "computed from the values given (a component is missing)")
+    components = list(spec.top_components)
+    coef = spec.coefficients()
+    places = {} if places is None else places
+
+    def place(value: float):
+        if value not in places:
+            places[value] = field.place(value)
+        return places[value]
+
+    out = {f"{s}_{what}": np.full(len(components), math.nan)
+           for s in scenarios for what in ("points", "rank_gain")}
+    for k, component in enumerate(components):
+        node = spec.node(component)
+        for scenario, _move, after in _moves(node, base[component], composite, coef[component],
+                                             scenarios, improvements, targets, frontier):
+            out[f"{scenario}_points"][k] = after - composite
+            if field is not None and math.isfinite(after):
+                out[f"{scenario}_rank_gain"][k] = _gain(place(composite), place(after))[2]
+    return components, out
+
+
+def _gain(a, b) -> tuple[int, int, float]:
+    """:func:`rank_gain` from the two places."""
+    worst = max(0, a.low - b.high)
+    best = max(0, a.high - b.low)
+    central = max(0.0, a.central - b.central)
+    if a.exact and b.exact:
+        worst = best = a.low - b.low
+        central = float(worst)
+    return worst, best, central
 
 
 def _lookup(table: pd.DataFrame | None, component: str, column: str) -> float:

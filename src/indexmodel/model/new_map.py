@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..core.cache import memo
+from ..core.cache import memo, pinned
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.provinces import UNITS_2025, Province, all_provinces, parts_in, registry, resolve
 from ..data.spec import SpecBook, load_specs
@@ -268,6 +268,13 @@ def history(unit: str | Province, index: str, *, peers: pd.DataFrame | None = No
         if not found:
             resolve(unit)  # raises: unknown
         unit = max(found, key=lambda p: p.valid_from or 0)
+    with pinned(peers, results, restated):  # read year by year: digested once
+        return _history(unit, index, peers, results, how, restated, book, components)
+
+
+def _history(unit: Province, index: str, peers: pd.DataFrame, results: pd.DataFrame,
+             how: Weighting, restated: pd.DataFrame | None, book: SpecBook,
+             components: bool) -> pd.DataFrame:
     on_map = unit.valid_from or UNITS_2025
     years = sorted({int(y) for y in peers.loc[peers["index"] == index, "year"]}
                    | {int(y) for y in results.loc[results["index"] == index, "year"]})

@@ -17,6 +17,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
 from ..core.errors import DataUnavailableError, UsageError
 from ..data.provinces import continuing, map_year
 from ..data.spec import INDICES, Spec, SpecBook, load_specs
@@ -127,6 +128,12 @@ def build_panel(peers: pd.DataFrame | None, index: str, results: pd.DataFrame | 
     missing = {"index", "year", "province", "component", "value"} - set(peers.columns)
     if missing:
         raise DataUnavailableError("the peer table lacks column(s) " + ", ".join(sorted(missing)))
+    return _build_panel(peers, index, results, book)
+
+
+@memo(maxsize=16)  # the same for every province (each analysis asks for its index's panel)
+def _build_panel(peers: pd.DataFrame, index: str, results: pd.DataFrame | None,
+                 book: SpecBook) -> Panel:
     sub = peers[peers["index"] == index]
     scored: dict[int, pd.DataFrame] = {}
     composites: dict[int, pd.Series] = {}
@@ -286,6 +293,7 @@ def _check_level(level: str) -> None:
 
 
 # -- real improvements -----------------------------------------------------------------
+@memo(maxsize=512, copy=True)  # the same for every province (the explorer asks per component)
 def changes(data, index: str, component: str, horizon: int = 1, *,
             results: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every real change of ``component`` over ``horizon`` years, within one methodology era.

@@ -61,6 +61,7 @@ def kernel_manager_class():
                 # the kernel's own log (a warning about TCP on every start) is not the
                 # analyst's business; errors in cells still reach the notebook
                 spec["argv"].insert(-2, "--IPKernelApp.log_level=CRITICAL")
+                spec["argv"].insert(-2, "--HistoryManager.enabled=False")
                 if sys.platform.startswith("linux"):  # dies with the process that started it
                     at = spec["argv"].index("-m")
                     spec["argv"][at:at + 2] = ["-c", _KERNEL_LAUNCHER]

@@ -635,23 +635,35 @@ def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout:
         return runs
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    # the longest notebooks first, so that none is left to run alone at the end (their
-    # times in the previous run, else as the notebooks declare); progress is in order
-    expected = {plan.slug: _expected_seconds(plan) for plan in plans}
-    order = sorted(range(total), key=lambda i: -expected[owners[i][0].slug].get(
-        owners[i][1].name, math.inf))
+    if many:
+        # a worker executes every notebook of a unit, one after the other: what its
+        # notebooks share (the unit's analyses) is computed once, in one kernel; the
+        # units in order, so that progress comes as it goes
+        start = 0
+        chunks = []
+        for plan in plans:
+            chunks.append(list(range(start, start + len(plan.notebooks))))
+            start += len(plan.notebooks)
+    else:
+        # the longest notebooks first, so that none is left to run alone at the end (their
+        # times in the previous run, else as the notebooks declare); progress is in order
+        expected = _expected_seconds(plans[0])
+        chunks = [[i] for i in sorted(range(total), key=lambda i: -expected.get(
+            owners[i][1].name, math.inf))]
     # worker processes (not threads), which die with this process (see _worker_start)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
                                initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        pending = {pool.submit(_execute_one, **jobs[i]): i for i in order}
+        pending = {pool.submit(_execute_chunk, [jobs[i] for i in chunk]): chunk
+                   for chunk in chunks}
         done: dict[int, dict] = {}
         reported = 0
         while reported < total:
             finished, _ = wait([f for f in pending if not f.done()] or list(pending),
                                return_when=FIRST_COMPLETED)
             for future in finished:
-                done[pending[future]] = future.result()
+                # a chunk stops at its first failure: its later notebooks have no outcome
+                done.update(zip(pending[future], future.result()))
             failed = sorted(i for i, outcome in done.items() if not outcome["ok"])
             if failed:  # stop at once: nothing more starts, the running ones finish
                 for future in pending:
@@ -753,6 +765,17 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
             _prune_empty(plan.home / "reports" / FAILED)
         return None, exc.strerror or str(exc)
     return target, None
+
+
+def _execute_chunk(jobs: list[dict]) -> list[dict]:
+    """Execute notebooks one after the other in this process's kernel (:func:`_execute_one`),
+    stopping at the first that fails; their outcomes in order."""
+    outcomes = []
+    for job in jobs:
+        outcomes.append(_execute_one(**job))
+        if not outcomes[-1]["ok"]:
+            break
+    return outcomes
 
 
 def _execute_one(notebook: str, executed: str, page: str, kept: str, paths: dict,

@@ -8,6 +8,7 @@ from typing import Mapping
 
 import pandas as pd
 
+from ...core.cache import memo
 from ...core.errors import IndexModelError
 from ...core.i18n import check_lang, index_label, t
 from .common import KIND_LABELS, col, data_label
@@ -35,6 +36,7 @@ def data_tables(extra: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     return tables
 
 
+@memo(maxsize=8, copy=True)  # the same for every province of a run
 def data_inventory(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
     """Counts by index, year and kind: rows, provinces, components, composites, ranks."""
     rows = []
@@ -66,6 +68,7 @@ def _localize_inventory(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=names)
 
 
+@memo(maxsize=8, copy=True)  # the same for every province of a run
 def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "vi"
                   ) -> pd.DataFrame:
     """Per index and year (from its first methodology era to ``until``): what the data
@@ -132,6 +135,7 @@ def source_label(source: str, lang: str = "vi") -> str:
     return re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", _PLAN_SOURCE[lang != "vi"], str(source))
 
 
+@memo(maxsize=8, copy=True)  # the same for every province of a run
 def source_list(tables: Mapping[str, pd.DataFrame], lang: str = "vi") -> pd.DataFrame:
     """Each distinct source, with the index, the years and the kind of table it feeds."""
     rows = []

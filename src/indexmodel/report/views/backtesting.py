@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 
+from ...core.cache import memo
 from ...core.i18n import check_lang, index_label
 from .common import _bullets, _fmt, _pct, _pick
 from .setup import NotebookSetup
@@ -153,10 +154,14 @@ def backtest_sims(setup: NotebookSetup) -> int:
 def backtests(setup: NotebookSetup):
     """The backtest of every pair: the shipped tables where they were made from the data
     in use, else computed now. (run, shipped?)"""
+    return _backtests(setup.peers(), setup.results(), backtest_sims(setup), setup.seed)
+
+
+@memo(maxsize=4)  # the same for every province of a run (read, never changed, by the views)
+def _backtests(peers: pd.DataFrame, results: pd.DataFrame, sims: int, seed: int):
     from ...analysis.backtest_tables import shipped_or_computed
 
-    return shipped_or_computed(setup.peers(), setup.results(), sims=backtest_sims(setup),
-                               seed=setup.seed)
+    return shipped_or_computed(peers, results, sims=sims, seed=seed)
 
 
 def _era_changes(index: str) -> str:
