@@ -7,6 +7,7 @@ home, so they take seconds; one test runs the real notebooks end to end.
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -592,6 +593,11 @@ def test_the_default_run_of_the_real_notebooks(real_run):
     captions = re.findall(r"<figcaption>([^<]+)</figcaption>", index)
     assert len(captions) == len(list((reports / "figures").glob("*.png"))) >= 24
     assert all(c.strip() and not re.search(r"\b[a-z]+_[a-z_]+\b", c) for c in captions), captions
+    # what the reader reads names no file: tables, notebooks and the run's details by their titles
+    shown = html.unescape(re.sub(r"<style.*?</style>|<[^>]+>", " ", index, flags=re.S))
+    assert not re.search(r"\.(csv|ipynb|json)\b", shown), re.findall(r"\S+\.(?:csv|ipynb|json)\b", shown)
+    assert '<a href="02_odds_papi.csv">Xác suất đạt hạng — Chỉ số PAPI</a>' in index
+    assert '<a href="08_monitor_2023.csv">Theo dõi kết quả, 2023</a>' in index
     assert {p.name for p in (reports / "figures").iterdir()} == {p.name for p in figures.iterdir()}
     # every page dated and linked back to the index
     for b in books:

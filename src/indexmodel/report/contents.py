@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..core.cache import file_digest
 from ..core.paths import data_dir
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ _PAGE = {
     "reports": ("Báo cáo", "Reports"),
     "figures": ("Biểu đồ", "Figures"),
     "tables": ("Bảng số liệu (CSV)", "Tables (CSV)"),
-    "manifest": ("Thông tin lần chạy (run.json)", "Run details (run.json)"),
+    "manifest": ("Thông tin lần chạy (tham số, phiên bản, dấu vân tay của số liệu)",
+                 "Run details (parameters, versions, fingerprints of the data)"),
     "notebooks": ("Sổ tính đã chạy (mở bằng JupyterLab)", "Executed notebooks (open in JupyterLab)"),
     "back": ("← Mục lục báo cáo", "← Contents of the reports"),
     "vintage": ("Số liệu: kết quả công bố đến năm {year} (bộ số liệu {digest})",
@@ -54,6 +56,51 @@ _PAGE = {
     "peers": ("Tệp số liệu các tỉnh của người dùng: {file}", "Analyst's peer file: {file}"),
     "made_by_all": ("Tạo bởi indexmodel {version}.", "Made by indexmodel {version}."),
 }
+
+
+#: What each kind of report table holds (the file ``NN_kind[_index][_year].csv``).
+_TABLES = {
+    "overview": ("Tổng quan các chỉ số", "Overview of the indices"),
+    "components": ("Các chỉ số thành phần: hiện trạng và chỉ tiêu", "Components: baseline and targets"),
+    "leverage": ("Đòn bẩy của các chỉ số thành phần", "Leverage of the components"),
+    "odds": ("Xác suất đạt hạng", "Rank odds"),
+    "paths": ("Lộ trình ít tốn kém nhất", "Cheapest paths"),
+    "settings": ("Các thiết lập chưa kiểm chứng", "Unverified settings"),
+    "criteria_change": ("Thay đổi bộ tiêu chí", "Change of the criteria set"),
+    "backtest": ("Kiểm định ngược từng cặp năm", "Backtest of every year pair"),
+    "deadlines": ("Nhiệm vụ theo thời hạn", "Tasks by deadline"),
+    "ownership": ("Cơ quan chịu trách nhiệm", "Responsible agencies"),
+    "monitor": ("Theo dõi kết quả", "Release-day review"),
+    "rank_change": ("Vì sao thứ hạng thay đổi", "Why the rank moved"),
+    "sensitivity": ("Độ nhạy theo thiết lập", "Sensitivity to the settings"),
+    "trajectory": ("Điểm tổng hợp và thứ hạng qua các năm", "Composites and ranks over the years"),
+    "history": ("Điểm tổng hợp các tỉnh cũ và của đơn vị mới", "Former provinces and the merged unit"),
+    "coverage": ("Mức độ đầy đủ của số liệu", "Coverage of the data"),
+    "inventory": ("Danh mục số liệu", "Inventory of the data"),
+}
+_TABLE_INDICES = ("par_index", "papi", "sipas", "pci")
+
+
+def table_title(name: str, lang: str, fallback: str) -> str:
+    """A reader's name for a report table from its file name (``02_odds_papi.csv`` →
+    "Xác suất đạt hạng — Chỉ số PAPI"); ``fallback`` where the kind is not known."""
+    from ..core.i18n import index_label
+
+    stem = Path(name).stem
+    head, _, rest = stem.partition("_")
+    rest = rest if head.isdigit() else stem
+    year = ""
+    if rest[-4:].isdigit() and rest[-5:-4] == "_":
+        rest, year = rest[:-5], rest[-4:]
+    index = next((i for i in _TABLE_INDICES if rest.endswith("_" + i)), None)
+    if index:
+        rest = rest[:-len(index) - 1]
+    if rest not in _TABLES:
+        return fallback
+    title = _TABLES[rest][0 if lang == "vi" else 1]
+    if index:
+        title += " — " + index_label(index, lang)
+    return title + (f", {year}" if year else "")
 
 
 def _page(key: str, lang: str, **values) -> str:
@@ -128,7 +175,7 @@ def _write_index(plan: RunPlan, unit: Path, runs: list[NotebookRun]) -> None:
         title = _notebook_title(nb) or Path(r.notebook).stem
         titles[Path(r.notebook).stem.split("_")[0]] = title
         items.append(f'<li><a href="{esc(r.html.name)}">{esc(title)}</a></li>')
-        books.append(f'<li><a href="{esc(r.notebook)}">{esc(title)}</a> ({esc(r.notebook)})</li>')
+        books.append(f'<li><a href="{esc(r.notebook)}">{esc(title)}</a></li>')
     figures = reports / FIGURES
     pngs = sorted(figures.rglob("*.png")) if figures.is_dir() else []
     csvs = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*.csv"))
@@ -158,7 +205,9 @@ def _write_index(plan: RunPlan, unit: Path, runs: list[NotebookRun]) -> None:
         parts.append("</div>")
     if csvs:
         parts.append(f"<h2>{esc(_page('tables', lang))}</h2><ul>")
-        parts += [f'<li><a href="{esc(c)}">{esc(c)}</a></li>' for c in csvs]
+        for c in csvs:
+            owner = titles.get(Path(c).stem.split("_")[0], heading)
+            parts.append(f'<li><a href="{esc(c)}">{esc(table_title(c, lang, owner))}</a></li>')
         parts.append("</ul>")
     parts += [f"<h2>{esc(_page('notebooks', lang))}</h2><ul>", *books, "</ul>"]
     parts.append(f'<p><a href="{MANIFEST}">{esc(_page("manifest", lang))}</a></p>')
@@ -191,12 +240,7 @@ def write_overall_index(folder: Path, year: int, lang: str, units: list) -> Path
     return page
 
 
-def sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+sha256 = file_digest   # a file's SHA-256 (the name the manifests and callers use)
 
 
 def _write_manifest(plan: RunPlan, unit: Path, runs: list[NotebookRun], seconds: float) -> None:
