@@ -197,8 +197,8 @@ def _top(comps: list[str], table: dict[str, np.ndarray], scenario: str
     """The component with the most leverage in ``scenario`` and every component tied with it.
 
     :func:`most_leverage` where the field gives rank gains; with no rank to gain,
-    composite points decide. (The same rules as :func:`most_leverage` on plain arrays: it
-    runs for every setting of a sweep.)
+    composite points decide (:func:`~indexmodel.model.leverage.leaders_of`, the rule of
+    :func:`most_leverage` on plain arrays: it runs for every setting of a sweep).
     """
     points = f"{scenario}_points"
     if points not in table:
@@ -209,34 +209,17 @@ def _top(comps: list[str], table: dict[str, np.ndarray], scenario: str
     comps = [str(c) for c in comps]
     gain_col = f"{scenario}_rank_gain"
     gain = np.asarray(table[gain_col], dtype=float) if gain_col in table else None
-    top = _most_leverage(comps, gain, pts)
-    if top is None:
-        at = int(np.nanargmax(pts))  # the first of the most points (a stable sort's first)
-        top, g = comps[at], np.zeros(len(pts))
+    found = lev.leaders_of(comps, gain, pts)
+    top = found[0] if len(found) == 1 else None
+    if top is None or gain is None:
+        top = top or comps[int(np.nanargmax(pts))]  # the first of the most points
+        g = np.zeros(len(pts))
     else:
         g = np.where(np.isnan(gain), -math.inf, gain)
     at = comps.index(top)
     with np.errstate(invalid="ignore"):
         tied = ((np.abs(g - g[at]) <= TIE) | (g == g[at])) & (np.abs(pts - pts[at]) <= TIE)
     return top, tuple(c for c, t in zip(comps, tied) if t)
-
-
-def _most_leverage(comps: list[str], gain: np.ndarray | None, pts: np.ndarray) -> str | None:
-    """:func:`indexmodel.model.leverage.most_leverage` on arrays: the most rank gained, then
-    the most points; None on a remaining tie."""
-    keys = [a for a in (gain, pts) if a is not None and not np.isnan(a).all()]
-    if not keys:
-        return None
-    mask = np.ones(len(comps), dtype=bool)
-    for values in keys:
-        chosen = values[mask]
-        if not len(chosen) or np.isnan(chosen).all():
-            return None
-        top = np.nanmax(chosen)
-        with np.errstate(invalid="ignore"):  # np.isclose(values, top, rtol=0, atol=1e-9)
-            mask &= (np.abs(values - top) <= 1e-9) | (values == top)
-    found = [c for c, m in zip(comps, mask) if m]
-    return found[0] if len(found) == 1 else None
 
 
 class _Sweep:

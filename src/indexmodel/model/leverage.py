@@ -192,14 +192,20 @@ def leaders(table: pd.DataFrame, scenario: str = "typical") -> list[str]:
     """Every component whose ``scenario`` improvement buys the most (rank gain where the
     field allows ranks, then composite points): several when they tie."""
     col, pts = f"{scenario}_rank_gain", f"{scenario}_points"
-    keys = [c for c in (col, pts) if c in table.columns and table[c].notna().any()]
-    if not keys:
-        return []
-    best = table
-    for key in keys:
-        top = best[key].max()
-        best = best[np.isclose(best[key], top, rtol=0, atol=1e-9)]
-    return [str(c) for c in best["component"]]
+    return leaders_of(table["component"].tolist(),
+                      *(table[c].to_numpy(float) if c in table.columns else None for c in (col, pts)))
+
+
+def leaders_of(components, gain: np.ndarray | None, points: np.ndarray | None) -> list[str]:
+    """:func:`leaders` on plain arrays (one value per component; None: not available)."""
+    keys = [a for a in (gain, points) if a is not None and not np.isnan(a).all()]
+    mask = np.ones(len(components), dtype=bool)
+    for values in keys:
+        chosen = values[mask]
+        if not len(chosen) or np.isnan(chosen).all():
+            return []
+        mask &= np.isclose(values, np.nanmax(chosen), rtol=0, atol=1e-9)
+    return [str(c) for c, m in zip(components, mask) if m] if keys else []
 
 
 def most_leverage(table: pd.DataFrame, scenario: str = "typical") -> str | None:
