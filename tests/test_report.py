@@ -86,7 +86,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def child_env(tmp_path_factory) -> dict[str, str]:
     """The environment of a run started in a subprocess: the shipped tables as this process
-    checked them, handed over as a run hands them to its kernels, so that the child does not
+    checked them, handed over as a run hands them to its workers, so that the child does not
     check the same 13k rows again (1.5–4 s) before the kill the test is about."""
     from indexmodel.data.peers import CHECKED_TABLES, export_checked
 
@@ -331,7 +331,7 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(tmp_path, books, child_
             pytest.fail("the run never reached its staging folder")
         time.sleep(1.0)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the run and its kernels: its own session
+        os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers: its own session
         proc.wait(timeout=30)
     after = snapshot(home)
     assert {k: v for k, v in after.items() if not k.startswith("reports/.staging")} == before
@@ -410,7 +410,7 @@ def _processes() -> dict[int, tuple[int, str]]:
 
 
 def _descendants(pid: int) -> set[int]:
-    """A process's live descendants: a run's workers and their kernels."""
+    """A process's live descendants: a run's workers (and what they started)."""
     table, found, todo = _processes(), set(), [pid]
     while todo:
         parent = todo.pop()
@@ -427,8 +427,7 @@ def _alive(pids: set[int]) -> set[int]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux process model")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig, child_env):
-    """Only the main process is signalled (as `kill PID` does): its workers and kernels must
-    die with it, the lock must go with it, and the next run starts at once and succeeds."""
+    """Only the main process is signalled (as `kill PID` does): its workers must die with it, the lock must go with it, and the next run starts at once and succeeds."""
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
     notebook(books / "04_slow.ipynb", "import time\ntime.sleep(120)")
     home = tmp_path / "home"
@@ -449,8 +448,7 @@ def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig, c
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:  # both slow notebooks are running
             family = _descendants(proc.pid)
-            if any(staging.glob("2025-binh_dinh-vi-*/binh_dinh/reports/figures/fig.png")) and len(
-                    [p for p in family if _is_kernel(p)]) >= 2:
+            if len(_running(staging)) >= 2:
                 break
             assert proc.poll() is None, proc.stdout.read().decode()
             time.sleep(0.1)
@@ -466,7 +464,7 @@ def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig, c
             assert "Traceback" not in out
         assert {k: v for k, v in snapshot(home).items()
                 if not k.startswith("reports/.staging")} == before
-        # the next run, at once: no lock held, no worker or kernel of the killed run left
+        # the next run, at once: no lock held, no worker of the killed run left
         result = report.run(home=home, notebooks_dir=_without_slow(books, tmp_path),
                             progress=quiet)
         assert result.index_html.is_file()
@@ -480,11 +478,9 @@ def test_killing_only_the_run_frees_the_next_one_at_once(tmp_path, books, sig, c
     assert not [p for p in staging.iterdir() if p.is_dir()]
 
 
-def _is_kernel(pid: int) -> bool:
-    try:
-        return b"launch_new_instance" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
+def _running(staging: Path) -> list[Path]:
+    """The notebooks a run's workers are executing (each marked while it runs)."""
+    return sorted(staging.glob("2025-binh_dinh-vi-*/binh_dinh/executed/*_slow.ipynb.running"))
 
 
 def _without_slow(books: Path, tmp_path: Path) -> Path:
@@ -496,8 +492,8 @@ def _without_slow(books: Path, tmp_path: Path) -> Path:
 
 
 def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books, child_env):
-    """One notebook at a time, in the run's own process: a SIGTERM stops its kernel and
-    leaves no staging folder and the previous outputs as they were."""
+    """One notebook at a time, in one worker: a SIGTERM stops the worker and leaves no
+    staging folder and the previous outputs as they were."""
     notebook(books / "03_slow.ipynb", "import time\ntime.sleep(120)")
     home = tmp_path / "home"
     before = previous_outputs(home)
@@ -512,8 +508,7 @@ def test_sigterm_during_a_sequential_run_cleans_up(tmp_path, books, child_env):
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             family = _descendants(proc.pid)
-            if any(staging.glob("2025-binh_dinh-vi-*/binh_dinh/reports/figures/fig.png")) and any(
-                    _is_kernel(p) for p in family):
+            if _running(staging):
                 break
             assert proc.poll() is None, proc.stdout.read().decode()
             time.sleep(0.1)
@@ -666,10 +661,10 @@ def test_the_real_notebooks_in_english_for_a_province_and_year_without_a_plan(tm
     assert "07_agencies.png" not in figures  # no action table for Đà Nẵng
 
 
-def test_the_shared_kernels_and_caches_change_no_byte(real_run, tmp_path, monkeypatch):
-    """Two real notebooks run again without any cache (a fresh kernel for each notebook,
-    every analysis computed anew) give the same bytes as the session's run, where they ran
-    in kernels shared with other notebooks and read the analyses, calibrations and year
+def test_the_shared_workers_and_caches_change_no_byte(real_run, tmp_path, monkeypatch):
+    """Two real notebooks run again without any cache (every analysis computed anew) give
+    the same bytes as the session's run, where they ran in workers shared with other
+    notebooks and read the analyses, calibrations and year
     scores cached by content."""
     from indexmodel.core.cache import NO_CACHE
 

@@ -2,9 +2,11 @@
 
 A run holds a POSIX record lock (``lockf``) for its year and province: it belongs to the
 run's own process, is not inherited by the workers it forks, and goes with the process
-however it ends, so a killed run never locks out the next. Workers and kernels die with
-the process that started them (Linux's parent-death signal, and a thread watching the
-parent elsewhere); an interrupted run stops them itself before it removes its staging.
+however it ends, so a killed run never locks out the next. The workers (which execute the
+notebooks in their own process: :mod:`indexmodel.report.inprocess`) die with the run
+(Linux's parent-death signal, and a thread watching the parent elsewhere); an interrupted
+run stops them itself before it removes its staging. A kernel manager for the notebooks'
+builder (``notebooks/build_notebooks.py``), whose kernels die with their parent too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Callable, Iterator
 
 from ..core.errors import UsageError
 
-KERNEL_NAME = "python3"
+from .execution import KERNEL_NAME  # noqa: F401 (re-exported)
 
 
 # -- the kernel: the interpreter running this code ----------------------------------------
@@ -189,41 +191,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _is_kernel(pid: int) -> bool:
-    try:
-        return b"launch_new_instance" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def _stop_own_kernels() -> None:
-    """Kill the kernels this process started itself (notebooks run one at a time here)
-    and wait until they are gone, so that none writes into a staging folder being
-    removed."""
-    import signal
-
-    kernels = [pid for pid in _children(os.getpid()) if _is_kernel(pid)]
-    for pid in kernels:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    for pid in kernels:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError, OSError):
-                if os.waitpid(pid, os.WNOHANG)[0]:
-                    break
-            if not _pid_alive(pid):
-                break
-            time.sleep(0.05)
-
-
 def _stop_workers(pool) -> None:
-    """Stop the workers and their kernels at once (an interrupt or a failure elsewhere):
-    kill them, wait until they are gone, then let the pool go."""
+    """Stop the workers, and any process they started, at once (an interrupt or a failure
+    elsewhere): kill them, wait until they are gone, then let the pool go."""
     import signal
 
     workers = list(getattr(pool, "_processes", {}).values())
-    kernels = [k for w in workers if w.pid for k in _children(w.pid)]
+    children = [k for w in workers if w.pid for k in _children(w.pid)]
     # Python 3.11's pool, finding its workers killed, fails every pending future, and a
     # future already cancelled makes its manager thread print a traceback
     # (InvalidStateError): cancel what has not started, and leave the pool none of them
@@ -234,14 +208,14 @@ def _stop_workers(pool) -> None:
     for process in workers:
         with contextlib.suppress(OSError, AttributeError):
             process.kill()
-    for pid in kernels:
+    for pid in children:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
     for process in workers:
         with contextlib.suppress(Exception):
             process.join(timeout=10)
     deadline = time.monotonic() + 10
-    while any(_pid_alive(k) for k in kernels) and time.monotonic() < deadline:
+    while any(_pid_alive(k) for k in children) and time.monotonic() < deadline:
         time.sleep(0.05)
     with contextlib.suppress(Exception):
         pool.shutdown(wait=False, cancel_futures=True)
@@ -256,8 +230,45 @@ def _worker_context():
 
     if (sys.platform.startswith("linux") and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods()):
-        import nbconvert  # noqa: F401 - imported once here, inherited by the workers
+        import IPython.core.interactiveshell  # noqa: F401 - imported once here, inherited
+        import ipykernel.jsonutil  # noqa: F401
+        import nbconvert  # noqa: F401
         import papermill  # noqa: F401
 
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+def worker_died(pool, jobs: list[dict], chunk: list[int]) -> dict[int, dict]:
+    """When a worker process died (killed, out of memory, a cell that ended the
+    interpreter): the outcome of the notebook it was executing, by its job's index.
+
+    Each worker marks the notebook it executes with its process id
+    (:func:`~indexmodel.report.execution.running_marker`); the pool, finding one worker
+    dead, terminates the others (SIGTERM), so the dead one is the worker that did not end
+    by SIGTERM — or, if that cannot be told, the first notebook marked (none marked: the
+    first of ``chunk``, the jobs of the failed call)."""
+    import signal
+
+    from .execution import running_marker
+
+    with contextlib.suppress(Exception):
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.join(timeout=10)
+    ended = {p.pid: p.exitcode for p in getattr(pool, "_processes", {}).values()}
+    marked = []
+    for i, job in enumerate(jobs):
+        marker = running_marker(job["executed"])
+        with contextlib.suppress(OSError, ValueError):
+            marked.append((i, int(marker.read_text(encoding="ascii")), marker.stat().st_mtime))
+    if not marked:
+        marked = [(chunk[0], 0, time.time())]
+    culprits = [m for m in marked if ended.get(m[1]) not in (None, -int(signal.SIGTERM))]
+    index, pid, since = (culprits or marked)[0]
+    code = ended.get(pid)
+    how = (f"killed by signal {-code}" if code is not None and code < 0
+           else f"exit status {code}" if code is not None else "it stopped")
+    return {index: dict(ok=False, kind="other", seconds=max(0.0, time.time() - since),
+                        ename="WorkerDied",
+                        evalue=f"the process executing the notebook stopped abruptly ({how}; "
+                               "killed, out of memory, or a cell ended the interpreter)")}

@@ -4,9 +4,9 @@
 province, that the plan or the peer data cover the year, the analyst's peer file), so
 a mistake stops it with an :class:`~indexmodel.core.errors.IndexModelError` and nothing on
 disk changes. It then executes the numbered notebooks of ``notebooks/`` with papermill:
-two workers on a machine with two cores or more, each executing its notebooks one after
-the other in one kernel (:mod:`indexmodel.report.execution`: the namespace is emptied
-between notebooks, the package's content-keyed caches stay); progress and failures are
+two worker processes on a machine with two cores or more, each executing its notebooks one
+after the other in its own IPython shell, without a kernel (:mod:`indexmodel.report.execution`:
+the namespace is emptied between notebooks, the package's content-keyed caches stay); progress and failures are
 reported in the notebooks' order. Each notebook is given the same parameters::
 
     province, baseline_year, target_year, lang, peers_file, sims, seed,
@@ -70,8 +70,8 @@ from .contents import _write_index, _write_manifest
 from .export import DEV_TAG, WIDGET_VIEW, export_html as _export_html  # noqa: F401 (re-exported)
 from .export import notebook_title as _notebook_title
 from .export import read_executed, write_notebook
-from .processes import (KERNEL_NAME, _locked, _stop_own_kernels,  # noqa: F401 (re-exported)
-                        _stop_workers, _worker_context, _worker_start, kernel_manager_class)
+from .processes import (KERNEL_NAME, _locked, _stop_workers,  # noqa: F401 (re-exported)
+                        _worker_context, _worker_start, kernel_manager_class, worker_died)
 from .staging import (COMMIT_MARKER, FAILED, STAGING, Targets, aside as _aside,  # noqa: F401
                       clean_leftovers, commit, prune_empty as _prune_empty, recover,
                       staging_root)
@@ -368,9 +368,9 @@ def run(province: str = DEFAULT_PROVINCE, year: int | None = None, lang: str = "
         workers: int | None = None) -> RunResult:
     """Execute every notebook for ``province`` and ``year`` and put the reports in place.
 
-    ``workers``: notebooks executed at the same time, each worker executing its notebooks
-    one after the other in one kernel (default :func:`default_workers`: two on a machine
-    with two cores or more; 1 executes them all in one kernel started by this process).
+    ``workers``: notebooks executed at the same time, each worker process executing its
+    notebooks one after the other (default :func:`default_workers`: two on a machine with
+    two cores or more; 1: one worker executes them all, in order).
     """
     say = progress or (lambda _text: None)
     check_workers(workers)
@@ -432,7 +432,6 @@ def _run_batch(plans: list[RunPlan], key: str, home: Path, say: Progress,
             with signals.critical():  # a signal here waits until the outputs are in place
                 _commit(targets + extra, stage)
         except BaseException:
-            _stop_own_kernels()  # a kernel this process started, if one is still running
             if stage.exists() and not (stage / COMMIT_MARKER).exists():
                 shutil.rmtree(stage, ignore_errors=True)
             raise
@@ -492,7 +491,7 @@ def _clean_leftovers(home: Path, key: str, say: Progress) -> None:
 @contextlib.contextmanager
 def _checked_tables(folder: Path, peer_files: set[Path]):
     """The shipped tables and the analyst's peer files as this process checked them, handed
-    to the run's kernels (they read them instead of checking them again:
+    to the run's workers (they read them instead of checking them again:
     :data:`~indexmodel.data.peers.CHECKED_TABLES`)."""
     from ..data.peers import CHECKED_TABLES, export_checked, load_peers
 
@@ -520,25 +519,20 @@ MAX_WORKERS = 2
 def default_workers() -> int:
     """Workers executing notebooks at once by default: two where there are two cores or more.
 
-    Each worker executes its notebooks one after the other in one kernel; two at a time
+    Each worker executes its notebooks one after the other; two at a time
     nearly halve a run on two cores; more would only share the same cores.
     """
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def _worker_init(parent: int) -> None:
-    """In each worker process: die with the run (:func:`_worker_start`), own no kernel of
-    the process it was forked from, and stop its own kernel when it ends."""
-    import multiprocessing.util
-
+    """In each worker process: die with the run (:func:`_worker_start`), and compile the
+    HTML templates while the first notebook computes."""
     import threading
 
     from . import export
 
     _worker_start(parent)
-    execution._KERNEL.clear()  # a forked copy of the run's own (not this worker's)
-    multiprocessing.util.Finalize(None, execution.stop_kernel, exitpriority=100)
-    # the HTML templates compiled while the first notebook computes in the kernel
     threading.Thread(target=export.warm_up, name="indexmodel-html-warm-up", daemon=True).start()
 
 
@@ -626,24 +620,20 @@ def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout:
         raise NotebookFailedError(label, ename=outcome["ename"],
                                   evalue=outcome["evalue"], failed_dir=failed, not_kept=not_kept)
 
-    if workers == 1:
-        try:
-            for n, job in enumerate(jobs, start=1):
-                finish(n, _execute_one(**job))
-        finally:
-            execution.stop_kernel()
-        return runs
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     if many:
         # a worker executes every notebook of a unit, one after the other: what its
-        # notebooks share (the unit's analyses) is computed once, in one kernel; the
+        # notebooks share (the unit's analyses) is computed once, in one process; the
         # units in order, so that progress comes as it goes
         start = 0
         chunks = []
         for plan in plans:
             chunks.append(list(range(start, start + len(plan.notebooks))))
             start += len(plan.notebooks)
+    elif workers == 1:  # one after the other, in order
+        chunks = [[i] for i in range(total)]
     else:
         # the longest notebooks first, so that none is left to run alone at the end (their
         # times in the previous run, else as the notebooks declare); progress is in order
@@ -663,7 +653,10 @@ def _execute_all(plans: list[RunPlan], stage: Path, say: Progress, cell_timeout:
                                return_when=FIRST_COMPLETED)
             for future in finished:
                 # a chunk stops at its first failure: its later notebooks have no outcome
-                done.update(zip(pending[future], future.result()))
+                try:
+                    done.update(zip(pending[future], future.result()))
+                except BrokenProcessPool:  # a worker died: the notebook it was executing
+                    done.update(worker_died(pool, jobs, pending[future]))
             failed = sorted(i for i, outcome in done.items() if not outcome["ok"])
             if failed:  # stop at once: nothing more starts, the running ones finish
                 for future in pending:
@@ -738,6 +731,8 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
     """Keep the failed notebook (and an HTML of it, code shown) for diagnosis: the folder
     it is kept in, or None and why it could not be (a full disk: then nothing of it is
     left, not even the hidden folder it was being copied into)."""
+    if not executed.exists():  # its process died before it was written: nothing to keep
+        return None, None
     target = plan.failed_dir
     fresh = target.parent / f".{target.name}.new-{os.getpid()}"
     stage = executed.parent.parent.parent  # its name (process id, random part) becomes the key's
@@ -745,18 +740,17 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
     try:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        if executed.exists():  # the notebook as executed, without its timings
-            try:
-                nb = read_executed(executed, paths)
-            except OSError:
-                raise
-            except Exception:  # half-written (a full disk): kept as it is
-                shutil.copyfile(executed, fresh / executed.name)
-            else:
-                write_notebook(nb, fresh / executed.name)
-            with contextlib.suppress(Exception):
-                _export_html(executed, fresh / (executed.stem + ".html"), show_code=True,
-                             paths=paths)
+        try:  # the notebook as executed, without its timings
+            nb = read_executed(executed, paths)
+        except OSError:
+            raise
+        except Exception:  # half-written (a full disk): kept as it is
+            shutil.copyfile(executed, fresh / executed.name)
+        else:
+            write_notebook(nb, fresh / executed.name)
+        with contextlib.suppress(Exception):
+            _export_html(executed, fresh / (executed.stem + ".html"), show_code=True,
+                         paths=paths)
         shutil.rmtree(target, ignore_errors=True)
         os.rename(fresh, target)
     except OSError as exc:
@@ -768,7 +762,7 @@ def _keep_failed(plan: RunPlan, executed: Path) -> tuple[Path | None, str | None
 
 
 def _execute_chunk(jobs: list[dict]) -> list[dict]:
-    """Execute notebooks one after the other in this process's kernel (:func:`_execute_one`),
+    """Execute notebooks one after the other in this worker (:func:`_execute_one`),
     stopping at the first that fails; their outcomes in order."""
     outcomes = []
     for job in jobs:
@@ -780,7 +774,7 @@ def _execute_chunk(jobs: list[dict]) -> list[dict]:
 
 def _execute_one(notebook: str, executed: str, page: str, kept: str, paths: dict,
                  nav: dict, parameters: dict, cell_timeout: int | None) -> dict:
-    """Execute one notebook in this process's kernel (a worker's, or the run's own), then
+    """Execute one notebook in this worker process (its own IPython shell), then
     keep its normalised copy and export its page; what happened as a plain dict."""
     def finish() -> None:
         _export_html(Path(executed), Path(page), paths=paths, nav=nav, kept=Path(kept))
