@@ -14,7 +14,7 @@
    ratio is then printed for those N, not extrapolated).
 
 The machine's load (1-minute load average, cores) is printed before and after (and before
-``--all``), and each run's CPU seconds (its workers' and kernels' included): the ratios are
+``--all``), and each run's CPU seconds (its workers' included): the ratios are
 only comparable on a machine equally busy. Runs into temporary homes (INDEXMODEL_HOME
 is not touched). Not part of the test suite.
 """
@@ -34,7 +34,7 @@ from pathlib import Path
 
 def cpu() -> float:
     """CPU seconds (user + system) of this process and of its children that have ended
-    (the run's workers and their kernels): what a run costs the machine, less sensitive
+    (the run's workers): what a run costs the machine, less sensitive
     than its wall time to what else the machine runs."""
     import resource
 

@@ -40,7 +40,14 @@ CELLS = [
     "import numpy as np\nnp.float64(1 / 3), np.arange(3)",
     "",
     "x = {'a': [1, 2.5, None]}\ndisplay(x)\nx",
+    "'leftover' in globals(), In[1][:5]",
 ]
+
+# a notebook that leaves things behind in its process: a name, pandas options, a formatter
+LITTERING = ("leftover = 1\nimport pandas as pd\npd.set_option('display.max_columns', 3)\n"
+             "pd.set_option('display.width', 20)\n"
+             "get_ipython().display_formatter.formatters['text/html'].for_type(\n"
+             "    pd.DataFrame, lambda frame: '<p>mine</p>')")
 
 
 def _outputs(nb) -> list:
@@ -64,15 +71,23 @@ def _own_run(source: Path, out: Path, parameters: dict | None = None) -> nbforma
     return nbformat.read(str(out), as_version=4)
 
 
-def test_a_notebooks_outputs_are_a_kernels_to_the_byte(tmp_path):
-    nb = new_notebook(cells=[new_markdown_cell("# Thử"), *map(new_code_cell, CELLS)])
+def _notebook(path: Path, cells: list[str]) -> Path:
+    nb = new_notebook(cells=[new_markdown_cell("# Thử"), *map(new_code_cell, cells)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
-    source = tmp_path / "cells.ipynb"
-    nbformat.write(nb, str(source))
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_a_notebooks_outputs_are_a_kernels_to_the_byte(tmp_path):
+    """In a fresh kernel, and here after a notebook that left a name, pandas options and a
+    display formatter behind in the same process."""
+    source = _notebook(tmp_path / "cells.ipynb", CELLS)
     kernel = _kernel_run(source, tmp_path / "kernel.ipynb")
+    _own_run(_notebook(tmp_path / "litter.ipynb", [LITTERING]), tmp_path / "litter-out.ipynb")
     own = _own_run(source, tmp_path / "own.ipynb")
     assert _outputs(own) == _outputs(kernel)
+    assert _outputs(own)[-1][1][0].data["text/plain"] == "(False, 'print')"
     # what is compared is what a kernel gives: streams, a table cut to 20 columns, PNGs
     outputs = [o for _count, outs in _outputs(own) for o in outs]
     assert {"stream", "display_data", "execute_result"} == {o.output_type for o in outputs}

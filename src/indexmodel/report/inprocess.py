@@ -17,8 +17,8 @@ that raises stops the notebook (unless tagged ``raises-exception``), a cell tagg
 the timeout is stopped (a timer), its error named ``CellTimeoutError``.
 
 One shell per process, reset between notebooks (:func:`reset`) so that each notebook runs
-as in a fresh kernel: an empty namespace, ``In [1]`` first, no open figure, the warnings'
-once-registries forgotten. What the package caches by content stays in memory.
+as in a fresh kernel: an empty namespace, ``In [1]`` first, the display formatters and
+pandas' options as new, no open figure, the warnings' once-registries forgotten. What the package caches by content stays in memory.
 """
 
 from __future__ import annotations
@@ -183,7 +183,20 @@ def _shell():
     config.InteractiveShell.colors = "nocolor"
     shell = Shell.instance(config=config)
     _CURRENT["shell"] = shell
+    # the display formatters' registries as a new shell has them (a notebook may add its
+    # own: the package's table display)
+    _CURRENT["formatters"] = {
+        mime: (dict(f.type_printers), dict(f.deferred_printers), dict(f.singleton_printers))
+        for mime, f in shell.display_formatter.formatters.items()}
     return shell
+
+
+def _fresh_formatters(shell) -> None:
+    for mime, formatter in shell.display_formatter.formatters.items():
+        saved = _CURRENT["formatters"].get(mime)
+        if saved is not None:
+            formatter.type_printers, formatter.deferred_printers, formatter.singleton_printers = (
+                dict(saved[0]), dict(saved[1]), dict(saved[2]))
 
 
 def _fresh_pandas() -> None:
@@ -210,6 +223,10 @@ def reset() -> None:
     shell = _shell()
     shell.reset(new_session=False)
     shell.execution_count = 1
+    history = shell.history_manager  # In[1] is this notebook's first cell
+    history.input_hist_parsed[:] = [""]
+    history.input_hist_raw[:] = [""]
+    _fresh_formatters(shell)
     warnings._filters_mutated()  # 'once'/'default' warnings show again
     _fresh_pandas()
     if "matplotlib.pyplot" in sys.modules:
