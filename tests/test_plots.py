@@ -210,3 +210,35 @@ def test_a_figure_of_the_same_content_is_drawn_once_and_a_changed_one_again(monk
     assert plots.figure_png(first, dpi=60) != png and len(drawn) == 4  # another resolution
     monkeypatch.setenv(cache.NO_CACHE, "1")  # without caches every figure is drawn
     assert plots.figure_png(figure()) == png and len(drawn) == 5
+
+
+def test_text_laid_out_once_gives_matplotlibs_own_pixels():
+    """The canvas that keeps each string's size and layout by content draws the pixels of
+    matplotlib's own Agg canvas: first with its caches empty, then with them filled (by
+    the same strings in another figure of another size)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from indexmodel.core import cache
+    from indexmodel.report import agg
+
+    def pixels(canvas_type, fig):
+        canvas = canvas_type(fig)
+        canvas.draw()
+        return bytes(canvas.buffer_rgba())
+
+    def figure(width):
+        fig = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
+        fig.set_size_inches(width, 4.0)
+        fig.axes[0].set_xlabel("Điểm (Tiếp cận đất đai, Đắk Lắk) — 10 = cao nhất")
+        return fig
+
+    agg._METRICS.store.clear()
+    agg._LAYOUTS.store.clear()
+    for width in (7.5, 6.0):
+        own = pixels(FigureCanvasAgg, figure(width))
+        hits = agg._LAYOUTS.hits
+        assert pixels(agg.Canvas, figure(width)) == own
+        assert pixels(agg.Canvas, figure(width)) == own  # every string from the caches
+        assert agg._LAYOUTS.hits > hits
+    with cache.disabled():
+        assert pixels(agg.Canvas, figure(7.5)) == pixels(FigureCanvasAgg, figure(7.5))

@@ -678,10 +678,11 @@ def figure_key(fig: Figure, dpi: int = DPI) -> str | None:
 
 
 def _draw_png(fig: Figure, dpi: int) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
-    canvas = FigureCanvasAgg(fig)
+    from .agg import Canvas
+
+    canvas = Canvas(fig)  # Agg's, each string laid out once per content
     original = fig.dpi
     fig.dpi = dpi
     try:
