@@ -242,3 +242,30 @@ def test_text_laid_out_once_gives_matplotlibs_own_pixels():
         assert agg._LAYOUTS.hits > hits
     with cache.disabled():
         assert pixels(agg.Canvas, figure(7.5)) == pixels(FigureCanvasAgg, figure(7.5))
+
+
+def test_a_glyphs_bitmap_is_the_same_at_every_whole_pixel():
+    """What report.agg's glyph cache rests on: FreeType's bitmap of a glyph placed at a
+    fraction of a pixel is the same bitmap, shifted, at another whole pixel."""
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+    from matplotlib.ft2font import RenderMode
+
+    plots.use_style()
+    font = get_font(fontManager._find_fonts_by_props(FontProperties(size=9)))
+    flags = get_hinting_flag()
+    font.set_size(9, plots.DPI)
+    glyphs = {item.glyph_index for item in font._layout("Tiếp cận đất đai — Đắk Lắk 2025", flags=flags)}
+    for matrix in ([[0x10000, 0], [0, 0x10000]], [[0, -0x10000], [0x10000, 0]]):
+        for glyph in glyphs:
+            for fraction in (0, 13, 32, 63):
+                seen = []
+                for whole in ((3, 5), (811, 402)):
+                    font.set_size(9, plots.DPI)
+                    font._set_transform(np.array(matrix), [whole[0] * 64 + fraction,
+                                                           whole[1] * 64 + 63 - fraction])
+                    bitmap = font._render_glyph(glyph, flags, RenderMode.NORMAL)
+                    seen.append((bitmap.buffer.tobytes(), bitmap.buffer.shape,
+                                 bitmap.left - whole[0], bitmap.top - whole[1]))
+                if seen[0][1][0] * seen[0][1][1]:  # a space draws nothing wherever it is
+                    assert seen[0] == seen[1], (glyph, fraction)
