@@ -106,3 +106,51 @@ def test_text_columns_differ_by_where_their_values_split():
     assert cache.fingerprint(a) == cache.fingerprint(a.copy())
     text = pd.DataFrame({"name": pd.array(["x", "y"], dtype="string")})
     assert cache.fingerprint(text) != cache.fingerprint(text.assign(name=["x", "z"]))
+
+
+def test_a_kept_table_is_digested_once_and_a_changed_copy_anew():
+    """A table a cache hands out shares the kept table's memory (pandas copies on write):
+    its columns' digests are the kept ones; a copy changed in place digests anew."""
+    @cache.memo(maxsize=2, copy=True)
+    def table(n: int) -> pd.DataFrame:
+        return pd.DataFrame({"province": [f"p{i}" for i in range(n)],
+                             "year": list(range(n)), "value": [i / 3 for i in range(n)]})
+
+    first = table(5)
+    deep = first.copy(deep=True)
+    assert cache.fingerprint(first) == cache.fingerprint(deep)
+    copy = cache.table_copy(first)
+    assert cache.fingerprint(copy) == cache.fingerprint(deep)
+    copy.loc[2, "value"] = 99.0  # copied on write: the kept memory is not changed
+    copy.loc[3, "province"] = "changed"
+    changed = deep.copy()
+    changed.loc[2, "value"] = 99.0
+    changed.loc[3, "province"] = "changed"
+    assert cache.fingerprint(copy) == cache.fingerprint(changed) != cache.fingerprint(deep)
+    assert cache.fingerprint(table(5)) == cache.fingerprint(deep)
+    # a kept table dropped from its cache: its memory is no longer taken as known
+    keys = [cache._memory_key(cache._column_values(first, i)) for i in range(3)]
+    assert all(key in cache._SHARED_MEMORY for key in keys)
+    del first, copy
+    table(6), table(7)
+    import gc
+
+    gc.collect()
+    assert not any(key in cache._SHARED_MEMORY for key in keys)
+
+
+def test_digests_of_numbers_text_and_indexes_follow_the_content():
+    import numpy as np
+
+    a = pd.DataFrame({"x": [1.0, 2.0, 3.0], "t": ["a", "b", "c"]})
+    b = a.copy()
+    b.index = pd.Index(np.array([0, 1, 2]))  # the same numbers as the range index
+    assert cache.fingerprint(a) == cache.fingerprint(b)
+    c = a.copy()
+    c.index = pd.RangeIndex(1, 4)
+    assert cache.fingerprint(a) != cache.fingerprint(c)
+    multi = a.set_index(["t", "x"], drop=False)
+    assert cache.fingerprint(multi) != cache.fingerprint(multi.iloc[::-1])
+    assert cache.fingerprint(a["x"]) != cache.fingerprint(a["x"].rename("y"))
+    cat = a.assign(t=a["t"].astype("category"))
+    assert cache.fingerprint(cat) != cache.fingerprint(cat.assign(t=cat["t"].cat.rename_categories(["x", "y", "z"])))

@@ -210,3 +210,62 @@ def test_a_figure_of_the_same_content_is_drawn_once_and_a_changed_one_again(monk
     assert plots.figure_png(first, dpi=60) != png and len(drawn) == 4  # another resolution
     monkeypatch.setenv(cache.NO_CACHE, "1")  # without caches every figure is drawn
     assert plots.figure_png(figure()) == png and len(drawn) == 5
+
+
+def test_text_laid_out_once_gives_matplotlibs_own_pixels():
+    """The canvas that keeps each string's size and layout by content draws the pixels of
+    matplotlib's own Agg canvas: first with its caches empty, then with them filled (by
+    the same strings in another figure of another size)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from indexmodel.core import cache
+    from indexmodel.report import agg
+
+    def pixels(canvas_type, fig):
+        canvas = canvas_type(fig)
+        canvas.draw()
+        return bytes(canvas.buffer_rgba())
+
+    def figure(width):
+        fig = plots.plot_components(components(), lang="vi", baseline_year=2023, target_year=2025)
+        fig.set_size_inches(width, 4.0)
+        fig.axes[0].set_xlabel("Điểm (Tiếp cận đất đai, Đắk Lắk) — 10 = cao nhất")
+        return fig
+
+    agg._METRICS.store.clear()
+    agg._LAYOUTS.store.clear()
+    for width in (7.5, 6.0):
+        own = pixels(FigureCanvasAgg, figure(width))
+        hits = agg._LAYOUTS.hits
+        assert pixels(agg.Canvas, figure(width)) == own
+        assert pixels(agg.Canvas, figure(width)) == own  # every string from the caches
+        assert agg._LAYOUTS.hits > hits
+    with cache.disabled():
+        assert pixels(agg.Canvas, figure(7.5)) == pixels(FigureCanvasAgg, figure(7.5))
+
+
+def test_a_glyphs_bitmap_is_the_same_at_every_whole_pixel():
+    """What report.agg's glyph cache rests on: FreeType's bitmap of a glyph placed at a
+    fraction of a pixel is the same bitmap, shifted, at another whole pixel."""
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    from matplotlib.font_manager import FontProperties, fontManager, get_font
+    from matplotlib.ft2font import RenderMode
+
+    plots.use_style()
+    font = get_font(fontManager._find_fonts_by_props(FontProperties(size=9)))
+    flags = get_hinting_flag()
+    font.set_size(9, plots.DPI)
+    glyphs = {item.glyph_index for item in font._layout("Tiếp cận đất đai — Đắk Lắk 2025", flags=flags)}
+    for matrix in ([[0x10000, 0], [0, 0x10000]], [[0, -0x10000], [0x10000, 0]]):
+        for glyph in glyphs:
+            for fraction in (0, 13, 32, 63):
+                seen = []
+                for whole in ((3, 5), (811, 402)):
+                    font.set_size(9, plots.DPI)
+                    font._set_transform(np.array(matrix), [whole[0] * 64 + fraction,
+                                                           whole[1] * 64 + 63 - fraction])
+                    bitmap = font._render_glyph(glyph, flags, RenderMode.NORMAL)
+                    seen.append((bitmap.buffer.tobytes(), bitmap.buffer.shape,
+                                 bitmap.left - whole[0], bitmap.top - whole[1]))
+                if seen[0][1][0] * seen[0][1][1]:  # a space draws nothing wherever it is
+                    assert seen[0] == seen[1], (glyph, fraction)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.cache import memo
+
 KEYS = ["index", "train_until", "test_year"]
 
 
@@ -39,6 +41,7 @@ def _rows(run) -> pd.DataFrame:
     return run.provinces.merge(facts, on=KEYS, how="left")
 
 
+@memo(maxsize=16, copy=True)  # the same run for every province (a notebook asks four times)
 def pooled_table(run, by: tuple[str, ...] = ("index",)) -> pd.DataFrame:
     """Pooled per ``by`` (default: per index): province-pairs, pairs, coverages, widths,
     MAEs, CRPS; the smallest pair coverage; how many pairs fell below 60% and how many the

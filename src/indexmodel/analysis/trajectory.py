@@ -119,9 +119,18 @@ def _published_rows(results: pd.DataFrame) -> dict[tuple, dict]:
 
 
 def _ranked_count(results: pd.DataFrame, index: str, year: int) -> int | None:
-    counts = results.loc[(results["index"] == index) & (results["year"] == year),
-                         "ranked_provinces"].dropna()
-    return int(counts.max()) if len(counts) else None
+    return _ranked_counts(results).get((index, year))
+
+
+@memo(maxsize=8)  # asked for year by year: the table read once, not filtered once a year
+def _ranked_counts(results: pd.DataFrame) -> dict[tuple, int]:
+    """The most provinces ranked of each (index, year) that says how many it ranked."""
+    out: dict[tuple, int] = {}
+    for index, year, ranked in zip(results["index"], results["year"], results["ranked_provinces"]):
+        if pd.notna(ranked):
+            key = (index, int(year))
+            out[key] = max(out[key], int(ranked)) if key in out else int(ranked)
+    return out
 
 
 def _computed_rank(index: str, year: int, province: str, peers: pd.DataFrame,
@@ -191,9 +200,9 @@ def _trajectory(prov: Province, index: str | None, peers: pd.DataFrame, results:
         book.eras(ix)  # refuses an unknown index
     rows: list[dict] = []
     for ix in indices:
-        years: set[int] = set()
-        years |= {int(y) for y in peers.loc[(peers["index"] == ix) & (peers["province"] == name), "year"]}
-        years |= {int(y) for y in results.loc[(results["index"] == ix) & (results["province"] == name), "year"]}
+        # the years with a row of the province's (its components', its published result's)
+        years: set[int] = {y for (i, y, p) in _by_province_year(peers) if i == ix and p == name}
+        years |= {y for (i, y, p) in _published_rows(results) if i == ix and p == name}
         plan_values = plan.values[plan.values["index"] == ix] if plan is not None else None
         if plan is not None:
             if len(plan_values[plan_values["status"] == "baseline"]):

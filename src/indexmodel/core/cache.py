@@ -105,7 +105,8 @@ def _feed(h, obj: Any, depth: int = 0) -> None:
 
 def _table_digest(obj) -> bytes:
     """A data frame's or series' own digest (its values, index, columns and dtypes); the
-    one recorded while it is pinned (:func:`pinned`)."""
+    one recorded while it is pinned (:func:`pinned`). Each column (and the index) counts by
+    its own digest (:func:`_values_digest`)."""
     import pandas as pd
 
     known = _PINNED.get(id(obj))
@@ -113,16 +114,122 @@ def _table_digest(obj) -> bytes:
         return known[1]
     h = hashlib.sha256()
     if isinstance(obj, pd.DataFrame):
-        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(str, obj.dtypes))};"
+        h.update(f"frame{obj.shape}{list(map(str, obj.columns))}{list(map(_name, obj.dtypes))};"
                  .encode())
-        _feed_column(h, obj.index)
+        h.update(_index_digest(obj.index))
         for i in range(obj.shape[1]):
-            _feed_column(h, obj.iloc[:, i])
+            h.update(_values_digest(_column_values(obj, i)))
     else:
         h.update(f"series{len(obj)}{obj.name!r}{obj.dtype};".encode())
-        _feed_column(h, obj.index)
-        _feed_column(h, obj)
+        h.update(_index_digest(obj.index))
+        h.update(_values_digest(obj.array))
     return h.digest()
+
+
+@functools.lru_cache(maxsize=256)
+def _name(dtype) -> str:
+    """A dtype's name (numpy's ``str`` of a dtype took 7 µs)."""
+    return str(dtype)
+
+
+def _column_values(frame, i: int):
+    """The values of a frame's ``i``-th column as pandas holds them (an array; no series is
+    made: ``iloc`` took 50 µs a column)."""
+    get = getattr(frame, "_get_column_array", None)
+    return get(i) if get is not None else frame.iloc[:, i].array
+
+
+def _index_digest(index) -> bytes:
+    import pandas as pd
+
+    if type(index) is pd.RangeIndex:
+        return _range_digest(index.start, index.stop, index.step)
+    if isinstance(index, pd.MultiIndex):
+        h = hashlib.sha256(b"levels;")
+        for level in range(index.nlevels):
+            h.update(_values_digest(index.get_level_values(level).array))
+        return h.digest()
+    return _values_digest(index.array)
+
+
+@functools.lru_cache(maxsize=64)
+def _range_digest(start: int, stop: int, step: int) -> bytes:
+    """A range index's digest: that of its numbers (as an index of the same numbers)."""
+    import numpy as np
+
+    return _values_digest(np.arange(start, stop, step, dtype=np.int64))
+
+
+def _values_digest(values) -> bytes:
+    """The digest of one column's (or index's) values (:func:`_feed_values`); computed once
+    for a column whose memory is that of a table a cache keeps (:func:`_share`)."""
+    key = _memory_key(values)
+    box = _SHARED_MEMORY.get(key) if key is not None else None
+    if box is not None and box[0] is not None:
+        return box[0]
+    h = hashlib.sha256()
+    _feed_values(h, values)
+    digest = h.digest()
+    if box is not None:
+        box[0] = digest
+    return digest
+
+
+def _stored(values):
+    """The numpy array that holds a column's values entirely (numbers, or Python objects such
+    as text), else None (a category's codes, a masked or Arrow-backed column)."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(values, np.ndarray):
+        return values
+    if type(values) in (pd.arrays.StringArray, pd.arrays.NumpyExtensionArray):
+        stored = values._ndarray
+        return stored if isinstance(stored, np.ndarray) else None
+    return None
+
+
+def _memory_key(values) -> tuple | None:
+    """Where a column's values lie in memory and how they are read (address, shape, strides,
+    element type, the column's type); None for a column not held in one numpy array."""
+    stored = _stored(values)
+    if stored is None:
+        return None
+    return (stored.__array_interface__["data"][0], stored.shape, stored.strides,
+            stored.dtype.str, _name(values.dtype))
+
+
+# the memory of the columns of tables a cache keeps and hands out as shallow copies
+# (:meth:`_Memo._out`): pandas copies on write, so while the kept table lives nothing writes
+# into that memory (a table sharing it copies its column before changing it) — a column read
+# from there holds the kept column's values, digested once. memory key → [digest or None],
+# dropped with the kept table
+_SHARED_MEMORY: dict[tuple, list] = {}
+_SHARED_TABLES: dict[int, Any] = {}
+
+
+def _share(table) -> None:
+    """Record the memory of a kept table's columns (:data:`_SHARED_MEMORY`) while it lives."""
+    import pandas as pd
+
+    if id(table) in _SHARED_TABLES or not isinstance(table, pd.DataFrame):
+        return
+    keys = []
+    for i in range(table.shape[1]):
+        key = _memory_key(_column_values(table, i))
+        if key is not None and key not in _SHARED_MEMORY:
+            _SHARED_MEMORY[key] = [None]
+            keys.append(key)
+    try:
+        _SHARED_TABLES[id(table)] = weakref.finalize(table, _unshare, id(table), keys)
+    except TypeError:  # not weak-referenceable: nothing recorded
+        _unshare(id(table), keys)
+
+
+def _unshare(ident: int, keys: list) -> None:
+    _SHARED_TABLES.pop(ident, None)
+    for key in keys:
+        _SHARED_MEMORY.pop(key, None)
 
 
 # tables whose digest stands while a cached function that takes them computes (it only
@@ -155,21 +262,27 @@ def pinned(*objs: Any):
 
 
 def _feed_column(h, column) -> None:
-    """One column (or an index) by its values: numbers by their bytes, text by its
-    characters (each value's length too, so that no two columns share a digest)."""
+    """One column (or an index) by its values (:func:`_feed_values`)."""
     import numpy as np
     import pandas as pd
 
-    if isinstance(column, pd.MultiIndex):
-        for level in range(column.nlevels):
-            _feed_column(h, column.get_level_values(level))
-        return
-    stored = getattr(getattr(column, "array", None), "_ndarray", None)
-    if isinstance(stored, np.ndarray) and stored.dtype == object:
-        values = stored  # pandas' text column as it holds it (to_numpy would copy it)
+    if isinstance(column, pd.Index):
+        h.update(_index_digest(column))
     else:
-        values = column.to_numpy() if hasattr(column, "to_numpy") else np.asarray(column)
-    h.update(f"{values.dtype}:{len(values)};".encode())
+        h.update(_values_digest(column.array if hasattr(column, "array") else np.asarray(column)))
+
+
+def _feed_values(h, values) -> None:
+    """A column's values: numbers by their bytes, text by its characters (each value's
+    length too, so that no two columns share a digest)."""
+    import numpy as np
+    import pandas as pd
+
+    stored = _stored(values)
+    if stored is None:
+        stored = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+    values = stored
+    h.update(f"{_name(values.dtype)}:{len(values)};".encode())
     if values.dtype != object:
         h.update(np.ascontiguousarray(values).tobytes())
         return
@@ -254,9 +367,19 @@ class _Memo:
         if _is_table(value) and _copy_on_write():
             # pandas copies on write: a shallow copy changed by its caller copies its data
             # then, never writing into the kept one (a deep copy of the 21k-row peer
-            # table, asked for a hundred times a notebook, cost 3 ms each)
+            # table, asked for a hundred times a notebook, cost 3 ms each); its columns'
+            # memory is the kept table's, digested once (:func:`_share`)
+            _share(value)
             return value.copy(deep=False)
         return value.copy()
+
+
+def table_copy(table):
+    """A copy of a data frame or series that its caller may change freely: a shallow one
+    when pandas copies on write (a change copies the column first; the columns' memory stays
+    the original's, so a table a cache keeps is still digested once, :func:`_share`), else a
+    deep one."""
+    return table.copy(deep=False) if _copy_on_write() else table.copy()
 
 
 def _is_table(value) -> bool:

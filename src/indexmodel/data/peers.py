@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.cache import NO_CACHE, file_digest, memo
+from ..core.cache import NO_CACHE, file_digest, memo, table_copy
 from ..core.errors import DataUnavailableError, InputFileError, UnknownProvinceError, UsageError
 from ..core.paths import peers_dir
 from .provinces import Province, all_provinces, fold, region_or_national, registry, resolve
@@ -411,17 +411,17 @@ def export_checked(folder: str | Path, extra: str | Path | None = None) -> Path:
 
 def default_peers() -> pd.DataFrame:
     """The shipped component table (a copy: change it freely)."""
-    return _default(COMPONENTS_FILE).copy()
+    return table_copy(_default(COMPONENTS_FILE))
 
 
 def default_results() -> pd.DataFrame:
     """The shipped results table (a copy)."""
-    return _default(RESULTS_FILE).copy()
+    return table_copy(_default(RESULTS_FILE))
 
 
 def default_region_means() -> pd.DataFrame:
     """The shipped regional means (a copy)."""
-    return _default(REGION_MEANS_FILE).copy()
+    return table_copy(_default(REGION_MEANS_FILE))
 
 
 def with_analyst_file(path: str | Path | None, shipped: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -297,10 +297,10 @@ def _history(unit: Province, index: str, peers: pd.DataFrame, results: pd.DataFr
                     peers, index, tuple(y for y in years if _approximated(y, index, unit, on_map,
                                                                           restated, book)),
                     how=how, results=results, book=book, on_map=on_map)
-            frame = approximations[year]
-            ranks = _ranks(_composites(frame, spec.composite), on_map)
-            mine = frame[(frame["unit_id"] == unit.id) & frame["component"].map(keep)]
-            for rec in mine.to_dict("records"):
+            ranks, by_unit = approximations[year]
+            for rec in by_unit.get(unit.id, ()):
+                if not keep(rec["component"]):
+                    continue
                 is_comp = rec["component"] == spec.composite
                 rank = ranks.get(unit.name_en) if is_comp and len(ranks) else None
                 rows.append(dict(index=index, year=year, province=unit.name_en,
@@ -326,9 +326,20 @@ def _approximated(year: int, index: str, unit: Province, on_map: int,
 
 @memo(maxsize=64)  # read only by history: the inputs digested once, not once for each year
 def _approximations(peers: pd.DataFrame, index: str, years: tuple[int, ...], *, how: Weighting,
-                    results: pd.DataFrame, book: SpecBook, on_map: int) -> dict[int, pd.DataFrame]:
-    return {year: approximate.__wrapped__(peers, index, year, how=how, results=results, book=book,
-                                          on_map=on_map) for year in years}
+                    results: pd.DataFrame, book: SpecBook, on_map: int
+                    ) -> dict[int, tuple[pd.Series, dict[str, list[dict]]]]:
+    """Each year's approximation as history reads it, the same for every unit of the map:
+    the units' ranks (:func:`_ranks`) and each unit's rows (records, in the table's order)."""
+    out = {}
+    for year in years:
+        frame = approximate.__wrapped__(peers, index, year, how=how, results=results, book=book,
+                                        on_map=on_map)
+        ranks = _ranks(_composites(frame, book.spec_for(index, year).composite), on_map)
+        by_unit: dict[str, list[dict]] = {}
+        for rec in frame.to_dict("records"):
+            by_unit.setdefault(rec["unit_id"], []).append(rec)
+        out[year] = (ranks, by_unit)
+    return out
 
 
 def _official(peers, results, index, year, unit, spec, book, keep) -> list[dict]:

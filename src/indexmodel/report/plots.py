@@ -678,10 +678,12 @@ def figure_key(fig: Figure, dpi: int = DPI) -> str | None:
 
 
 def _draw_png(fig: Figure, dpi: int) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
-    canvas = FigureCanvasAgg(fig)
+    from .agg import Canvas
+    from .quantize import quantize
+
+    canvas = Canvas(fig)  # Agg's, each string laid out once per content
     original = fig.dpi
     fig.dpi = dpi
     try:
@@ -691,7 +693,8 @@ def _draw_png(fig: Figure, dpi: int) -> bytes:
                                  "raw", "RGBA", 0, 1).convert("RGB")
     finally:
         fig.dpi = original
-    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # Pillow's median cut, computed on the distinct colours (report.quantize: the same image)
+    palette = quantize(image, colors=256)
     info = PngImagePlugin.PngInfo()
     caption = figure_caption(fig)
     if caption:

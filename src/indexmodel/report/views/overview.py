@@ -107,7 +107,16 @@ def best_known(peers: pd.DataFrame, spec, year: int) -> tuple[dict[str, float], 
 
 def year_standing(setup: NotebookSetup, index: str) -> dict:
     """A province's composite, rank and component values in ``setup.target_year`` from
-    the peer data (for a run without the province's plan)."""
+    the peer data (for a run without the province's plan); found once per notebook (its
+    views ask for it a few times for each index)."""
+    key = (index, setup.target_year, setup.province.id, id(setup.extra_peers))
+    known = setup._standings.get(key)
+    if known is None:
+        known = setup._standings[key] = _year_standing(setup, index)
+    return dict(known, own=dict(known["own"]))
+
+
+def _year_standing(setup: NotebookSetup, index: str) -> dict:
     from ...data.peers import default_results
     from ...model.scoring import score
     from ...data.spec import load_specs

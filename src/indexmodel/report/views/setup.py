@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ...core.cache import table_copy
 from ...core.i18n import check_lang
 from ...data.provinces import Province, resolve
 from .common import _pick
@@ -46,6 +47,7 @@ class NotebookSetup:
     _plan: object = field(default=None, repr=False)
     _peers: pd.DataFrame | None = field(default=None, repr=False)
     _views: dict = field(default_factory=dict, repr=False)
+    _standings: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -83,7 +85,7 @@ class NotebookSetup:
                 both = pd.concat([shipped[keep], extra], ignore_index=True)
                 self._peers = both.sort_values(["index", "year", "province", "component"],
                                                kind="mergesort").reset_index(drop=True)
-        return self._peers.copy()
+        return table_copy(self._peers)
 
     def results(self) -> pd.DataFrame:
         """The shipped table of published composites and ranks."""
