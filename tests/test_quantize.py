@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from indexmodel.report import plots
+from indexmodel.report import plots, quantize as module
 from indexmodel.report.quantize import quantize
+
+# the steps are Pillow 13's; under another Pillow the module hands every image to Pillow
+pytestmark = pytest.mark.skipif(module._pillow_major() != module.PORTED_FROM,
+                                reason="the median cut is followed from Pillow 13 only")
 
 
 def pillow(image: Image.Image) -> Image.Image:
@@ -74,3 +78,13 @@ def test_fewer_colours_asked():
         theirs = image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
                                 dither=Image.Dither.NONE)
         assert ours.tobytes() == theirs.tobytes() and png(ours) == png(theirs)
+
+
+def test_another_pillow_quantizes_by_itself(monkeypatch):
+    def never(*_args, **_kwargs):  # pragma: no cover - failing is the point
+        raise AssertionError("the port ran under another Pillow")
+
+    monkeypatch.setattr(module, "_pillow_major", lambda: module.PORTED_FROM + 1)
+    monkeypatch.setattr(module, "_median_cut", never)
+    image = figure_image()
+    assert quantize(image).tobytes() == pillow(image).tobytes()

@@ -16,6 +16,8 @@ it is measured) and for each glyph's bitmap: FreeType draws a glyph at a positio
 (shifted), so a glyph is rendered once per font, size, hinting, rotation and fraction.
 
 The caches are :func:`indexmodel.core.cache.keyed` (emptied and disabled with the others).
+The renderer overrides parts of matplotlib's own (its text methods, as of 3.11): under
+another matplotlib release :func:`canvas_class` gives matplotlib's canvas itself.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from matplotlib.ft2font import RenderMode
 
 from ..core.cache import NO_CACHE, keyed
 
+WRITTEN_FOR = (3, 11)  # the matplotlib release whose RendererAgg this one follows
 _METRICS = keyed(maxsize=8192)
 _LAYOUTS = keyed(maxsize=8192)
 _HEIGHTS = keyed(maxsize=256)
@@ -186,3 +189,12 @@ class Canvas(FigureCanvasAgg):
             self.renderer = Renderer(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
+
+
+def canvas_class() -> type[FigureCanvasAgg]:
+    """:class:`Canvas` under the matplotlib release it was written for, else Agg's own."""
+    try:
+        release = tuple(int(p) for p in matplotlib.__version__.split(".")[:2])
+    except ValueError:
+        return FigureCanvasAgg
+    return Canvas if release == WRITTEN_FOR else FigureCanvasAgg

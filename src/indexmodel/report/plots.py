@@ -680,10 +680,10 @@ def figure_key(fig: Figure, dpi: int = DPI) -> str | None:
 def _draw_png(fig: Figure, dpi: int) -> bytes:
     from PIL import Image, PngImagePlugin
 
-    from .agg import Canvas
+    from .agg import canvas_class
     from .quantize import quantize
 
-    canvas = Canvas(fig)  # Agg's, each string laid out once per content
+    canvas = canvas_class()(fig)  # Agg's, each string laid out once per content
     original = fig.dpi
     fig.dpi = dpi
     try:

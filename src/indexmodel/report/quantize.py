@@ -11,7 +11,9 @@ same axis at the same median, taken in the same order from the same heap), the s
 (rounded as it rounds them), each colour mapped to the same entry (the nearest, ties as its
 search meets them). The image and palette are Pillow's to the byte (a test compares them on
 many figures); an image it would treat otherwise (over 65 536 colours, two colours sharing
-its hash, more pixels than its sums hold) is quantized by Pillow itself.
+its hash, more pixels than its sums hold) is quantized by Pillow itself, and so is every
+image under a Pillow other than the major release the steps were followed from
+(:data:`PORTED_FROM`): a later Quant.c may differ.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+PORTED_FROM = 13  # Pillow's major release whose Quant.c these steps follow (13.0.0)
 _MAX_HASH_ENTRIES = 65536
 _WEIGHTS = (77, 150, 29)  # Quant.c's split: the axis of the widest range, weighted by these
 
@@ -30,7 +33,8 @@ def quantize(image: Image.Image, colors: int = 256) -> Image.Image:
     """``image.quantize(colors, method=MEDIANCUT, dither=NONE)`` of an RGB image."""
     fallback = lambda: image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT,  # noqa: E731
                                       dither=Image.Dither.NONE)
-    if image.mode != "RGB" or not 1 <= colors <= 256:
+    if (image.mode != "RGB" or not 1 <= colors <= 256
+            or _pillow_major() != PORTED_FROM):
         return fallback()
     width, height = image.size
     n = width * height
@@ -68,6 +72,15 @@ def quantize(image: Image.Image, colors: int = 256) -> Image.Image:
     out.putpalette(palette.astype(np.uint8).tobytes(), "RGB")
     out.info = image.info.copy()
     return out
+
+
+def _pillow_major() -> int | None:
+    import PIL
+
+    try:
+        return int(PIL.__version__.split(".")[0])
+    except (AttributeError, ValueError):
+        return None
 
 
 def _pixel_hash(cols: np.ndarray) -> np.ndarray:
