@@ -1,7 +1,7 @@
 """Caches keyed by content: the same inputs (by value, not by name) give the result
 computed before, other inputs compute anew.
 
-A yearly run executes several notebooks in one kernel (:mod:`indexmodel.report.execution`)
+A yearly run executes several notebooks in one worker process (:mod:`indexmodel.report.execution`)
 and, with ``--province all``, every province of a year: the validated peer tables, the
 analyses of each index and the movement model's calibrations are the same from one
 notebook (and one province) to the next. :func:`memo` keeps them in memory, keyed by a
@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 _ALL: list["_Memo"] = []
-#: set (to anything) in the environment: no content-keyed cache, and in a yearly run a
-#: fresh kernel for every notebook (what the run did before; for comparisons)
+#: set (to anything) in the environment: no content-keyed cache (every analysis computed
+#: anew in every notebook; for comparisons)
 NO_CACHE = "INDEXMODEL_NO_CACHE"
 
 

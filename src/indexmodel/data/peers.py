@@ -365,11 +365,11 @@ def _load_cached(path: str, name: str) -> pd.DataFrame:
     return loader(path)
 
 
-# -- the tables as a yearly run checked them, for its kernels -----------------------------
-#: set by a yearly run for the kernels it starts: a folder of the run's staging holding the
+# -- the tables as a yearly run checked them, for its workers ----------------------------
+#: set by a yearly run for the workers it starts: a folder of the run's staging holding the
 #: shipped tables (and the analyst's peer file) as the run's own process checked them, one
 #: file per table named by its path, its content and the rules it was checked by, so that
-#: each kernel reads them instead of checking the same 13k rows again; a changed file has
+#: each worker reads them instead of checking the same 13k rows again; a changed file has
 #: another name and is checked anew
 CHECKED_TABLES = "INDEXMODEL_CHECKED_TABLES"
 SHIPPED = (COMPONENTS_FILE, RESULTS_FILE, REGION_MEANS_FILE)
@@ -395,7 +395,7 @@ def _read_shared(pickled: str) -> pd.DataFrame:
 
 def export_checked(folder: str | Path, extra: str | Path | None = None) -> Path:
     """Write the shipped tables and the peer file ``extra``, checked (here, or read back from
-    the cache), into ``folder`` for the kernels of a run (:data:`CHECKED_TABLES`)."""
+    the cache), into ``folder`` for the workers of a run (:data:`CHECKED_TABLES`)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     loaders = {COMPONENTS_FILE: load_peers, RESULTS_FILE: load_results,

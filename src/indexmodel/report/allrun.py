@@ -11,8 +11,8 @@ is complete (every unit of that year's map) for at least one index.
 All provinces are one batch under the rules of a single run: checked before anything is
 executed, staged, and put in place together only when every notebook of every province
 succeeded; a failure names the notebook, the province and the cell, and changes nothing.
-``jobs`` workers execute the notebooks, each in one kernel for all the notebooks it is
-given (the analyses cached by content from one province to the next).
+``jobs`` worker processes execute the notebooks, each every notebook of a unit in turn in
+its own IPython shell (the analyses cached by content from one province to the next).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What an executed notebook becomes: the same bytes for the same run, and its HTML page.
 
 papermill gives the cell it injects (the run's parameters) a random id and records start
-and end times and durations in the notebook's metadata; the kernel records execution
-timestamps. :func:`normalise` removes all of it (papermill's record of the parameters
+and end times and durations in the notebook's metadata; a kernel (nbclient) records
+execution timestamps. :func:`normalise` removes all of it (papermill's record of the parameters
 stays), so that two runs with the same inputs and seed give byte-identical HTML pages and
 kept notebooks (:func:`export_html`, :func:`write_notebook`).
 """
