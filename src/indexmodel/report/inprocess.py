@@ -18,7 +18,8 @@ the timeout is stopped (a timer), its error named ``CellTimeoutError``.
 
 One shell per process, reset between notebooks (:func:`reset`) so that each notebook runs
 as in a fresh kernel: an empty namespace, ``In [1]`` first, the display formatters and
-pandas' options as new, no open figure, the warnings' once-registries forgotten. What the package caches by content stays in memory.
+pandas' options as new, no open figure, the warnings' once-registries forgotten. What the
+package caches by content stays in memory.
 """
 
 from __future__ import annotations
