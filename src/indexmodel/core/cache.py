@@ -364,13 +364,14 @@ class _Memo:
     def _out(self, value):
         if not self.copy or not hasattr(value, "copy"):
             return value
-        if _is_table(value) and _copy_on_write():
+        if _is_table(value):
             # pandas copies on write: a shallow copy changed by its caller copies its data
             # then, never writing into the kept one (a deep copy of the 21k-row peer
             # table, asked for a hundred times a notebook, cost 3 ms each); its columns'
             # memory is the kept table's, digested once (:func:`_share`)
-            _share(value)
-            return value.copy(deep=False)
+            if _copy_on_write():
+                _share(value)
+            return table_copy(value)
         return value.copy()
 
 

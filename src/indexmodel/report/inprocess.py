@@ -50,15 +50,11 @@ class _Outputs:
 
         # what the kernel sends, as the client reads it: the same packer and unpacker
         content = json_unpacker(json_packer(content))
-        if self.clear_pending:
-            self.outputs.clear()
-            self.clear_pending = False
+        self._cleared()
         self.outputs.append(output_from_msg({"header": {"msg_type": msg_type}, "content": content}))
 
     def stream(self, name: str, text: str) -> None:
-        if self.clear_pending:
-            self.outputs.clear()
-            self.clear_pending = False
+        self._cleared()
         last = self.outputs[-1] if self.outputs else None
         if last is not None and last.get("output_type") == "stream" and last.get("name") == name:
             last["text"] += text
@@ -66,6 +62,12 @@ class _Outputs:
         from nbformat.v4 import new_output
 
         self.outputs.append(new_output("stream", name=name, text=text))
+
+    def _cleared(self) -> None:
+        """An output arrives: a ``clear_output(wait=True)`` before it takes effect now."""
+        if self.clear_pending:
+            self.outputs.clear()
+            self.clear_pending = False
 
     def clear(self, wait: bool) -> None:
         if wait:
@@ -132,14 +134,13 @@ def _shell():
         def publish(self, data, metadata=None, source=None, *, transient=None,
                     update=False, **kwargs):
             sink = _sink()
-            if sink is None:  # outside a cell: nowhere to show it
+            # outside a cell nowhere to show it; an update of an earlier output by its
+            # display id is not kept in the notebook here
+            if sink is None or update:
                 return
-            content = {"data": encode_images(data), "metadata": metadata or {},
-                       "transient": transient or {}}
-            content = json_clean(content)
-            if update:  # nbclient updates an earlier output by display id: not kept here
-                return
-            sink.add("display_data", content)
+            sink.add("display_data", json_clean({"data": encode_images(data),
+                                                 "metadata": metadata or {},
+                                                 "transient": transient or {}}))
 
         def clear_output(self, wait=False):
             sink = _sink()

@@ -4,10 +4,11 @@
 province, that the plan or the peer data cover the year, the analyst's peer file), so
 a mistake stops it with an :class:`~indexmodel.core.errors.IndexModelError` and nothing on
 disk changes. It then executes the numbered notebooks of ``notebooks/`` with papermill:
-two worker processes on a machine with two cores or more, each executing its notebooks one
-after the other in its own IPython shell, without a kernel (:mod:`indexmodel.report.execution`:
-the namespace is emptied between notebooks, the package's content-keyed caches stay); progress and failures are
-reported in the notebooks' order. Each notebook is given the same parameters::
+two worker processes on a machine with two cores or more, each executing its notebooks
+one after the other in its own IPython shell, without a kernel
+(:mod:`indexmodel.report.execution`: the namespace is emptied between notebooks, the
+package's content-keyed caches stay); progress and failures are reported in the
+notebooks' order. Each notebook is given the same parameters::
 
     province, baseline_year, target_year, lang, peers_file, sims, seed,
     figures_dir, tables_dir

@@ -109,10 +109,10 @@ def year_standing(setup: NotebookSetup, index: str) -> dict:
     """A province's composite, rank and component values in ``setup.target_year`` from
     the peer data (for a run without the province's plan); found once per notebook (its
     views ask for it a few times for each index)."""
-    key = (index, setup.target_year, setup.province.id, id(setup.extra_peers))
-    known = setup._standings.get(key)
+    key = ("standing", index, setup.target_year, setup.province.id, id(setup.extra_peers))
+    known = setup._views.get(key)  # the notebook's own store of what its views found
     if known is None:
-        known = setup._standings[key] = _year_standing(setup, index)
+        known = setup._views[key] = _year_standing(setup, index)
     return dict(known, own=dict(known["own"]))
 
 

@@ -47,7 +47,6 @@ class NotebookSetup:
     _plan: object = field(default=None, repr=False)
     _peers: pd.DataFrame | None = field(default=None, repr=False)
     _views: dict = field(default_factory=dict, repr=False)
-    _standings: dict = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
