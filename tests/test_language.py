@@ -67,3 +67,34 @@ def test_the_review_speaks_one_language(year, lang):
     report = monitor(year, "Bình Định")
     bad = _bad([report.to_text(lang), report.to_markdown(lang)], lang)
     assert not bad, "\n".join(bad[:20])
+
+
+def test_every_shipped_source_is_described_in_vietnamese():
+    """Notebook 90 lists every source of the shipped tables: in Vietnamese, what a source is
+    is said in Vietnamese; only the citation itself (publisher, web address, repository
+    path, the publisher's file and sheet) stays as it is found."""
+    import re
+
+    import pandas as pd
+
+    from indexmodel.data.peers import default_peers, default_region_means, default_results
+    from indexmodel.report.views.about_data import source_label
+
+    sources = set()
+    for table in (default_peers(), default_results(), default_region_means()):
+        sources |= set(table["source"].dropna())
+    english = re.compile(r"\b(official|workbook|sheet|announcement|figures|from|the|of|and|"
+                         r"report|page|rank|above|mean|total|dimensions|area|comparison|files|"
+                         r"scores|tag|province|provinces|policy|services|seed|plan)\b", re.I)
+    citation = re.compile(r"https?://\S+|github:\S+( \S+)?|\S+\.(?:xlsx?|csv|dta|txt)\b|"
+                          r"\b[\w.-]+\.(?:vn|com|org)\b|trang tính \S+|CECODES/\S+")
+    left = {}
+    for source in sorted(sources):
+        label = source_label(source, "vi")
+        found = english.findall(citation.sub(" ", label))
+        if found:
+            left[source] = found
+    assert left == {}
+    assert pd.Series(sorted(sources)).map(lambda s: source_label(s, "en")).tolist() == [
+        re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", "the province's plan (original text)", s)
+        for s in sorted(sources)]

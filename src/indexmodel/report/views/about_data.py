@@ -128,11 +128,45 @@ def data_coverage(tables: Mapping[str, pd.DataFrame], until: int, lang: str = "v
 _PLAN_SOURCE = ("Kế hoạch của tỉnh (văn bản gốc)", "the province's plan (original text)")
 
 
+#: How the shipped tables' sources say what they are, in Vietnamese: each rule a pattern of
+#: the English description and its Vietnamese (the citation itself — publisher, web address,
+#: repository path, the publisher's own file and sheet — is kept as it is, to be found).
+#: A test reads every shipped source through these rules and finds no English left.
+_SOURCE_VI: tuple[tuple[str, str], ...] = (
+    (r"^(CECODES/VFF-CRT/RTA/UNDP|VCCI) (PAPI|PCI) (\d{4}) official workbook \((\S+), sheet (\S+)\)$",
+     r"Bảng tính chính thức \2 \3 của \1 (tệp \4, trang tính \5)"),
+    (r"\(sheet (\S+)\)", r"(trang tính \1)"),
+    (r"\(figures are VCCI's official PCI sub-index scores\)",
+     "(số liệu là điểm các chỉ số thành phần PCI chính thức của VCCI)"),
+    (r"\(figures from the official UNDP/CECODES PAPI provincial files in data/raw/\)",
+     "(số liệu lấy từ các tệp PAPI cấp tỉnh chính thức của UNDP/CECODES, thư mục data/raw/)"),
+    (r"^papi_results_2015_2023\.csv \(no total for the province that year; "
+     r"dimensions from papi_dimensions_2015_2023\.csv\)$",
+     "Bảng kết quả PAPI 2015–2023 đã công bố (năm đó tỉnh không có điểm tổng hợp; điểm các "
+     "lĩnh vực lấy từ bảng lĩnh vực PAPI 2015–2023 đã công bố)"),
+    (r"; rank: ", "; thứ hạng: "),
+    (r"\(([^()]*?) (\d{4}) announcement: the (\d{4}) comparison\)", r"(công bố \1 \2: so sánh với năm \3)"),
+    (r"\(([^()]*?) (\d{4}) announcement; policy area ([\d.]+), services area ([\d.]+)\)",
+     r"(công bố \1 \2; lĩnh vực chính sách \3, lĩnh vực dịch vụ \4)"),
+    (r"\(([^()]*?) (\d{4}) announcement; (\d+) of (\d+) provinces above the mean\)",
+     r"(công bố \1 \2; \3/\4 tỉnh trên mức trung bình)"),
+    (r"\(([^()]*?) (\d{4}) announcement\)", r"(công bố \1 \2)"),
+    (r"\(([^()]*?) (\d{4}) report\)", r"(báo cáo \1 \2)"),
+    (r"\(PAR INDEX tag page\)", "(trang tin về PAR INDEX)"),
+    (r"\(PAR INDEX and SIPAS (\d{4})\)", r"(PAR INDEX và SIPAS \1)"),
+)
+
+
 def source_label(source: str, lang: str = "vi") -> str:
-    """A source as a reader names it: the plan's own text by what it is, not by its file."""
+    """A source as a reader names it: the plan's own text by what it is, not by its file;
+    in Vietnamese, what the source is said in Vietnamese (:data:`_SOURCE_VI`)."""
     import re
 
-    return re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", _PLAN_SOURCE[lang != "vi"], str(source))
+    text = re.sub(r"^seed plan(?: [0-9a-f_]+\.txt)?", _PLAN_SOURCE[lang != "vi"], str(source))
+    if lang == "vi":
+        for pattern, vietnamese in _SOURCE_VI:
+            text = re.sub(pattern, vietnamese, text)
+    return text
 
 
 @memo(maxsize=8, copy=True)  # the same for every province of a run
