@@ -287,3 +287,27 @@ def test_a_glyphs_bitmap_is_the_same_at_every_whole_pixel():
                                  bitmap.left - whole[0], bitmap.top - whole[1]))
                 if seen[0][1][0] * seen[0][1][1]:  # a space draws nothing wherever it is
                     assert seen[0] == seen[1], (glyph, fraction)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork")
+def test_a_forked_worker_does_not_use_the_parents_fonts():
+    """The run's workers are forked: a font object of the parent (kept in report.agg's
+    layouts and glyph bitmaps) reads its file through a descriptor and offset the workers
+    share, so two workers drawing at once read each other's bytes. A fork forgets them."""
+    import os
+
+    from indexmodel.report import agg
+
+    plots.figure_png(plots.plot_components(components(), lang="vi", baseline_year=2023,
+                                           target_year=2025), dpi=50)
+    assert len(agg._LAYOUTS.store) and len(agg._GLYPHS.store)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(write, f"{len(agg._LAYOUTS.store)} {len(agg._GLYPHS.store)}".encode())
+        os._exit(0)
+    os.close(write)
+    seen = os.read(read, 100).decode()
+    os.waitpid(pid, 0)
+    assert seen == "0 0"
+    assert len(agg._LAYOUTS.store) and len(agg._GLYPHS.store)  # the parent keeps its own

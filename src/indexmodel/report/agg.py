@@ -41,6 +41,20 @@ _GLYPHS = keyed(maxsize=65536)
 _MISSING = object()
 
 
+def _forget_fonts() -> None:
+    """In a forked process: drop what holds the parent's font objects (the layouts' glyphs
+    and the bitmaps keyed by font). A font reads its file as it goes, through a descriptor
+    the fork shares with the parent and the other workers — one file offset for all, so two
+    processes reading at once read each other's bytes (FreeType: "invalid outline").
+    matplotlib drops its own fonts at a fork for the same reason."""
+    _LAYOUTS.store.clear()
+    _GLYPHS.store.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_fonts)
+
+
 def _font_key(paths: tuple, prop, dpi: float) -> tuple:
     """What a string's layout depends on besides the string: the font files, size,
     resolution, hinting and kerning (matplotlib's ``get_font`` keys its fonts by the
